@@ -1,0 +1,159 @@
+"""The front door: `summarize()` and its async twin, sharing every step but the call."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .client import MODE, CallRecord, acomplete, complete
+from .config import ResolvedConfig, Settings, resolve
+from .errors import NoAgreementError
+from .grounding import ArticleText, grounding_scope
+from .inputs import check_article
+from .prompts import PromptTemplate, RenderedPrompt, load_prompt
+from .retry import TransportPolicy
+from .schema import AgreementSummary, GroundingReport, Meta, ModelReply
+
+if TYPE_CHECKING:
+    import openai
+
+__all__ = ["asummarize", "summarize"]
+
+logger = logging.getLogger("summarizer")
+
+
+def summarize(
+    text: str | bytes,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    settings: Settings | None = None,
+    client: openai.OpenAI | None = None,
+) -> AgreementSummary:
+    """Summarize one agreement article into a grounded `AgreementSummary`.
+
+    Args:
+        text: the article, as str or UTF-8 bytes.
+        model, base_url, api_key: override `settings` and the environment for this call.
+        settings: the rarer knobs (limits, retries, prompt version).
+        client: an `openai.OpenAI` to send requests with (its own retries are switched off).
+
+    Raises:
+        InputError: before any request, when the article is empty, binary or too long.
+        NoAgreementError: when the article reports no agreement.
+        EndpointError, ReplyError: when no usable reply could be had; see `summarizer.errors`.
+
+    Usage:
+
+        >>> summary = summarize(open("article.txt").read())
+        >>> [party.name for party in summary.parties]
+        ['INTERPOL Washington', 'NCB Ottawa']
+        >>> summary.parties[0].evidence.start, summary.meta.usage.total_tokens
+        (43, 3112)
+    """
+    job = _Job.prepare(text, model, base_url, api_key, settings, client)
+    with job.grounding():
+        reply = complete(job.config, job.prompt, job.record, job.policy, client)
+    return job.finish(reply)
+
+
+async def asummarize(
+    text: str | bytes,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    settings: Settings | None = None,
+    client: openai.AsyncOpenAI | None = None,
+) -> AgreementSummary:
+    """Async twin of `summarize()`, with an `openai.AsyncOpenAI` client if one is given."""
+    job = _Job.prepare(text, model, base_url, api_key, settings, client)
+    with job.grounding():
+        reply = await acomplete(job.config, job.prompt, job.record, job.policy, client)
+    return job.finish(reply)
+
+
+@dataclass
+class _Job:
+    """Everything one call needs before and after the model speaks."""
+
+    article: ArticleText
+    config: ResolvedConfig
+    template: PromptTemplate
+    prompt: RenderedPrompt
+    policy: TransportPolicy
+    record: CallRecord = field(default_factory=CallRecord)
+    started: float = field(default_factory=time.perf_counter)
+
+    @classmethod
+    def prepare(
+        cls,
+        text: object,
+        model: str | None,
+        base_url: str | None,
+        api_key: str | None,
+        settings: Settings | None,
+        client: openai.OpenAI | openai.AsyncOpenAI | None,
+    ) -> _Job:
+        settings = settings or Settings()
+        article = check_article(text, max_chars=settings.max_input_chars)
+        if client is not None:
+            base_url = base_url or str(client.base_url)
+            api_key = api_key or client.api_key
+        config = resolve(model=model, base_url=base_url, api_key=api_key, settings=settings)
+        template = load_prompt(settings.prompt, settings.prompt_version)
+        policy = TransportPolicy(
+            attempts=settings.transport_attempts,
+            max_seconds=settings.transport_max_seconds,
+            **({"wait": settings.transport_wait} if settings.transport_wait else {}),
+        )
+        return cls(
+            article=ArticleText(article),
+            config=config,
+            template=template,
+            prompt=template.render(article=article),
+            policy=policy,
+        )
+
+    @contextmanager
+    def grounding(self) -> Iterator[None]:
+        with grounding_scope(self.article, self.record.grounding):
+            yield
+
+    def finish(self, reply: ModelReply) -> AgreementSummary:
+        ledger = self.record.grounding
+        meta = Meta(
+            model=self.config.model,
+            endpoint=self.config.endpoint,
+            endpoint_kind=self.config.endpoint_kind,
+            mode=MODE.value,
+            prompt_name=self.template.name,
+            prompt_version=self.template.version,
+            article_sha256=hashlib.sha256(self.article.text.encode()).hexdigest(),
+            usage=self.record.usage,
+            attempts=self.record.replies,
+            http_requests=self.record.http_requests,
+            latency_seconds=round(time.perf_counter() - self.started, 4),
+            grounding=GroundingReport(
+                quotes=ledger.exact + ledger.normalized,
+                exact=ledger.exact,
+                normalized=ledger.normalized,
+                rejected_in_earlier_replies=ledger.rejected_before,
+            ),
+        )
+        logger.info(
+            "summarized with %s: %d attempt(s), %d tokens, %.2fs",
+            meta.model,
+            meta.attempts,
+            meta.usage.total_tokens,
+            meta.latency_seconds,
+        )
+        if not reply.reports_agreement:
+            raise NoAgreementError(reply.no_agreement_reason or reply.headline, meta=meta)
+        return AgreementSummary.from_reply(reply, meta)

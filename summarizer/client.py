@@ -1,0 +1,283 @@
+"""The model call: the only module that imports openai and instructor.
+
+Each HTTP request goes through the transport policy (`retry.TransportPolicy`); instructor
+sits above it and re-asks only on validation errors. Foreign errors are translated here,
+at two boundaries: openai's around each HTTP request, instructor's around the whole call.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import instructor
+import openai
+import pydantic
+from instructor.core.exceptions import (
+    IncompleteOutputException,
+    InstructorError,
+    InstructorRetryException,
+    ResponseParsingError,
+)
+from instructor.core.exceptions import ValidationError as InstructorValidationError
+from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+
+from .config import ResolvedConfig
+from .errors import (
+    AuthError,
+    ConfigError,
+    EndpointError,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    InvalidReplyError,
+    RateLimitedError,
+    RequestRejectedError,
+    ServerFailureError,
+    SummarizerError,
+    TruncatedReplyError,
+    UngroundedReplyError,
+    redact,
+)
+from .grounding import GroundingLedger
+from .prompts import RenderedPrompt
+from .retry import TransportPolicy, reask_retrying
+from .schema import ModelReply, Usage
+
+__all__ = ["MODE", "CallRecord", "acomplete", "complete", "request_kwargs"]
+
+MODE = instructor.Mode.JSON_SCHEMA
+
+# What instructor treats as "the reply is wrong, ask again"; nothing else is re-asked.
+_REASKABLE: tuple[type[BaseException], ...] = (
+    pydantic.ValidationError,
+    json.JSONDecodeError,
+    InstructorValidationError,
+    ResponseParsingError,
+)
+
+
+@dataclass
+class CallRecord:
+    """What one summarize call spent and saw, kept across every attempt."""
+
+    usage: Usage = field(default_factory=Usage)
+    replies: int = 0
+    http_requests: int = 0
+    last_reply: str | None = None
+    grounding: GroundingLedger = field(default_factory=GroundingLedger)
+
+
+def request_kwargs(config: ResolvedConfig, prompt: RenderedPrompt) -> dict[str, Any]:
+    """The chat-completion arguments, with a fresh messages list (instructor extends it)."""
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "system", "content": prompt.system},
+        {"role": "user", "content": prompt.user},
+    ]
+    return {
+        "model": config.model,
+        "messages": messages,
+        "temperature": config.settings.temperature,
+        "max_tokens": config.settings.max_output_tokens,
+    }
+
+
+def complete(
+    config: ResolvedConfig,
+    prompt: RenderedPrompt,
+    record: CallRecord,
+    policy: TransportPolicy,
+    client: openai.OpenAI | None = None,
+) -> ModelReply:
+    """Ask the model for a `ModelReply`, re-asking on invalid or ungrounded replies."""
+    if isinstance(client, openai.AsyncOpenAI):
+        raise ConfigError("summarize() needs an openai.OpenAI client; use asummarize() for AsyncOpenAI")
+    http = client.with_options(max_retries=0) if client else _shared_client(
+        config.base_url, config.api_key, config.settings.timeout_seconds
+    )
+
+    def create(**kwargs: Any) -> ChatCompletion:
+        for attempt in policy.retrying():
+            with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
+                completion = http.chat.completions.create(**kwargs)
+        return _accept(completion, record, config)
+
+    patched = instructor.patch(create=create, mode=MODE)
+    with _translating_instructor(record):
+        reply: ModelReply = patched(
+            response_model=ModelReply,
+            max_retries=reask_retrying(config.settings.reasks, _REASKABLE),
+            **request_kwargs(config, prompt),
+        )
+    return reply
+
+
+async def acomplete(
+    config: ResolvedConfig,
+    prompt: RenderedPrompt,
+    record: CallRecord,
+    policy: TransportPolicy,
+    client: openai.AsyncOpenAI | None = None,
+) -> ModelReply:
+    """The async twin of `complete()`; only the awaits differ."""
+    if isinstance(client, openai.OpenAI):
+        raise ConfigError("asummarize() needs an openai.AsyncOpenAI client; use summarize() for OpenAI")
+    http = client.with_options(max_retries=0) if client else openai.AsyncOpenAI(
+        api_key=config.api_key,
+        base_url=config.base_url,
+        max_retries=0,
+        timeout=config.settings.timeout_seconds,
+    )
+
+    async def create(**kwargs: Any) -> ChatCompletion:
+        async for attempt in policy.async_retrying():
+            with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
+                completion = await http.chat.completions.create(**kwargs)
+        return _accept(completion, record, config)
+
+    patched = instructor.patch(create=create, mode=MODE)
+    try:
+        with _translating_instructor(record):
+            reply: ModelReply = await patched(
+                response_model=ModelReply,
+                max_retries=reask_retrying(config.settings.reasks, _REASKABLE, is_async=True),
+                **request_kwargs(config, prompt),
+            )
+    finally:
+        if client is None:
+            await http.close()
+    return reply
+
+
+@lru_cache(maxsize=8)
+def _shared_client(base_url: str, api_key: str, timeout: float) -> openai.OpenAI:
+    # One connection pool per endpoint, reused across calls; retries are ours alone.
+    return openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
+
+
+def _accept(completion: ChatCompletion, record: CallRecord, config: ResolvedConfig) -> ChatCompletion:
+    """Account for one reply; stop at once if it was cut off."""
+    record.replies += 1
+    record.grounding.new_attempt()
+    if completion.usage:
+        record.usage += Usage(
+            prompt_tokens=completion.usage.prompt_tokens,
+            completion_tokens=completion.usage.completion_tokens,
+            total_tokens=completion.usage.total_tokens,
+        )
+    choice = completion.choices[0] if completion.choices else None
+    record.last_reply = choice.message.content if choice else None
+    if choice and choice.finish_reason == "length":
+        # Re-asking would send the cut reply back and cut again, only dearer.
+        raise TruncatedReplyError(
+            f"the reply was cut off at max_tokens={config.settings.max_output_tokens}; "
+            "raise Settings(max_output_tokens=...) or use a model with more room",
+            last_reply=record.last_reply,
+            usage=record.usage,
+            attempts=record.replies,
+        )
+    return completion
+
+
+@contextmanager
+def _http_request(record: CallRecord, config: ResolvedConfig, attempt: int) -> Iterator[None]:
+    """Count one HTTP request and translate what openai raises for it."""
+    record.http_requests += 1
+    try:
+        yield
+    except openai.OpenAIError as exc:
+        if isinstance(exc.__cause__, SummarizerError):
+            # Raised by a transport of ours (a cassette miss): final, and already clear.
+            raise exc.__cause__ from None
+        error = _translate_openai(exc, config.api_key)
+        error.attempts = attempt
+        raise error from exc
+
+
+def _translate_openai(exc: openai.OpenAIError, api_key: str) -> EndpointError:
+    if isinstance(exc, openai.APITimeoutError):
+        return EndpointTimeoutError("the request to the model endpoint timed out")
+    if isinstance(exc, openai.APIConnectionError):
+        return EndpointUnreachableError(f"could not connect to the model endpoint: {redact(str(exc.__cause__ or exc), api_key)}")
+    if not isinstance(exc, openai.APIStatusError):
+        return EndpointError(redact(str(exc), api_key))
+    status = exc.status_code
+    message = f"HTTP {status} from the model endpoint: {redact(exc.message, api_key)}"
+    if status in (401, 403):
+        return AuthError(message, status_code=status)
+    if status == 429:
+        return RateLimitedError(message, status_code=status, retry_after=_retry_after(exc.response))
+    if status == 408:
+        return EndpointTimeoutError(message, status_code=status)
+    if status >= 500:
+        return ServerFailureError(message, status_code=status, retry_after=_retry_after(exc.response))
+    return RequestRejectedError(message, status_code=status)
+
+
+def _retry_after(response: Any) -> float | None:
+    """Seconds the server asked us to wait (Retry-After-Ms, Retry-After seconds or date)."""
+    headers = response.headers
+    try:
+        if "retry-after-ms" in headers:
+            return float(headers["retry-after-ms"]) / 1000
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return max(float(value), 0.0)
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(when.timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
+@contextmanager
+def _translating_instructor(record: CallRecord) -> Iterator[None]:
+    """Turn instructor's wrappers into our errors, keeping usage and the last reply."""
+    try:
+        yield
+    except InstructorRetryException as exc:
+        cause = exc.__cause__
+        if isinstance(cause, SummarizerError):
+            # Transport failures and truncation pass through instructor's loop untouched.
+            raise cause from cause.__cause__
+        problems = _problems(exc.failed_attempts[-1].exception if exc.failed_attempts else cause)
+        error_type = UngroundedReplyError if record.grounding.rejected else InvalidReplyError
+        raise error_type(
+            f"the model's reply was still invalid after {record.replies} attempt(s): "
+            + "; ".join(problems[:3]),
+            last_reply=record.last_reply,
+            usage=record.usage,
+            attempts=record.replies,
+            problems=problems,
+        ) from exc
+    except IncompleteOutputException as exc:
+        raise TruncatedReplyError(
+            "the reply was cut off at the output-token limit",
+            last_reply=record.last_reply,
+            usage=record.usage,
+            attempts=record.replies,
+        ) from exc
+    except InstructorError as exc:
+        raise InvalidReplyError(
+            f"the model's reply could not be used: {exc}",
+            last_reply=record.last_reply,
+            usage=record.usage,
+            attempts=record.replies,
+            problems=[str(exc)],
+        ) from exc
+
+
+def _problems(exc: BaseException | None) -> list[str]:
+    if isinstance(exc, pydantic.ValidationError):
+        return [
+            f"{'.'.join(str(p) for p in error['loc']) or 'reply'}: {error['msg']}"
+            for error in exc.errors(include_url=False)
+        ]
+    return [str(exc)] if exc else ["unknown validation failure"]

@@ -1,0 +1,223 @@
+"""Every error summarizer raises, under one base class.
+
+    SummarizerError
+    ├── InputError (also a ValueError)        raised before any request is sent
+    │   ├── EmptyInputError
+    │   ├── NotTextError
+    │   └── InputTooLongError
+    ├── ConfigError                            settings or prompt files are unusable
+    │   └── PromptError
+    ├── EndpointError                          the server could not give us a reply
+    │   ├── AuthError                          401, 403: never retried
+    │   ├── RequestRejectedError               400, 404, 422 and other 4xx: never retried
+    │   └── TransientEndpointError             retried with backoff, raised once retries run out
+    │       ├── RateLimitedError               429
+    │       ├── ServerFailureError             5xx
+    │       ├── EndpointTimeoutError
+    │       └── EndpointUnreachableError
+    ├── ReplyError                             the model replied, but not with a usable summary
+    │   ├── TruncatedReplyError                finish_reason == "length"
+    │   └── InvalidReplyError                  still invalid once the re-asks are spent
+    │       └── UngroundedReplyError           ... because a quote is not in the article
+    └── NoAgreementError                       the article reports no agreement
+
+Usage:
+
+    try:
+        summary = summarize(text)
+    except NoAgreementError as exc:
+        skip(exc.reason)
+    except SummarizerError as exc:
+        log_failure(exc)
+
+Foreign errors (openai, instructor) are translated in `summarizer.client` and chained with
+`raise ... from exc`. Messages never contain the API key: `redact()` runs over every
+message built from a server's words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .schema import Meta, Usage
+
+__all__ = [
+    "AuthError",
+    "ConfigError",
+    "EmptyInputError",
+    "EndpointError",
+    "EndpointTimeoutError",
+    "EndpointUnreachableError",
+    "InputError",
+    "InputTooLongError",
+    "InvalidReplyError",
+    "NoAgreementError",
+    "NotTextError",
+    "PromptError",
+    "RateLimitedError",
+    "ReplyError",
+    "RequestRejectedError",
+    "ServerFailureError",
+    "SummarizerError",
+    "TransientEndpointError",
+    "TruncatedReplyError",
+    "UngroundedReplyError",
+]
+
+# Shapes of credentials that a server may echo back in an error body.
+_SECRET_PATTERNS = re.compile(
+    r"sk-[A-Za-z0-9_*.-]{6,}|Bearer\s+[A-Za-z0-9_*.~+/=-]+|(?i:api[_-]?key)[\"']?\s*[:=]\s*[\"']?[^\s\"',}]+"
+)
+REDACTED = "<redacted>"
+
+
+def redact(message: str, secret: str | None = None) -> str:
+    """Return `message` with `secret` and anything shaped like a credential removed."""
+    if secret:
+        message = message.replace(secret, REDACTED)
+    return _SECRET_PATTERNS.sub(REDACTED, message)
+
+
+class SummarizerError(Exception):
+    """Base class of every error raised by summarizer."""
+
+
+class InputError(SummarizerError, ValueError):
+    """Raised when the article cannot be sent; no request has been made."""
+
+
+class EmptyInputError(InputError):
+    """Raised when the article is empty or only whitespace."""
+
+
+class NotTextError(InputError):
+    """Raised when the article is bytes that are not UTF-8, or text that looks binary."""
+
+
+class InputTooLongError(InputError):
+    """Raised when the article is longer than `Settings.max_input_chars`."""
+
+    def __init__(self, *, length: int, limit: int) -> None:
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"article is {length:,} characters; the limit is {limit:,} "
+            "(raise Settings(max_input_chars=...) if your model's context allows it)"
+        )
+
+
+class ConfigError(SummarizerError):
+    """Raised when settings are missing or contradictory (no model, no API key, bad values)."""
+
+
+class PromptError(ConfigError):
+    """Raised when a prompt file is missing, malformed or fails to render."""
+
+
+class EndpointError(SummarizerError):
+    """Raised when the model endpoint fails to return a reply.
+
+    `status_code` is the HTTP status (None for connection failures and timeouts);
+    `attempts` counts the HTTP requests made for the failing call.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.retry_after = retry_after
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return base if self.attempts <= 1 else f"{base} (after {self.attempts} attempts)"
+
+
+class AuthError(EndpointError):
+    """Raised on 401 or 403: the key is missing, wrong or lacks access. Never retried."""
+
+
+class RequestRejectedError(EndpointError):
+    """Raised on 400, 404, 422 and other 4xx: the request itself is wrong. Never retried."""
+
+
+class TransientEndpointError(EndpointError):
+    """Raised when a failure that may pass (429, 5xx, timeout, connection) outlasts the retries."""
+
+
+class RateLimitedError(TransientEndpointError):
+    """Raised when the server keeps answering 429; `retry_after` holds its last hint in seconds."""
+
+
+class ServerFailureError(TransientEndpointError):
+    """Raised when the server keeps answering 5xx."""
+
+
+class EndpointTimeoutError(TransientEndpointError):
+    """Raised when requests keep timing out."""
+
+
+class EndpointUnreachableError(TransientEndpointError):
+    """Raised when no connection can be made to the endpoint."""
+
+
+class ReplyError(SummarizerError):
+    """Raised when the model replied but the reply cannot become a summary.
+
+    `last_reply` is the raw text of the model's last reply, `usage` the tokens spent over
+    every attempt, `attempts` the number of replies requested.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last_reply: str | None,
+        usage: Usage,
+        attempts: int,
+    ) -> None:
+        super().__init__(message)
+        self.last_reply = last_reply
+        self.usage = usage
+        self.attempts = attempts
+
+
+class TruncatedReplyError(ReplyError):
+    """Raised when the reply was cut off at the output-token limit (finish_reason "length")."""
+
+
+class InvalidReplyError(ReplyError):
+    """Raised when replies still fail the schema after every re-ask; `problems` lists why."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last_reply: str | None,
+        usage: Usage,
+        attempts: int,
+        problems: list[str],
+    ) -> None:
+        super().__init__(message, last_reply=last_reply, usage=usage, attempts=attempts)
+        self.problems = problems
+
+
+class UngroundedReplyError(InvalidReplyError):
+    """Raised when the last reply still quotes words that are not in the article."""
+
+
+class NoAgreementError(SummarizerError):
+    """Raised when the article reports no signed agreement; `reason` is the model's grounded why."""
+
+    def __init__(self, reason: str, *, meta: Meta) -> None:
+        super().__init__(f"the article reports no agreement: {reason}")
+        self.reason = reason
+        self.meta = meta
