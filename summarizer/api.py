@@ -132,7 +132,7 @@ class _Job:
             model=self.config.model,
             endpoint=self.config.endpoint,
             endpoint_kind=self.config.endpoint_kind,
-            mode=MODE.value,
+            mode=MODE.name.lower(),
             prompt_name=self.template.name,
             prompt_version=self.template.version,
             article_sha256=hashlib.sha256(self.article.text.encode()).hexdigest(),

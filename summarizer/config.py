@@ -78,7 +78,7 @@ class ResolvedConfig:
         parts = urlsplit(self.base_url)
         host = parts.hostname or ""
         netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
 
     @property
     def endpoint_kind(self) -> str:
