@@ -142,11 +142,11 @@ class EndpointError(SummarizerError):
 
 
 class AuthError(EndpointError):
-    """Raised on 401 or 403: the key is missing, wrong or lacks access. Never retried."""
+    """Raised when the server answers 401 or 403: a missing, wrong or powerless key. Not retried."""
 
 
 class RequestRejectedError(EndpointError):
-    """Raised on 400, 404, 422 and other 4xx: the request itself is wrong. Never retried."""
+    """Raised when the server answers 400, 404, 422 or another 4xx: a bad request. Not retried."""
 
 
 class TransientEndpointError(EndpointError):

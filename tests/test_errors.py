@@ -1,0 +1,94 @@
+"""One error tree; every openai error is translated; the public names are all exported."""
+
+from __future__ import annotations
+
+import httpx2
+import openai
+import pytest
+
+import summarizer
+from summarizer import errors
+from summarizer.client import _translate_openai
+
+REQUEST = httpx2.Request("POST", "http://model.test/v1/chat/completions")
+
+
+def status_error(cls: type[openai.APIStatusError], status: int) -> openai.APIStatusError:
+    response = httpx2.Response(status, request=REQUEST, json={"error": {"message": "m"}})
+    return cls("m", response=response, body=None)
+
+
+@pytest.mark.parametrize(
+    ("cls", "status", "expected"),
+    [
+        (openai.BadRequestError, 400, errors.RequestRejectedError),
+        (openai.AuthenticationError, 401, errors.AuthError),
+        (openai.PermissionDeniedError, 403, errors.AuthError),
+        (openai.NotFoundError, 404, errors.RequestRejectedError),
+        (openai.ConflictError, 409, errors.RequestRejectedError),
+        (openai.UnprocessableEntityError, 422, errors.RequestRejectedError),
+        (openai.RateLimitError, 429, errors.RateLimitedError),
+        (openai.InternalServerError, 500, errors.ServerFailureError),
+        (openai.InternalServerError, 503, errors.ServerFailureError),
+        (openai.APIStatusError, 408, errors.EndpointTimeoutError),
+    ],
+)
+def test_status_errors_map_to_our_classes(cls, status, expected) -> None:
+    translated = _translate_openai(status_error(cls, status), "k")
+    assert type(translated) is expected
+    assert translated.status_code == status
+
+
+def test_every_openai_status_error_class_is_covered() -> None:
+    covered = {
+        openai.BadRequestError, openai.AuthenticationError, openai.PermissionDeniedError,
+        openai.NotFoundError, openai.ConflictError, openai.UnprocessableEntityError,
+        openai.RateLimitError, openai.InternalServerError,
+    }  # fmt: skip
+    subclasses = {
+        cls
+        for cls in (getattr(openai, name) for name in dir(openai))
+        if isinstance(cls, type) and issubclass(cls, openai.APIStatusError)
+    } - {openai.APIStatusError}
+    # OAuthError is an AuthenticationError, so it maps to AuthError through its status.
+    assert subclasses - covered <= {getattr(openai, "OAuthError", None)}
+
+
+def test_connection_errors() -> None:
+    timeout = _translate_openai(openai.APITimeoutError(request=REQUEST), "k")
+    refused = _translate_openai(openai.APIConnectionError(request=REQUEST), "k")
+    assert type(timeout) is errors.EndpointTimeoutError
+    assert type(refused) is errors.EndpointUnreachableError
+    assert isinstance(refused, errors.TransientEndpointError)
+
+
+def test_every_error_is_a_summarizer_error_with_a_docstring() -> None:
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.SummarizerError)
+        if cls is not errors.SummarizerError:
+            assert cls.__doc__ and cls.__doc__.startswith("Raised when"), name
+        assert name in errors.__doc__, f"{name} is missing from the tree in the module docstring"
+
+
+def test_no_name_shadows_a_dependency() -> None:
+    import instructor.core.exceptions as instructor_errors
+
+    ours = set(errors.__all__)
+    assert not ours & {n for n in dir(openai) if n.endswith("Error")}
+    assert not ours & {n for n in dir(instructor_errors) if n.endswith(("Error", "Exception"))}
+
+
+def test_public_names_are_exported() -> None:
+    public = {name for name in dir(summarizer) if not name.startswith("_")}
+    modules = {"api", "cassettes", "client", "config", "errors", "grounding", "inputs", "prompts"}
+    modules |= {"retry", "schema"}
+    assert set(summarizer.__all__) == public - modules
+    assert set(errors.__all__) <= set(summarizer.__all__)
+
+
+def test_redact_removes_keys_and_key_shapes() -> None:
+    message = "bad key sk-proj-abc123def456 for Bearer eyJhbGciOi.x, api_key=hunter2 and SECRET"
+    cleaned = errors.redact(message, "SECRET")
+    assert "abc123" not in cleaned and "eyJ" not in cleaned and "hunter2" not in cleaned
+    assert "SECRET" not in cleaned
