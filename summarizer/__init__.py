@@ -1,8 +1,8 @@
 """Grounded summaries of agreement articles from any OpenAI-compatible model.
 
-    >>> from summarizer import summarize
-    >>> summary = summarize(article_text)
-    >>> summary.parties, summary.signatories, summary.venue, summary.meta.usage
+>>> from summarizer import summarize
+>>> summary = summarize(article_text)
+>>> summary.parties, summary.signatories, summary.venue, summary.meta.usage
 """
 
 from .api import asummarize, summarize

@@ -71,7 +71,9 @@ class Cassette:
             )
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("summarizer_cassette") != FORMAT_VERSION:
-            raise CassetteMissError(f"{path} is not a summarizer cassette (version {FORMAT_VERSION})")
+            raise CassetteMissError(
+                f"{path} is not a summarizer cassette (version {FORMAT_VERSION})"
+            )
         return cls(source=data["source"], match=data["match"], interactions=data["interactions"])
 
     def save(self, path: Path) -> None:
@@ -126,7 +128,10 @@ class ReplayTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
             if index in self._used:
                 continue
             recorded = interaction["request"]
-            same_route = (recorded["method"], recorded["path"]) == (request.method, request.url.path)
+            same_route = (recorded["method"], recorded["path"]) == (
+                request.method,
+                request.url.path,
+            )
             if same_route and (self.cassette.match == "order" or recorded["body"] == body):
                 self._used.add(index)
                 return dict(interaction["response"])

@@ -27,6 +27,7 @@ from instructor.core.exceptions import (
 )
 from instructor.core.exceptions import ValidationError as InstructorValidationError
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+from tenacity import AsyncRetrying, Retrying
 
 from .config import ResolvedConfig
 from .errors import (
@@ -96,9 +97,13 @@ def complete(
 ) -> ModelReply:
     """Ask the model for a `ModelReply`, re-asking on invalid or ungrounded replies."""
     if isinstance(client, openai.AsyncOpenAI):
-        raise ConfigError("summarize() needs an openai.OpenAI client; use asummarize() for AsyncOpenAI")
-    http = client.with_options(max_retries=0) if client else _shared_client(
-        config.base_url, config.api_key, config.settings.timeout_seconds
+        raise ConfigError(
+            "summarize() needs an openai.OpenAI client; use asummarize() for AsyncOpenAI"
+        )
+    http = (
+        client.with_options(max_retries=0)
+        if client
+        else _shared_client(config.base_url, config.api_key, config.settings.timeout_seconds)
     )
 
     def create(**kwargs: Any) -> ChatCompletion:
@@ -111,7 +116,7 @@ def complete(
     with _translating_instructor(record):
         reply: ModelReply = patched(
             response_model=ModelReply,
-            max_retries=reask_retrying(config.settings.reasks, _REASKABLE),
+            max_retries=reask_retrying(config.settings.reasks, _REASKABLE, Retrying),
             **request_kwargs(config, prompt),
         )
     return reply
@@ -126,12 +131,18 @@ async def acomplete(
 ) -> ModelReply:
     """The async twin of `complete()`; only the awaits differ."""
     if isinstance(client, openai.OpenAI):
-        raise ConfigError("asummarize() needs an openai.AsyncOpenAI client; use summarize() for OpenAI")
-    http = client.with_options(max_retries=0) if client else openai.AsyncOpenAI(
-        api_key=config.api_key,
-        base_url=config.base_url,
-        max_retries=0,
-        timeout=config.settings.timeout_seconds,
+        raise ConfigError(
+            "asummarize() needs an openai.AsyncOpenAI client; use summarize() for OpenAI"
+        )
+    http = (
+        client.with_options(max_retries=0)
+        if client
+        else openai.AsyncOpenAI(
+            api_key=config.api_key,
+            base_url=config.base_url,
+            max_retries=0,
+            timeout=config.settings.timeout_seconds,
+        )
     )
 
     async def create(**kwargs: Any) -> ChatCompletion:
@@ -140,12 +151,13 @@ async def acomplete(
                 completion = await http.chat.completions.create(**kwargs)
         return _accept(completion, record, config)
 
-    patched = instructor.patch(create=create, mode=MODE)
+    # instructor's stubs describe only the sync wrapper; the async one returns a coroutine.
+    patched: Any = instructor.patch(create=create, mode=MODE)
     try:
         with _translating_instructor(record):
             reply: ModelReply = await patched(
                 response_model=ModelReply,
-                max_retries=reask_retrying(config.settings.reasks, _REASKABLE, is_async=True),
+                max_retries=reask_retrying(config.settings.reasks, _REASKABLE, AsyncRetrying),
                 **request_kwargs(config, prompt),
             )
     finally:
@@ -160,7 +172,9 @@ def _shared_client(base_url: str, api_key: str, timeout: float) -> openai.OpenAI
     return openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
 
 
-def _accept(completion: ChatCompletion, record: CallRecord, config: ResolvedConfig) -> ChatCompletion:
+def _accept(
+    completion: ChatCompletion, record: CallRecord, config: ResolvedConfig
+) -> ChatCompletion:
     """Account for one reply; stop at once if it was cut off."""
     record.replies += 1
     record.grounding.new_attempt()
@@ -203,7 +217,9 @@ def _translate_openai(exc: openai.OpenAIError, api_key: str) -> EndpointError:
     if isinstance(exc, openai.APITimeoutError):
         return EndpointTimeoutError("the request to the model endpoint timed out")
     if isinstance(exc, openai.APIConnectionError):
-        return EndpointUnreachableError(f"could not connect to the model endpoint: {redact(str(exc.__cause__ or exc), api_key)}")
+        return EndpointUnreachableError(
+            f"could not connect to the model endpoint: {redact(str(exc.__cause__ or exc), api_key)}"
+        )
     if not isinstance(exc, openai.APIStatusError):
         return EndpointError(redact(str(exc), api_key))
     status = exc.status_code
@@ -215,7 +231,9 @@ def _translate_openai(exc: openai.OpenAIError, api_key: str) -> EndpointError:
     if status == 408:
         return EndpointTimeoutError(message, status_code=status)
     if status >= 500:
-        return ServerFailureError(message, status_code=status, retry_after=_retry_after(exc.response))
+        return ServerFailureError(
+            message, status_code=status, retry_after=_retry_after(exc.response)
+        )
     return RequestRejectedError(message, status_code=status)
 
 

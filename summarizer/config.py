@@ -82,8 +82,12 @@ class ResolvedConfig:
 
     @property
     def endpoint_kind(self) -> str:
-        """"openai" for OpenAI's own API, else "openai-compatible"."""
-        return "openai" if urlsplit(self.base_url).hostname == "api.openai.com" else "openai-compatible"
+        """ "openai" for OpenAI's own API, else "openai-compatible"."""
+        return (
+            "openai"
+            if urlsplit(self.base_url).hostname == "api.openai.com"
+            else "openai-compatible"
+        )
 
 
 def _first(*values: str | None) -> str | None:
@@ -101,9 +105,12 @@ def resolve(
     """Apply the precedence rule; `environ` defaults to `os.environ` as it is right now."""
     settings = settings or Settings()
     env = os.environ if environ is None else environ
-    resolved_base_url = _first(
-        base_url, settings.base_url, env.get("SUMMARIZER_BASE_URL"), env.get("OPENAI_BASE_URL")
-    ) or DEFAULT_BASE_URL
+    resolved_base_url = (
+        _first(
+            base_url, settings.base_url, env.get("SUMMARIZER_BASE_URL"), env.get("OPENAI_BASE_URL")
+        )
+        or DEFAULT_BASE_URL
+    )
     resolved_key = _first(
         api_key, settings.api_key, env.get("SUMMARIZER_API_KEY"), env.get("OPENAI_API_KEY")
     )

@@ -44,7 +44,9 @@ _DATELINE = re.compile(
         \s*(?:\([^()\n]{1,40}\))?\s*[-\u2013\u2014]{1,2}""",
     re.VERBOSE,
 )
-_BOILERPLATE = re.compile(r"Copyright\s*(?:\(c\)|©)?|All Rights Reserved|\(c\)\s*\d{4}", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"Copyright\s*(?:\(c\)|©)?|All Rights Reserved|\(c\)\s*\d{4}", re.IGNORECASE
+)
 
 
 def fold(text: str) -> str:
@@ -77,7 +79,7 @@ class ArticleText:
 
     def locate(self, quote: str) -> Span:
         """Return where `quote` stands in the article, or raise ValueError saying why not."""
-        squeezed = "".join(fold(quote).split())
+        squeezed = _squeeze(quote)
         if len(squeezed) < MIN_QUOTE_CHARS:
             raise ValueError(f"quote {quote!r} is too short to locate; quote at least a few words")
         if len(quote) > MAX_QUOTE_CHARS:
@@ -115,8 +117,11 @@ class ArticleText:
 
 def contains_words(haystack: str, needle: str) -> bool:
     """True when `needle` appears in `haystack`, ignoring case, whitespace, curly quotes, dashes."""
-    squeeze = lambda s: "".join(fold(s).casefold().split())  # noqa: E731
-    return squeeze(needle) in squeeze(haystack)
+    return _squeeze(needle).casefold() in _squeeze(haystack).casefold()
+
+
+def _squeeze(text: str) -> str:
+    return "".join(fold(text).split())
 
 
 @dataclass

@@ -23,7 +23,9 @@ __all__ = ["PromptTemplate", "RenderedPrompt", "load_prompt", "prompt_versions",
 _PACKAGED = Path(__file__).parent / "prompts"
 _CHECKOUT = Path(__file__).parent.parent / "prompts"
 
-_jinja = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_jinja = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+)
 
 
 class RenderedPrompt(BaseModel):
@@ -54,7 +56,9 @@ class PromptTemplate(BaseModel):
                 user=_jinja.from_string(self.user).render(**variables),
             )
         except TemplateError as exc:
-            raise PromptError(f"prompt {self.name} v{self.version} failed to render: {exc}") from exc
+            raise PromptError(
+                f"prompt {self.name} v{self.version} failed to render: {exc}"
+            ) from exc
 
 
 def prompts_dir() -> Path:

@@ -91,9 +91,6 @@ class TransportPolicy:
         return self._build(AsyncRetrying)
 
 
-def reask_retrying(
-    reasks: int, errors: tuple[type[BaseException], ...], *, is_async: bool = False
-) -> Retrying | AsyncRetrying:
+def reask_retrying(reasks: int, errors: tuple[type[BaseException], ...], cls: type[_R]) -> _R:
     """The validation policy handed to instructor: `1 + reasks` replies, only on `errors`."""
-    cls = AsyncRetrying if is_async else Retrying
     return cls(stop=stop_after_attempt(1 + reasks), retry=retry_if_exception_type(errors))

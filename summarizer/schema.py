@@ -244,16 +244,27 @@ class ModelReply(_Strict):
     parties: list[Party]
     signatories: list[Signatory]
     aims: list[Aim]
-    venue: Venue | None = Field(description="Null when the article does not say where it was signed.")
+    venue: Venue | None = Field(
+        description="Null when the article does not say where it was signed."
+    )
     threat_groups: list[ThreatGroupProfile]
-    headline: str = Field(description="One plain sentence saying who agreed to what.", max_length=300)
+    headline: str = Field(
+        description="One plain sentence saying who agreed to what.", max_length=300
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelReply:
         if not self.reports_agreement:
             filled = [
                 name
-                for name in ("agreement", "parties", "signatories", "aims", "venue", "threat_groups")
+                for name in (
+                    "agreement",
+                    "parties",
+                    "signatories",
+                    "aims",
+                    "venue",
+                    "threat_groups",
+                )
                 if getattr(self, name)
             ]
             if filled:

@@ -64,7 +64,9 @@ def test_a_changed_request_is_a_clear_miss_not_retried(tmp_path, seed_article, s
     _, path = record(tmp_path, seed_article, Script(completion(seed_reply)))
     transport = ReplayTransport(Cassette.load(path))
     with pytest.raises(CassetteMissError, match="re-record with SUMMARIZER_RECORD=1"):
-        summarize(seed_article + "\nA late paragraph.", client=client_for(transport), settings=NO_WAIT)
+        summarize(
+            seed_article + "\nA late paragraph.", client=client_for(transport), settings=NO_WAIT
+        )
 
 
 def test_missing_cassette_says_how_to_record(tmp_path) -> None:

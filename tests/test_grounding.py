@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.grounding import ArticleText, GroundingLedger, contains_words, ground, grounding_scope
+from summarizer.grounding import (
+    ArticleText,
+    GroundingLedger,
+    contains_words,
+    ground,
+    grounding_scope,
+)
 
 TEXT = (
     "2025-02-14 OTTAWA (Northwire) - The agencies signed a \u201cMemorandum of Cooperation\u201d\n"
@@ -27,7 +33,10 @@ def test_exact_quote() -> None:
 @pytest.mark.parametrize(
     ("quote", "expected"),
     [
-        ('a "Memorandum of Cooperation" in Lyon', "a \u201cMemorandum of Cooperation\u201d\nin Lyon"),
+        (
+            'a "Memorandum of Cooperation" in Lyon',
+            "a \u201cMemorandum of Cooperation\u201d\nin Lyon",
+        ),
         ("in Lyon - France's third city", "in Lyon \u2014 France\u2019s third city"),
         ("third city. Officials said", "third city.Officials said"),
         ("the gang's leaders escaped", "the gang\u2019s   leaders escaped"),

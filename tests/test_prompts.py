@@ -48,7 +48,14 @@ def test_missing_variable_is_an_error() -> None:
 def test_unknown_keys_are_rejected() -> None:
     with pytest.raises(ValueError, match="extra"):
         PromptTemplate.model_validate(
-            {"name": "x", "version": "1", "description": "", "system": "", "user": "", "temprature": 1}
+            {
+                "name": "x",
+                "version": "1",
+                "description": "",
+                "system": "",
+                "user": "",
+                "temprature": 1,
+            }
         )
 
 

@@ -54,7 +54,9 @@ class RecordingWait(wait_base):
 
 
 def test_429_then_success_honours_retry_after(seed_article, seed_reply) -> None:
-    script = Script(error_response(429, "slow down", **{"retry-after": "7"}), completion(seed_reply))
+    script = Script(
+        error_response(429, "slow down", **{"retry-after": "7"}), completion(seed_reply)
+    )
     wait = RecordingWait(wait_retry_after(fallback=wait_fixed(99)))
     summary = summarize(
         seed_article, client=script.client(), settings=replace(NO_WAIT, transport_wait=wait)
@@ -172,13 +174,20 @@ def test_name_missing_from_its_quote_is_reasked(seed_article, seed_reply) -> Non
     invented["signatories"][0]["name"] = "John Smith"
     script = Script(completion(invented), completion(seed_reply))
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
-    assert "'John Smith' does not appear in its quote" in script.requests[1]["messages"][-1]["content"]
+    assert (
+        "'John Smith' does not appear in its quote" in script.requests[1]["messages"][-1]["content"]
+    )
     assert summary.signatories[0].name == "Jeffrey A. Grimming"
 
 
 def test_dateline_is_not_the_venue(seed_article, seed_reply) -> None:
     wrong = copy.deepcopy(seed_reply)
-    wrong["venue"] = {"event": None, "city": "OTTAWA", "country": None, "evidence": "OTTAWA (Northwire)"}
+    wrong["venue"] = {
+        "event": None,
+        "city": "OTTAWA",
+        "country": None,
+        "evidence": "OTTAWA (Northwire)",
+    }
     script = Script(completion(wrong), completion(seed_reply))
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
     assert "quotes the dateline" in script.requests[1]["messages"][-1]["content"]
