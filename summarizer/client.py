@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,11 @@ from .schema import ModelReply, Usage
 __all__ = ["MODE", "CallRecord", "acomplete", "complete", "request_kwargs"]
 
 MODE = instructor.Mode.JSON_SCHEMA
+
+# instructor logs every failed attempt at ERROR, including the ones we retry or re-ask and
+# then recover from. Without a handler those lines would reach stderr through logging's
+# last resort; this keeps them for applications that configure logging, and quiet otherwise.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 # What instructor treats as "the reply is wrong, ask again"; nothing else is re-asked.
 _REASKABLE: tuple[type[BaseException], ...] = (
@@ -223,7 +229,11 @@ def _translate_openai(exc: openai.OpenAIError, api_key: str) -> EndpointError:
     if not isinstance(exc, openai.APIStatusError):
         return EndpointError(redact(str(exc), api_key))
     status = exc.status_code
-    message = f"HTTP {status} from the model endpoint: {redact(exc.message, api_key)}"
+    body = exc.body
+    detail = body.get("message") if isinstance(body, dict) else None
+    message = (
+        f"HTTP {status} from the model endpoint: {redact(str(detail or exc.message), api_key)}"
+    )
     if status in (401, 403):
         return AuthError(message, status_code=status)
     if status == 429:

@@ -9,10 +9,10 @@ the package.
 from __future__ import annotations
 
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -52,13 +52,18 @@ class PromptTemplate(BaseModel):
         """Render both parts; a variable the template uses but is not given is an error."""
         try:
             return RenderedPrompt(
-                system=_jinja.from_string(self.system).render(**variables),
-                user=_jinja.from_string(self.user).render(**variables),
+                system=_compile(self.system).render(**variables),
+                user=_compile(self.user).render(**variables),
             )
         except TemplateError as exc:
             raise PromptError(
                 f"prompt {self.name} v{self.version} failed to render: {exc}"
             ) from exc
+
+
+@lru_cache(maxsize=32)
+def _compile(source: str) -> Template:
+    return _jinja.from_string(source)
 
 
 def prompts_dir() -> Path:

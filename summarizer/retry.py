@@ -32,6 +32,7 @@ from .errors import TransientEndpointError
 __all__ = ["MAX_RETRY_AFTER_SECONDS", "TransportPolicy", "reask_retrying", "wait_retry_after"]
 
 logger = logging.getLogger("summarizer")
+logger.addHandler(logging.NullHandler())  # a library speaks only when the application listens
 
 _R = TypeVar("_R", bound=BaseRetrying)
 

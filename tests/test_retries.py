@@ -258,3 +258,13 @@ def test_async_twin_translates_errors(seed_article) -> None:
     script = Script(error_response(401))
     with pytest.raises(AuthError):
         asyncio.run(asummarize(seed_article, client=script.async_client(), settings=NO_WAIT))
+
+
+def test_garbage_replies_raise_invalid_reply_with_the_garbage(seed_article) -> None:
+    garbage = "I'm sorry, as a language model I cannot summarize this article."
+    script = Script(*[completion(garbage) for _ in range(3)])
+    with pytest.raises(InvalidReplyError) as caught:
+        summarize(seed_article, client=script.client(), settings=NO_WAIT)
+    assert caught.value.last_reply == garbage
+    assert caught.value.attempts == 3 and len(script.requests) == 3
+    assert "json" in " ".join(caught.value.problems).lower()

@@ -1,0 +1,200 @@
+"""Time spent in our own code per summary, against plain instructor on the same reply.
+
+The network is replaced by an in-memory transport that answers with the reference reply
+for the bundled article, so what is timed is everything but the model: for summarizer,
+input checks, config, prompt rendering, instructor, validation and grounding; for plain
+instructor, the same reply parsed into an equivalent schema whose evidence is a bare
+string, with no grounding. Both go through the same openai client and transport.
+
+    python bench/overhead.py [--runs 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx2
+import instructor
+import openai
+from pydantic import BaseModel
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "examples"))
+
+from _replay import article, reference_completion  # noqa: E402
+
+from summarizer import summarize  # noqa: E402
+from summarizer.grounding import ArticleText, GroundingLedger, grounding_scope  # noqa: E402
+from summarizer.prompts import load_prompt  # noqa: E402
+from summarizer.schema import ModelReply  # noqa: E402
+
+STEM = "interpol_tren_de_aragua"
+
+
+# The same shape as ModelReply with evidence as a bare string and no checks: what a user
+# of plain instructor would write.
+class PFact(BaseModel):
+    value: str
+    evidence: str
+
+
+class PAgreement(BaseModel):
+    kind: str
+    title: str | None
+    signed_on: str | None
+    date_text: str | None
+    evidence: str
+
+
+class PParty(BaseModel):
+    name: str
+    kind: str
+    country: str | None
+    parent_body: str | None
+    evidence: str
+
+
+class PSignatory(BaseModel):
+    name: str | None
+    title: str | None
+    party: str | None
+    evidence: str
+
+
+class PAim(BaseModel):
+    description: str
+    category: str
+    evidence: str
+
+
+class PVenue(BaseModel):
+    event: str | None
+    city: str | None
+    country: str | None
+    evidence: str
+
+
+class PDesignation(BaseModel):
+    label: str
+    designated_by: str | None
+    evidence: str
+
+
+class PGroup(BaseModel):
+    name: str
+    aliases: list[str]
+    kind: Literal["gang", "cartel", "terrorist_organization", "insurgent_group", "other"]
+    origin: PFact | None
+    designations: list[PDesignation]
+    size: PFact | None
+    leadership: PFact | None
+    base: PFact | None
+    activities: list[PFact]
+    areas: list[PFact]
+    evidence: str
+
+
+class PlainReply(BaseModel):
+    reports_agreement: bool
+    no_agreement_reason: str | None
+    agreement: PAgreement | None
+    parties: list[PParty]
+    signatories: list[PSignatory]
+    aims: list[PAim]
+    venue: PVenue | None
+    threat_groups: list[PGroup]
+    headline: str
+
+
+def in_memory_client() -> openai.OpenAI:
+    body = json.dumps(reference_completion(STEM)).encode()
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
+
+    return openai.OpenAI(
+        api_key="bench",
+        base_url="http://bench.invalid/v1",
+        max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(answer)),
+    )
+
+
+def median_ms(fn: Any, runs: int) -> float:
+    for _ in range(20):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=300)
+    runs = parser.parse_args().runs
+
+    text = article(STEM)
+    client = in_memory_client()
+    plain = instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA)
+    template = load_prompt("agreement_summary")
+    content = reference_completion(STEM)["choices"][0]["message"]["content"]
+
+    def ours() -> None:
+        summarize(text, model="bench", client=client)
+
+    def theirs() -> None:
+        prompt = template.render(article=text)
+        plain.chat.completions.create(
+            model="bench",
+            response_model=PlainReply,
+            max_retries=1,
+            messages=[
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
+        )
+
+    def render_only() -> None:
+        template.render(article=text)
+
+    def validate_and_ground() -> None:
+        with grounding_scope(ArticleText(text), GroundingLedger()):
+            ModelReply.model_validate_json(content)
+
+    def validate_plain() -> None:
+        PlainReply.model_validate_json(content)
+
+    # Interleave the two contenders so drift on a noisy machine hits both alike.
+    ours_ms, theirs_ms = [], []
+    for _ in range(5):
+        ours_ms.append(median_ms(ours, runs // 5))
+        theirs_ms.append(median_ms(theirs, runs // 5))
+    ours_median, theirs_median = statistics.median(ours_ms), statistics.median(theirs_ms)
+
+    print(f"python {platform.python_version()} on {platform.machine()}, {runs} runs each")
+    print(f"article: examples/articles/{STEM}.txt ({len(text)} chars, 18 quotes)")
+    print(f"summarize() end to end, in-memory transport : {ours_median:7.3f} ms (median)")
+    print(f"plain instructor, same reply, no grounding   : {theirs_median:7.3f} ms (median)")
+    print(f"ratio                                        : {ours_median / theirs_median:7.2f} x")
+    print(f"difference (our extra work per summary)      : {ours_median - theirs_median:7.3f} ms")
+    print("components:")
+    for label, fn in (
+        ("render prompt", render_only),
+        ("validate + ground reply (ModelReply)", validate_and_ground),
+        ("validate reply without grounding (plain)", validate_plain),
+    ):
+        print(f"  {label:<43}: {median_ms(fn, runs):7.3f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Shared by the examples: use a live endpoint when one is configured, else replay offline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx2
+import openai
+
+from summarizer.cassettes import Cassette, ReplayTransport
+
+HERE = Path(__file__).resolve().parent
+LIVE_SWITCHES = ("SUMMARIZER_BASE_URL", "OPENAI_API_KEY")
+
+
+def article(stem: str) -> str:
+    return (HERE / "articles" / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+def live() -> bool:
+    """True when the environment names a live endpoint to call."""
+    return any(os.environ.get(name) for name in LIVE_SWITCHES)
+
+
+def reference_completion(stem: str) -> dict:
+    """The chat completion stored in the article's reference cassette."""
+    cassette = Cassette.load(HERE / "cassettes" / "reference" / f"{stem}.json")
+    return cassette.interactions[0]["response"]["body"]
+
+
+def replay_client(stem: str, base_url: str = "http://replay.invalid/v1") -> openai.OpenAI:
+    """An openai client answered from the article's reference cassette, offline."""
+    path = HERE / "cassettes" / "reference" / f"{stem}.json"
+    cassette = Cassette.load(path)
+    print(
+        f"[offline] replaying {path.relative_to(HERE.parent)} ({cassette.source['kind']} fixture:"
+    )
+    print(f"          {cassette.source['note']})")
+    print("          set SUMMARIZER_BASE_URL or OPENAI_API_KEY to call a live endpoint instead\n")
+    transport = ReplayTransport(cassette)
+    return openai.OpenAI(
+        api_key="replay", base_url=base_url, http_client=httpx2.Client(transport=transport)
+    )

@@ -1,0 +1,92 @@
+"""The example scripts and the command line run offline and say so."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ARTICLES, REFERENCE, ROOT
+
+from summarizer.cli import main
+
+
+def run_example(name: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},  # no SUMMARIZER_* or OPENAI_*: offline
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_example_01_prints_json_and_a_brief() -> None:
+    out = run_example("01_summarize_article.py")
+    assert "[offline] replaying examples/cassettes/reference/interpol_tren_de_aragua.json" in out
+    assert "reference fixture" in out
+    payload = out[out.index("{") : out.index("\n}\n") + 2]
+    assert json.loads(payload)["parties"][0]["name"] == "INTERPOL Washington"
+    assert "Venue: INTERPOL Heads of National Central Bureaus Conference, Lyon, France" in out
+    assert "text[284:336] == 'Jeffrey A. Grimming, Director of INTERPOL Washington'" in out
+
+
+def test_example_02_uses_the_local_base_url() -> None:
+    out = run_example("02_custom_endpoint.py")
+    assert "[offline] replaying" in out
+    assert "endpoint kind recorded in meta: openai-compatible (http://127.0.0.1:8080/v1)" in out
+    assert "Signed by: Ana Ribeiro" in out
+
+
+def test_example_03_walks_through_the_failures() -> None:
+    out = run_example("03_errors_and_retries.py")
+    assert "worst case per article: 4 transport attempts x 3 replies = 12 requests" in out
+    for expected in (
+        "EmptyInputError",
+        "ok: 1 reply(ies), 2 HTTP request(s)",
+        "ok: 2 reply(ies), 2 HTTP request(s)",
+        "UngroundedReplyError after 3 reply(ies)",
+        "TruncatedReplyError after 1 reply(ies)",
+        "AuthError: HTTP 401 from the model endpoint: bad key",
+        "NoAgreementError",
+    ):
+        assert expected in out
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_cli_brief_and_json(capsys) -> None:
+    article = str(ARTICLES / "afp_polri_letter_of_intent.txt")
+    replay = str(REFERENCE / "afp_polri_letter_of_intent.json")
+    status, out, _ = cli(capsys, article, "--replay", replay)
+    assert status == 0 and "Venue: not stated" in out
+    status, out, _ = cli(capsys, article, "--replay", replay, "--json")
+    assert status == 0 and json.loads(out)["venue"] is None
+
+
+def test_cli_exit_codes(capsys, tmp_path) -> None:
+    stem = "talks_without_agreement"
+    status, _, err = cli(
+        capsys, str(ARTICLES / f"{stem}.txt"), "--replay", str(REFERENCE / f"{stem}.json")
+    )
+    assert status == 3 and "reports no agreement" in err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    assert cli(capsys, str(empty), "--base-url", "http://127.0.0.1:9/v1")[0] == 2
+    status, _, err = cli(capsys, str(tmp_path / "missing.txt"))
+    assert status == 2 and "cannot read" in err
+
+
+@pytest.mark.parametrize("flag", ["--help"])
+def test_cli_help(capsys, flag) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([flag])
+    assert caught.value.code == 0
+    assert "--replay" in capsys.readouterr().out

@@ -1,0 +1,63 @@
+"""Build the wheel, install it into a clean venv, and summarize a replayed fixture from there.
+
+Run by `make wheel-test` (and CI). It proves the wheel carries the prompts and needs
+nothing from the source tree: the check runs from a temporary folder, outside the repo.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STEM = "interpol_tren_de_aragua"
+
+CHECK = """
+import sys, httpx2, openai
+from pathlib import Path
+import summarizer
+from summarizer import summarize
+from summarizer.cassettes import Cassette, ReplayTransport
+from summarizer.prompts import prompts_dir
+
+article_path, cassette_path = map(Path, sys.argv[1:3])
+assert "site-packages" in summarizer.__file__, summarizer.__file__
+assert prompts_dir().is_relative_to(Path(summarizer.__file__).parent), prompts_dir()
+transport = ReplayTransport(Cassette.load(cassette_path))
+client = openai.OpenAI(api_key="wheel", base_url="http://wheel.invalid/v1",
+                       http_client=httpx2.Client(transport=transport))
+summary = summarize(article_path.read_text(), model="reference", client=client)
+assert summary.parties[0].name == "INTERPOL Washington", summary.parties
+assert summary.meta.prompt_version == "1"
+print("installed wheel summarized", article_path.name, "from", summarizer.__file__)
+"""
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> None:
+    print("+", " ".join(map(str, args)), flush=True)
+    subprocess.run([str(a) for a in args], check=True, cwd=cwd)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        run(sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", ROOT)
+        (wheel,) = (work / "dist").glob("summarizer-*.whl")
+        venv.create(work / "venv", with_pip=True)
+        python = work / "venv" / "bin" / "python"
+        run(python, "-m", "pip", "install", "--quiet", wheel)
+        (work / "check.py").write_text(CHECK)
+        run(
+            python,
+            work / "check.py",
+            ROOT / "examples" / "articles" / f"{STEM}.txt",
+            ROOT / "examples" / "cassettes" / "reference" / f"{STEM}.json",
+            cwd=work,
+        )
+
+
+if __name__ == "__main__":
+    main()
