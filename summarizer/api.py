@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .client import MODE, CallRecord, acomplete, complete
+from .backends import mode_name
+from .client import CallRecord, acomplete, complete
 from .config import ResolvedConfig, Settings, resolve
 from .errors import NoAgreementError
 from .grounding import ArticleText, grounding_scope
@@ -131,8 +132,8 @@ class _Job:
         meta = Meta(
             model=self.config.model,
             endpoint=self.config.endpoint,
-            endpoint_kind=self.config.endpoint_kind,
-            mode=MODE.name.lower(),
+            endpoint_kind=self.config.backend,
+            mode=mode_name(self.config.backend),
             prompt_name=self.template.name,
             prompt_version=self.template.version,
             article_sha256=hashlib.sha256(self.article.text.encode()).hexdigest(),

@@ -30,6 +30,7 @@ from instructor.core.exceptions import ValidationError as InstructorValidationEr
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from tenacity import AsyncRetrying, Retrying
 
+from .backends import response_format
 from .config import ResolvedConfig
 from .errors import (
     AuthError,
@@ -115,7 +116,7 @@ def complete(
     def create(**kwargs: Any) -> ChatCompletion:
         for attempt in policy.retrying():
             with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
-                completion = http.chat.completions.create(**kwargs)
+                completion = http.chat.completions.create(**_for_backend(kwargs, config))
         return _accept(completion, record, config)
 
     patched = instructor.patch(create=create, mode=MODE)
@@ -154,7 +155,7 @@ async def acomplete(
     async def create(**kwargs: Any) -> ChatCompletion:
         async for attempt in policy.async_retrying():
             with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
-                completion = await http.chat.completions.create(**kwargs)
+                completion = await http.chat.completions.create(**_for_backend(kwargs, config))
         return _accept(completion, record, config)
 
     # instructor's stubs describe only the sync wrapper; the async one returns a coroutine.
@@ -170,6 +171,13 @@ async def acomplete(
         if client is None:
             await http.close()
     return reply
+
+
+def _for_backend(kwargs: dict[str, Any], config: ResolvedConfig) -> dict[str, Any]:
+    """Reshape instructor's JSON_SCHEMA request into the form the backend accepts."""
+    requested = kwargs["response_format"]["json_schema"]
+    shaped = response_format(config.backend, requested["name"], requested["schema"])
+    return {**kwargs, "response_format": shaped}
 
 
 @lru_cache(maxsize=8)

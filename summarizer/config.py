@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tenacity.wait import wait_base
 
+from .backends import BACKENDS, Backend, detect_backend
 from .errors import ConfigError
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ResolvedConfig", "Settings", "resolve"]
@@ -49,6 +50,7 @@ class Settings:
     reasks: int = DEFAULT_REASKS
     transport_attempts: int = DEFAULT_TRANSPORT_ATTEMPTS
     transport_max_seconds: float = DEFAULT_TRANSPORT_MAX_SECONDS
+    backend: str | None = None  # one of backends.BACKENDS; None = SUMMARIZER_BACKEND, else guess
     prompt: str = DEFAULT_PROMPT
     prompt_version: str | None = None
     transport_wait: wait_base | None = None  # a tenacity wait; None = Retry-After, else backoff
@@ -70,6 +72,7 @@ class ResolvedConfig:
     model: str
     base_url: str
     api_key: str = field(repr=False)
+    backend: Backend
     settings: Settings
 
     @property
@@ -79,15 +82,6 @@ class ResolvedConfig:
         host = parts.hostname or ""
         netloc = f"{host}:{parts.port}" if parts.port else host
         return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
-
-    @property
-    def endpoint_kind(self) -> str:
-        """ "openai" for OpenAI's own API, else "openai-compatible"."""
-        return (
-            "openai"
-            if urlsplit(self.base_url).hostname == "api.openai.com"
-            else "openai-compatible"
-        )
 
 
 def _first(*values: str | None) -> str | None:
@@ -121,10 +115,14 @@ def resolve(
                 "or point SUMMARIZER_BASE_URL at a local server"
             )
         resolved_key = PLACEHOLDER_API_KEY
+    backend = settings.backend or env.get("SUMMARIZER_BACKEND") or detect_backend(resolved_base_url)
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     return ResolvedConfig(
         model=_first(model, settings.model, env.get("SUMMARIZER_MODEL"), env.get("OPENAI_MODEL"))
         or DEFAULT_MODEL,
         base_url=resolved_base_url,
         api_key=resolved_key,
+        backend=backend,  # type: ignore[arg-type]  # checked against BACKENDS just above
         settings=settings,
     )

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-from .grounding import Span, contains_words, current_article, ground
+from .grounding import MAX_QUOTE_CHARS, Span, contains_words, current_article, ground
 
 __all__ = [
     "Agreement",
@@ -57,6 +57,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Bounds on every string and list the model fills. Grammar-constrained servers (llama.cpp,
+# vLLM, Ollama) build them into the grammar, so a small model cannot loop inside one field
+# until max_tokens; pydantic enforces them everywhere else.
+Name = Annotated[str, Field(max_length=150)]
+Text = Annotated[str, Field(max_length=300)]
+MAX_ITEMS = 12
+MAX_GROUP_ITEMS = 8
+
+
 class Evidence(_Strict):
     """A quote from the article and where it stands: `text[start:end]`."""
 
@@ -83,7 +92,11 @@ Grounded = Annotated[
     Evidence,
     BeforeValidator(_evidence_from_reply),
     WithJsonSchema(
-        {"type": "string", "description": "A short exact quote from the article that states this."},
+        {
+            "type": "string",
+            "maxLength": MAX_QUOTE_CHARS,
+            "description": "A short exact quote from the article that states this.",
+        },
         mode="validation",
     ),
 ]
@@ -110,11 +123,11 @@ class Agreement(_Strict):
     """The agreement itself, as the article reports it."""
 
     kind: AgreementKind
-    title: str | None = Field(description="The agreement's name as written, if given.")
+    title: Text | None = Field(description="The agreement's name as written, if given.")
     signed_on: date | None = Field(
         description="Signing date, only when the article states it; never the story's date."
     )
-    date_text: str | None = Field(description="The signing date as written, e.g. 'on Tuesday'.")
+    date_text: Name | None = Field(description="The signing date as written, e.g. 'on Tuesday'.")
     evidence: Grounded
 
     @model_validator(mode="after")
@@ -134,10 +147,10 @@ class Agreement(_Strict):
 class Party(_Strict):
     """An organisation that entered the agreement."""
 
-    name: str = Field(description="As written, e.g. 'INTERPOL Washington'.")
+    name: Name = Field(description="As written, e.g. 'INTERPOL Washington'.")
     kind: PartyKind
-    country: str | None = Field(description="Country the party belongs to, if stated or named.")
-    parent_body: str | None = Field(description="Parent body where stated.")
+    country: Name | None = Field(description="Country the party belongs to, if stated or named.")
+    parent_body: Name | None = Field(description="Parent body where stated.")
     evidence: Grounded
 
     @model_validator(mode="after")
@@ -149,9 +162,9 @@ class Party(_Strict):
 class Signatory(_Strict):
     """A person who signed; the name may be unstated."""
 
-    name: str | None = Field(description="Full name as written, or null if not named.")
-    title: str | None = Field(description="Title or office as written, e.g. 'Director'.")
-    party: str | None = Field(description="Name of the party they signed for, as in parties.")
+    name: Name | None = Field(description="Full name as written, or null if not named.")
+    title: Name | None = Field(description="Title or office as written, e.g. 'Director'.")
+    party: Name | None = Field(description="Name of the party they signed for, as in parties.")
     evidence: Grounded
 
     @model_validator(mode="after")
@@ -164,7 +177,7 @@ class Signatory(_Strict):
 class Aim(_Strict):
     """One thing the agreement sets out to do."""
 
-    description: str = Field(description="A short description in plain words.")
+    description: Text = Field(description="A short description in plain words.")
     category: AimCategory
     evidence: Grounded
 
@@ -172,9 +185,9 @@ class Aim(_Strict):
 class Venue(_Strict):
     """Where the agreement was signed (never the dateline city)."""
 
-    event: str | None = Field(description="Conference or visit during which it was signed.")
-    city: str | None
-    country: str | None
+    event: Text | None = Field(description="Conference or visit during which it was signed.")
+    city: Name | None
+    country: Name | None
     evidence: Grounded
 
     @model_validator(mode="after")
@@ -189,15 +202,15 @@ class Venue(_Strict):
 class Fact(_Strict):
     """A single stated fact in plain words, with the quote that states it."""
 
-    value: str
+    value: Text
     evidence: Grounded
 
 
 class Designation(_Strict):
     """A formal label put on a group, e.g. 'Foreign Terrorist Organization' by 'United States'."""
 
-    label: str
-    designated_by: str | None
+    label: Name
+    designated_by: Name | None
     evidence: Grounded
 
     @model_validator(mode="after")
@@ -209,16 +222,20 @@ class Designation(_Strict):
 class ThreatGroupProfile(_Strict):
     """A criminal or violent group the agreement targets, as the article describes it."""
 
-    name: str
-    aliases: list[str] = Field(description="Other names or abbreviations used in the article.")
+    name: Name
+    aliases: list[Name] = Field(
+        description="Other names or abbreviations used in the article.", max_length=MAX_GROUP_ITEMS
+    )
     kind: ThreatGroupKind
     origin: Fact | None
-    designations: list[Designation]
+    designations: list[Designation] = Field(max_length=MAX_GROUP_ITEMS)
     size: Fact | None = Field(description="Membership as stated, e.g. 'more than 5,000 members'.")
     leadership: Fact | None
     base: Fact | None = Field(description="Base or headquarters as stated.")
-    activities: list[Fact]
-    areas: list[Fact] = Field(description="Countries, regions or cities where it operates.")
+    activities: list[Fact] = Field(max_length=MAX_GROUP_ITEMS)
+    areas: list[Fact] = Field(
+        description="Countries, regions or cities where it operates.", max_length=MAX_GROUP_ITEMS
+    )
     evidence: Grounded
 
     @model_validator(mode="after")
@@ -237,20 +254,18 @@ class ModelReply(_Strict):
     reports_agreement: bool = Field(
         description="True only if the article reports an agreement that was signed or concluded."
     )
-    no_agreement_reason: str | None = Field(
+    no_agreement_reason: Text | None = Field(
         description="When reports_agreement is false: why, in one sentence. Otherwise null."
     )
     agreement: Agreement | None
-    parties: list[Party]
-    signatories: list[Signatory]
-    aims: list[Aim]
+    parties: list[Party] = Field(max_length=MAX_ITEMS)
+    signatories: list[Signatory] = Field(max_length=MAX_ITEMS)
+    aims: list[Aim] = Field(max_length=MAX_ITEMS)
     venue: Venue | None = Field(
         description="Null when the article does not say where it was signed."
     )
-    threat_groups: list[ThreatGroupProfile]
-    headline: str = Field(
-        description="One plain sentence saying who agreed to what.", max_length=300
-    )
+    threat_groups: list[ThreatGroupProfile] = Field(max_length=MAX_GROUP_ITEMS)
+    headline: Text = Field(description="One plain sentence saying who agreed to what.")
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelReply:

@@ -63,7 +63,7 @@ def test_openai_without_a_key_is_a_config_error() -> None:
 def test_local_server_without_a_key_gets_a_placeholder() -> None:
     config = resolve(base_url="http://127.0.0.1:8080/v1")
     assert config.api_key == PLACEHOLDER_API_KEY
-    assert config.endpoint_kind == "openai-compatible"
+    assert config.backend == "openai-compatible"
 
 
 def test_endpoint_drops_credentials_and_trailing_slash() -> None:
