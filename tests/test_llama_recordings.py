@@ -1,0 +1,73 @@
+"""Exchanges recorded from a real llama.cpp server (SmolLM2-135M), replayed offline.
+
+The tiny model invents values; these tests pin what the pipeline makes of its real
+replies: the outcome recorded live is reproduced, and no summary carries a quote that is
+not in the article. Re-record with `SUMMARIZER_RECORD=1 make integration`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLES, article
+from live import LIVE_MODEL, LIVE_SETTINGS, LLAMA_CASSETTES
+
+from summarizer import AgreementSummary, NoAgreementError, ReplyError, Usage, summarize
+from summarizer.cassettes import Cassette, ReplayTransport
+from summarizer.client import client_over
+from summarizer.grounding import fold
+
+RECORDINGS = sorted(LLAMA_CASSETTES.glob("*.json"))
+
+
+def test_every_article_has_a_recording() -> None:
+    assert {p.stem for p in RECORDINGS} == {p.stem for p in ARTICLES.glob("*.txt")}
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=lambda p: p.stem)
+def test_recording_says_where_it_came_from(path: Path) -> None:
+    source = Cassette.load(path).source
+    assert source["kind"] == "recorded"
+    assert "llama.cpp" in source["server"]
+    assert source["model"] == LIVE_MODEL
+    assert date.fromisoformat(source["recorded_on"])
+    assert source["outcome"] and float(source["latency_seconds"]) > 0
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=lambda p: p.stem)
+def test_replay_reproduces_the_live_outcome(path: Path) -> None:
+    cassette = Cassette.load(path)
+    transport = ReplayTransport(cassette)
+    text = article(path.stem)
+    with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
+        try:
+            outcome: object = summarize(
+                text, model=LIVE_MODEL, client=client, settings=LIVE_SETTINGS
+            )
+        except (ReplyError, NoAgreementError) as exc:
+            outcome = exc
+    assert type(outcome).__name__ == cassette.source["outcome"]
+    assert transport.all_played
+
+    bodies = [i["response"]["body"] for i in cassette.interactions]
+    spent = sum((Usage(**{k: b["usage"][k] for k in Usage.model_fields}) for b in bodies), Usage())
+    if isinstance(outcome, ReplyError):
+        assert outcome.usage == spent
+        assert outcome.last_reply == bodies[-1]["choices"][0]["message"]["content"]
+    if isinstance(outcome, AgreementSummary):
+        assert outcome.meta.usage == spent
+        dumped = json.loads(outcome.model_dump_json())
+        for item in _evidence(dumped):
+            assert fold(text[item["start"] : item["end"]]).split() == fold(item["quote"]).split()
+
+
+def _evidence(node: object) -> list[dict]:
+    if isinstance(node, dict):
+        own = [node["evidence"]] if isinstance(node.get("evidence"), dict) else []
+        return own + [e for k, v in node.items() if k != "evidence" for e in _evidence(v)]
+    if isinstance(node, list):
+        return [e for item in node for e in _evidence(item)]
+    return []
