@@ -116,10 +116,11 @@ def complete(
         raise ConfigError(
             "summarize() needs an openai.OpenAI client; use asummarize() for AsyncOpenAI"
         )
+    timeout = config.settings.timeout_seconds
     http = (
-        client.with_options(max_retries=0)
+        client.with_options(max_retries=0, timeout=timeout)
         if client
-        else _shared_client(config.base_url, config.api_key, config.settings.timeout_seconds)
+        else _shared_client(config.base_url, config.api_key, timeout)
     )
 
     def create(**kwargs: Any) -> ChatCompletion:
@@ -150,14 +151,12 @@ async def acomplete(
         raise ConfigError(
             "asummarize() needs an openai.AsyncOpenAI client; use summarize() for OpenAI"
         )
+    timeout = config.settings.timeout_seconds
     http = (
-        client.with_options(max_retries=0)
+        client.with_options(max_retries=0, timeout=timeout)
         if client
         else openai.AsyncOpenAI(
-            api_key=config.api_key,
-            base_url=config.base_url,
-            max_retries=0,
-            timeout=config.settings.timeout_seconds,
+            api_key=config.api_key, base_url=config.base_url, max_retries=0, timeout=timeout
         )
     )
 

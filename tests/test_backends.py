@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from conftest import NO_WAIT, Script, completion
+from support import NO_WAIT, Script, completion
 
 from summarizer import ConfigError, summarize
 from summarizer.backends import detect_backend, strict_schema

@@ -7,7 +7,7 @@ import asyncio
 import httpx2
 import openai
 import pytest
-from conftest import BASE_URL, NO_WAIT, Script, completion
+from support import BASE_URL, NO_WAIT, Script, completion
 
 from summarizer import asummarize, summarize
 from summarizer.cassettes import (

@@ -92,7 +92,14 @@ def test_public_names_are_exported() -> None:
 
 
 def test_redact_removes_keys_and_key_shapes() -> None:
-    message = "bad key sk-proj-abc123def456 for Bearer eyJhbGciOi.x, api_key=hunter2 and SECRET"
-    cleaned = errors.redact(message, "SECRET")
+    message = (
+        "bad key sk-proj-abc123def456 for Bearer eyJhbGciOi.x, api_key=hunter2, SECRET-VALUE-1"
+    )
+    cleaned = errors.redact(message, "SECRET-VALUE-1")
     assert "abc123" not in cleaned and "eyJ" not in cleaned and "hunter2" not in cleaned
-    assert "SECRET" not in cleaned
+    assert "SECRET-VALUE-1" not in cleaned
+
+
+def test_redact_leaves_short_placeholder_keys_alone() -> None:
+    # "none" or "x" stand for no key at all; replacing them would garble bodies and messages.
+    assert errors.redact("max_tokens exceeded", "x") == "max_tokens exceeded"

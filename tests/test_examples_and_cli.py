@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ARTICLES, REFERENCE, ROOT
+from support import ARTICLES, REFERENCE, ROOT
 
 from summarizer.cli import main
 

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES, article
 from live import LIVE_MODEL, LIVE_SETTINGS, LLAMA_CASSETTES
+from support import ARTICLES, article
 
 from summarizer import AgreementSummary, NoAgreementError, ReplyError, Usage, summarize
 from summarizer.cassettes import Cassette, ReplayTransport

@@ -9,8 +9,8 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from conftest import ARTICLES, BASE_URL, REFERENCE, article
 from pydantic import BaseModel
+from support import ARTICLES, BASE_URL, REFERENCE, article
 
 from summarizer import AgreementSummary, Evidence, NoAgreementError, summarize
 from summarizer.cassettes import Cassette, ReplayTransport

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from conftest import NO_WAIT, Script, completion
+from support import NO_WAIT, Script, completion
 from tenacity import RetryCallState, wait_fixed
 from tenacity.wait import wait_base
 

@@ -7,7 +7,7 @@ import re
 
 import httpx2
 import pytest
-from conftest import BASE_URL, NO_WAIT, Script, completion, iter_cassette_files
+from support import BASE_URL, NO_WAIT, Script, completion, iter_cassette_files
 
 from summarizer import AuthError, Settings, SummarizerError, summarize
 from summarizer.cassettes import Cassette, RecordingTransport

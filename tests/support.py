@@ -1,0 +1,130 @@
+"""Shared test helpers: clean environment, scripted transports, chat-completion builders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import openai
+import pytest
+from tenacity import wait_none
+
+from summarizer import Settings
+from summarizer.cassettes import Cassette
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT / "examples" / "articles"
+REFERENCE = ROOT / "examples" / "cassettes" / "reference"
+BASE_URL = "http://model.test/v1"
+
+# Retries in tests never sleep: the wait strategy is injected, nothing is patched.
+NO_WAIT = Settings(transport_wait=wait_none())
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own keys and endpoints must never leak into a test."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("SUMMARIZER_", "OPENAI_")):
+            monkeypatch.delenv(name)
+
+
+def article(stem: str) -> str:
+    return (ARTICLES / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+def reference_reply(stem: str) -> dict[str, Any]:
+    """The hand-written reference reply for an article, as the object the model returns."""
+    cassette = Cassette.load(REFERENCE / f"{stem}.json")
+    body = cassette.interactions[0]["response"]["body"]
+    return json.loads(body["choices"][0]["message"]["content"])
+
+
+def completion(
+    content: str | dict[str, Any],
+    *,
+    finish_reason: str = "stop",
+    prompt_tokens: int = 100,
+    completion_tokens: int = 50,
+) -> dict[str, Any]:
+    """A chat completion in the wire format servers send."""
+    if not isinstance(content, str):
+        content = json.dumps(content)
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1763942400,
+        "model": "test-model",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish_reason,
+                "logprobs": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+Step = httpx2.Response | Exception | dict[str, Any]
+
+
+class Script:
+    """A scripted endpoint: answers each request with the next step and keeps the requests."""
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = list(steps)
+        self.requests: list[dict[str, Any]] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(json.loads(request.read()))
+        if not self.steps:
+            raise AssertionError("the script ran out of replies: more requests than expected")
+        step = self.steps.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        if isinstance(step, dict):
+            return httpx2.Response(200, json=step)
+        return step
+
+    def client(self, api_key: str = "test-key") -> openai.OpenAI:
+        transport = httpx2.MockTransport(self)
+        return openai.OpenAI(
+            api_key=api_key, base_url=BASE_URL, http_client=httpx2.Client(transport=transport)
+        )
+
+    def async_client(self, api_key: str = "test-key") -> openai.AsyncOpenAI:
+        transport = httpx2.MockTransport(self)
+        return openai.AsyncOpenAI(
+            api_key=api_key, base_url=BASE_URL, http_client=httpx2.AsyncClient(transport=transport)
+        )
+
+
+@pytest.fixture
+def script() -> Callable[..., Script]:
+    return Script
+
+
+@pytest.fixture
+def seed_article() -> str:
+    return article("interpol_tren_de_aragua")
+
+
+@pytest.fixture
+def seed_reply() -> dict[str, Any]:
+    return reference_reply("interpol_tren_de_aragua")
+
+
+def iter_cassette_files() -> Iterator[Path]:
+    for folder in ("examples", "tests"):
+        yield from sorted((ROOT / folder).glob("**/cassettes/**/*.json"))
