@@ -82,7 +82,7 @@ def main() -> None:
         f"recorded: {source.get('recorded_on')}\n"
     )
     columns = ["article", "replies", "JSON", "schema-valid", "facts quoted"]
-    columns += ["rejected by grounding", "outcome", "latency s", "tokens"]
+    columns += ["quotes not in article", "outcome", "latency s", "tokens"]
     print("| " + " | ".join(columns) + " |")
     print("|---" * len(columns) + "|")
     for stem, c, outcome, latency in rows:
@@ -96,7 +96,7 @@ def main() -> None:
         f"\nreplies: {totals['replies']}, JSON: {totals['json']}, schema-valid: {totals['schema']}"
     )
     rejected = f"{totals['rejected']} ({share:.0%})"
-    print(f"facts quoted: {totals['facts']}, rejected by grounding: {rejected}")
+    print(f"facts quoted: {totals['facts']}, quotes not found in the article: {rejected}")
     print(
         f"latency per article: mean {sum(latencies) / len(latencies):.1f} s, "
         f"max {max(latencies):.1f} s; tokens: {totals['tokens']} in all, "

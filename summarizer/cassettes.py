@@ -183,7 +183,6 @@ class RecordingTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
 
     def _keep(self, request: httpx2.Request, response: httpx2.Response) -> httpx2.Response:
         content_type = response.headers.get("content-type", "application/json")
-        self._label(response)
         interaction = {
             "request": {
                 "method": request.method,
@@ -197,21 +196,29 @@ class RecordingTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
             },
         }
         self.cassette.interactions.append(json.loads(redact(json.dumps(interaction), self._secret)))
+        self._label(request, response)
         return httpx2.Response(
             response.status_code, headers={"content-type": content_type}, content=response.content
         )
 
-    def _label(self, response: httpx2.Response) -> None:
+    def _label(self, request: httpx2.Request, response: httpx2.Response) -> None:
         # A recording says which server and model produced it, and when; what the caller
-        # did not state is taken from the first reply.
+        # did not state is taken from the first exchange.
         source = self.cassette.source
         source.setdefault("kind", "recorded")
         source.setdefault("recorded_on", date.today().isoformat())
         if "server" not in source and response.headers.get("server"):
             source["server"] = response.headers["server"]
-        body = _canonical(response.content)
-        if "model" not in source and isinstance(body, dict) and isinstance(body.get("model"), str):
-            source["model"] = body["model"]
+        asked, served = _canonical(request.content), _canonical(response.content)
+        if (
+            "model" not in source
+            and isinstance(asked, dict)
+            and isinstance(asked.get("model"), str)
+        ):
+            source["model"] = asked["model"]
+        if isinstance(served, dict) and served.get("model") not in (None, source.get("model")):
+            # Local servers answer with the model file's path; its name is enough.
+            source.setdefault("served_model", str(served["model"]).rsplit("/", 1)[-1])
 
 
 def recording_requested() -> bool:

@@ -18,7 +18,7 @@
     ├── ReplyError                             the model replied, but not with a usable summary
     │   ├── TruncatedReplyError                finish_reason == "length"
     │   └── InvalidReplyError                  still invalid once the re-asks are spent
-    │       └── UngroundedReplyError           ... because a quote is not in the article
+    │       └── UngroundedReplyError           ... because a fact is not supported by the text
     └── NoAgreementError                       the article reports no agreement
 
 Usage:
@@ -215,7 +215,7 @@ class InvalidReplyError(ReplyError):
 
 
 class UngroundedReplyError(InvalidReplyError):
-    """Raised when the last reply still quotes words that are not in the article."""
+    """Raised when the last reply still states facts its quotes or the article do not support."""
 
 
 class NoAgreementError(SummarizerError):

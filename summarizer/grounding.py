@@ -130,7 +130,7 @@ class GroundingLedger:
 
     exact: int = 0
     normalized: int = 0
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # every grounding failure, not only quotes
     rejected_before: int = 0
 
     def new_attempt(self) -> None:
@@ -165,6 +165,14 @@ def current_article() -> ArticleText | None:
     return scope.article if scope else None
 
 
+def reject(message: str) -> ValueError:
+    """Record a grounding failure (a fact the text does not support); return it to raise."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.ledger.rejected.append(message)
+    return ValueError(message)
+
+
 def ground(quote: str) -> Span:
     """Locate `quote` in the current article and record the outcome in the ledger."""
     scope = _scope.get()
@@ -173,8 +181,7 @@ def ground(quote: str) -> Span:
     try:
         span = scope.article.locate(quote)
     except ValueError as exc:
-        scope.ledger.rejected.append(str(exc))
-        raise
+        raise reject(str(exc)) from None
     if span.match == "exact":
         scope.ledger.exact += 1
     else:

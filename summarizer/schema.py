@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-from .grounding import MAX_QUOTE_CHARS, Span, contains_words, current_article, ground
+from .grounding import MAX_QUOTE_CHARS, Span, contains_words, current_article, ground, reject
 
 __all__ = [
     "Agreement",
@@ -104,7 +104,7 @@ Grounded = Annotated[
 
 def _require_in_quote(label: str, value: str | None, evidence: Evidence) -> None:
     if value and not contains_words(evidence.quote, value):
-        raise ValueError(
+        raise reject(
             f"{label} {value!r} does not appear in its quote {evidence.quote!r}; "
             "quote the words that name it"
         )
@@ -113,7 +113,7 @@ def _require_in_quote(label: str, value: str | None, evidence: Evidence) -> None
 def _reject_dateline(label: str, evidence: Evidence) -> None:
     article = current_article()
     if article and article.in_dateline(Span(evidence.start, evidence.end, evidence.match)):
-        raise ValueError(
+        raise reject(
             f"{label} quotes the dateline {evidence.quote!r}, which says where and when the "
             "story was filed, not where or when the agreement was signed"
         )
@@ -136,11 +136,11 @@ class Agreement(_Strict):
             raise ValueError("signed_on is set but date_text is empty; quote the date as written")
         article = current_article()
         if article and self.date_text and not contains_words(article.text, self.date_text):
-            raise ValueError(f"date_text {self.date_text!r} is not in the article")
+            raise reject(f"date_text {self.date_text!r} is not in the article")
         if self.signed_on or self.date_text:
             _reject_dateline("the agreement date", self.evidence)
         if article and self.title and not contains_words(article.text, self.title):
-            raise ValueError(f"agreement title {self.title!r} is not in the article")
+            raise reject(f"agreement title {self.title!r} is not in the article")
         return self
 
 
@@ -244,7 +244,7 @@ class ThreatGroupProfile(_Strict):
         article = current_article()
         missing = [a for a in self.aliases if article and not contains_words(article.text, a)]
         if missing:
-            raise ValueError(f"aliases {missing} of {self.name!r} are not in the article")
+            raise reject(f"aliases {missing} of {self.name!r} are not in the article")
         return self
 
 

@@ -10,10 +10,12 @@ from typing import Any
 import httpx2
 import openai
 import pytest
+from pydantic import BaseModel
 from tenacity import wait_none
 
-from summarizer import Settings
+from summarizer import AgreementSummary, Evidence, Settings
 from summarizer.cassettes import Cassette
+from summarizer.grounding import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "examples" / "articles"
@@ -128,3 +130,29 @@ def seed_reply() -> dict[str, Any]:
 def iter_cassette_files() -> Iterator[Path]:
     for folder in ("examples", "tests"):
         yield from sorted((ROOT / folder).glob("**/cassettes/**/*.json"))
+
+
+def all_evidence(summary: AgreementSummary) -> list[Evidence]:
+    """Every Evidence in a summary, however deeply nested (meta has none)."""
+    found: list[Evidence] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, Evidence):
+            found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+
+    walk(summary.model_copy(update={"meta": None}))
+    return found
+
+
+def grounded_in(text: str, evidence: Evidence) -> bool:
+    """True when the span slices the text to the quote, up to folded quotes, dashes, spaces."""
+    squeeze = "".join
+    return squeeze(fold(text[evidence.start : evidence.end]).split()) == squeeze(
+        fold(evidence.quote).split()
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import httpx2
 import openai
@@ -88,3 +89,18 @@ def test_not_a_cassette(tmp_path) -> None:
     path.write_text('{"interactions": []}')
     with pytest.raises(CassetteMissError, match="not a summarizer cassette"):
         Cassette.load(path)
+
+
+def test_a_recording_labels_itself(seed_article, seed_reply) -> None:
+    body = completion(seed_reply)
+    body["model"] = "/models/smollm2.gguf"
+
+    def upstream(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"server": "llama.cpp"}, json=body)
+
+    recorder = RecordingTransport(Cassette(source={}), inner=httpx2.MockTransport(upstream))
+    summarize(seed_article, model="smollm2", client=client_for(recorder), settings=NO_WAIT)
+    source = recorder.cassette.source
+    assert source["kind"] == "recorded" and source["server"] == "llama.cpp"
+    assert (source["model"], source["served_model"]) == ("smollm2", "smollm2.gguf")
+    assert source["recorded_on"] == date.today().isoformat()

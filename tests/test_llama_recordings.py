@@ -7,18 +7,16 @@ not in the article. Re-record with `SUMMARIZER_RECORD=1 make integration`.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from live import LIVE_MODEL, LIVE_SETTINGS, LLAMA_CASSETTES
-from support import ARTICLES, article
+from support import ARTICLES, all_evidence, article, grounded_in
 
 from summarizer import AgreementSummary, NoAgreementError, ReplyError, Usage, summarize
 from summarizer.cassettes import Cassette, ReplayTransport
 from summarizer.client import client_over
-from summarizer.grounding import fold
 
 RECORDINGS = sorted(LLAMA_CASSETTES.glob("*.json"))
 
@@ -59,15 +57,4 @@ def test_replay_reproduces_the_live_outcome(path: Path) -> None:
         assert outcome.last_reply == bodies[-1]["choices"][0]["message"]["content"]
     if isinstance(outcome, AgreementSummary):
         assert outcome.meta.usage == spent
-        dumped = json.loads(outcome.model_dump_json())
-        for item in _evidence(dumped):
-            assert fold(text[item["start"] : item["end"]]).split() == fold(item["quote"]).split()
-
-
-def _evidence(node: object) -> list[dict]:
-    if isinstance(node, dict):
-        own = [node["evidence"]] if isinstance(node.get("evidence"), dict) else []
-        return own + [e for k, v in node.items() if k != "evidence" for e in _evidence(v)]
-    if isinstance(node, list):
-        return [e for item in node for e in _evidence(item)]
-    return []
+        assert all(grounded_in(text, item) for item in all_evidence(outcome))

@@ -9,10 +9,9 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from pydantic import BaseModel
-from support import ARTICLES, BASE_URL, REFERENCE, article
+from support import ARTICLES, BASE_URL, REFERENCE, all_evidence, article
 
-from summarizer import AgreementSummary, Evidence, NoAgreementError, summarize
+from summarizer import AgreementSummary, NoAgreementError, summarize
 from summarizer.cassettes import Cassette, ReplayTransport
 
 
@@ -22,23 +21,6 @@ def replay(stem: str) -> tuple[AgreementSummary, ReplayTransport]:
         api_key="test-key", base_url=BASE_URL, http_client=httpx2.Client(transport=transport)
     )
     return summarize(article(stem), model="reference", client=client), transport
-
-
-def all_evidence(summary: AgreementSummary) -> list[Evidence]:
-    found: list[Evidence] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, Evidence):
-            found.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-
-    walk(summary.model_copy(update={"meta": None}))
-    return found
 
 
 def test_every_article_has_a_reference_cassette_labelled_as_such() -> None:

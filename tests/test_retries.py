@@ -268,3 +268,12 @@ def test_garbage_replies_raise_invalid_reply_with_the_garbage(seed_article) -> N
     assert caught.value.last_reply == garbage
     assert caught.value.attempts == 3 and len(script.requests) == 3
     assert "json" in " ".join(caught.value.problems).lower()
+
+
+def test_a_name_its_quote_never_supports_is_an_ungrounded_reply(seed_article, seed_reply) -> None:
+    invented = copy.deepcopy(seed_reply)
+    invented["parties"][0]["name"] = "Europol"
+    script = Script(*[completion(invented) for _ in range(3)])
+    with pytest.raises(UngroundedReplyError) as caught:
+        summarize(seed_article, client=script.client(), settings=NO_WAIT)
+    assert any("'Europol' does not appear in its quote" in p for p in caught.value.problems)

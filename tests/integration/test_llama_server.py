@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from live import LIVE_MODEL, LIVE_SETTINGS, LLAMA_CASSETTES
 from llama import LlamaServer, healthy, start_server, stop
+from support import all_evidence, grounded_in
 
 from summarizer import AgreementSummary, NoAgreementError, ReplyError, summarize
 from summarizer.cassettes import Cassette, RecordingTransport, recording_requested
 from summarizer.client import client_over
-from summarizer.grounding import fold
 
 pytestmark = pytest.mark.integration
 
@@ -33,27 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Read at import: the autouse fixture that clears SUMMARIZER_* runs before each test.
 RECORDING = recording_requested()
 ARTICLES = sorted((ROOT / "examples" / "articles").glob("*.txt"))
-
-
-def evidence_of(summary: AgreementSummary) -> list:
-    from pydantic import BaseModel
-
-    from summarizer import Evidence
-
-    found = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, Evidence):
-            found.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-
-    walk(summary.model_copy(update={"meta": None}))
-    return found
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
@@ -77,10 +56,9 @@ def test_grounded_summary_or_typed_error(llama_server: LlamaServer, article: Pat
     latency = time.perf_counter() - started
 
     if isinstance(outcome, AgreementSummary):
-        quotes = evidence_of(outcome)
+        quotes = all_evidence(outcome)
         assert quotes, "a summary must carry evidence"
-        for item in quotes:
-            assert fold(text[item.start : item.end]).split() == fold(item.quote).split()
+        assert all(grounded_in(text, item) for item in quotes)
         assert outcome.meta.usage.total_tokens > 0
     elif isinstance(outcome, ReplyError):
         assert outcome.attempts >= 1 and outcome.usage.total_tokens > 0
