@@ -177,7 +177,7 @@ class ReplyError(SummarizerError):
     """Raised when the model replied but the reply cannot become a summary.
 
     `last_reply` is the raw text of the model's last reply, `usage` the tokens spent over
-    every attempt, `attempts` the number of replies requested.
+    every attempt, `attempts` the number of replies requested, `problems` what was wrong.
     """
 
     def __init__(
@@ -187,11 +187,13 @@ class ReplyError(SummarizerError):
         last_reply: str | None,
         usage: Usage,
         attempts: int,
+        problems: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.last_reply = last_reply
         self.usage = usage
         self.attempts = attempts
+        self.problems = problems or []
 
 
 class TruncatedReplyError(ReplyError):
@@ -200,18 +202,6 @@ class TruncatedReplyError(ReplyError):
 
 class InvalidReplyError(ReplyError):
     """Raised when replies still fail the schema after every re-ask; `problems` lists why."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        last_reply: str | None,
-        usage: Usage,
-        attempts: int,
-        problems: list[str],
-    ) -> None:
-        super().__init__(message, last_reply=last_reply, usage=usage, attempts=attempts)
-        self.problems = problems
 
 
 class UngroundedReplyError(InvalidReplyError):
