@@ -112,7 +112,7 @@ class _Job:
         policy = TransportPolicy(
             attempts=settings.transport_attempts,
             max_seconds=settings.transport_max_seconds,
-            **({"wait": settings.transport_wait} if settings.transport_wait else {}),
+            wait=settings.transport_wait,
         )
         return cls(
             article=ArticleText(article),

@@ -29,7 +29,13 @@ from tenacity.wait import wait_base
 
 from .errors import TransientEndpointError
 
-__all__ = ["MAX_RETRY_AFTER_SECONDS", "TransportPolicy", "reask_retrying", "wait_retry_after"]
+__all__ = [
+    "DEFAULT_WAIT",
+    "MAX_RETRY_AFTER_SECONDS",
+    "TransportPolicy",
+    "reask_retrying",
+    "wait_retry_after",
+]
 
 logger = logging.getLogger("summarizer")
 logger.addHandler(logging.NullHandler())  # a library speaks only when the application listens
@@ -55,6 +61,10 @@ class wait_retry_after(wait_base):
         return float(self.fallback(retry_state))
 
 
+# What the server asks for in Retry-After, else exponential backoff with full jitter.
+DEFAULT_WAIT = wait_retry_after(wait_random_exponential(multiplier=1.0, max=30.0))
+
+
 def _log_retry(retry_state: RetryCallState) -> None:
     exc = retry_state.outcome.exception() if retry_state.outcome else None
     wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
@@ -72,12 +82,12 @@ class TransportPolicy:
 
     attempts: int
     max_seconds: float
-    wait: wait_base = wait_retry_after(wait_random_exponential(multiplier=1.0, max=30.0))
+    wait: wait_base | None = None  # None: DEFAULT_WAIT
 
     def _build(self, cls: type[_R]) -> _R:
         return cls(
             stop=stop_after_attempt(self.attempts) | stop_before_delay(self.max_seconds),
-            wait=self.wait,
+            wait=self.wait or DEFAULT_WAIT,
             retry=retry_if_exception_type(TransientEndpointError),
             before_sleep=_log_retry,
             reraise=True,
