@@ -183,33 +183,29 @@ class RecordingTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
 
     def _keep(self, request: httpx2.Request, response: httpx2.Response) -> httpx2.Response:
         content_type = response.headers.get("content-type", "application/json")
+        asked, served = _canonical(request.content), _canonical(response.content)
         interaction = {
-            "request": {
-                "method": request.method,
-                "path": request.url.path,
-                "body": _canonical(request.content),
-            },
+            "request": {"method": request.method, "path": request.url.path, "body": asked},
             "response": {
                 "status": response.status_code,
                 "headers": {"content-type": content_type},
-                "body": _canonical(response.content),
+                "body": served,
             },
         }
         self.cassette.interactions.append(json.loads(redact(json.dumps(interaction), self._secret)))
-        self._label(request, response)
+        self._label(response.headers.get("server"), asked, served)
         return httpx2.Response(
             response.status_code, headers={"content-type": content_type}, content=response.content
         )
 
-    def _label(self, request: httpx2.Request, response: httpx2.Response) -> None:
+    def _label(self, server: str | None, asked: Any, served: Any) -> None:
         # A recording says which server and model produced it, and when; what the caller
         # did not state is taken from the first exchange.
         source = self.cassette.source
         source.setdefault("kind", "recorded")
         source.setdefault("recorded_on", date.today().isoformat())
-        if "server" not in source and response.headers.get("server"):
-            source["server"] = response.headers["server"]
-        asked, served = _canonical(request.content), _canonical(response.content)
+        if "server" not in source and server:
+            source["server"] = server
         if (
             "model" not in source
             and isinstance(asked, dict)
