@@ -235,5 +235,6 @@ def cassette_transport(
     `.cassette.save(path)` once the calls are done.
     """
     if record if record is not None else recording_requested():
-        return RecordingTransport(Cassette(source=source or {"kind": "recorded"}), secret=secret)
+        # The recording labels itself (kind, server, model, date) from its first exchange.
+        return RecordingTransport(Cassette(source=dict(source or {})), secret=secret)
     return ReplayTransport(Cassette.load(path))

@@ -28,7 +28,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from .cassettes import Cassette, RecordingTransport, ReplayTransport, recording_requested
+from .cassettes import cassette_transport, recording_requested
 from .client import async_client_over, client_over
 from .config import resolve
 
@@ -54,12 +54,11 @@ class CassetteSession:
         if self.recording:
             config = resolve(base_url=base_url, api_key=api_key)
             self._base_url, self._api_key = config.base_url, config.api_key
-            self.transport: RecordingTransport | ReplayTransport = RecordingTransport(
-                Cassette(source=dict(source or {})), secret=config.api_key
-            )
         else:
             self._base_url, self._api_key = REPLAY_BASE_URL, "replay"
-            self.transport = ReplayTransport(Cassette.load(path))
+        self.transport = cassette_transport(
+            path, record=self.recording, source=source, secret=self._api_key
+        )
         self._clients: list[openai.OpenAI] = []
 
     def client(self) -> openai.OpenAI:
