@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import httpx2
 import openai
@@ -55,8 +56,10 @@ def show(title: str, run: Callable[[], object]) -> None:
         print(
             f"   ok: {meta.attempts} reply(ies), {meta.http_requests} HTTP request(s), "
             f"{meta.usage.total_tokens} tokens, {meta.grounding.rejected_in_earlier_replies} "
-            "quote(s) rejected on the way"
+            "fact(s) rejected on the way"
         )
+        for dropped in meta.dropped:
+            print(f"   dropped {dropped.path}: {dropped.reason}")
     except NoAgreementError as exc:
         print(f"   NoAgreementError: {exc.reason} ({exc.meta.usage.total_tokens} tokens)")
     except ReplyError as exc:
@@ -80,6 +83,9 @@ reply = json.loads(good["choices"][0]["message"]["content"])
 bad = copy.deepcopy(reply)
 bad["signatories"][0]["evidence"] = "Director Jeff Grimming of INTERPOL Washington"
 ungrounded = with_content(good, json.dumps(bad))
+bad_core = copy.deepcopy(reply)
+bad_core["agreement"]["evidence"] = "signed a Memorandum of Understanding"
+ungrounded_core = with_content(good, json.dumps(bad_core))
 ok = httpx2.Response(200, json=good)
 
 show("empty article: EmptyInputError, nothing sent", lambda: summarize("  \n "))
@@ -98,10 +104,26 @@ show(
     ),
 )
 show(
-    "the quote is never corrected: UngroundedReplyError, usage of all three replies kept",
+    "an optional fact's quote is never corrected: dropped after the re-asks, listed in meta",
     lambda: summarize(
         TEXT,
         client=scripted(*[httpx2.Response(200, json=ungrounded) for _ in range(3)]),
+        settings=settings,
+    ),
+)
+show(
+    "the same with on_failed_detail='drop': dropped at once, no second reply paid for",
+    lambda: summarize(
+        TEXT,
+        client=scripted(httpx2.Response(200, json=ungrounded)),
+        settings=replace(settings, on_failed_detail="drop"),
+    ),
+)
+show(
+    "the agreement's own quote is never corrected: UngroundedReplyError, all usage kept",
+    lambda: summarize(
+        TEXT,
+        client=scripted(*[httpx2.Response(200, json=ungrounded_core) for _ in range(3)]),
         settings=settings,
     ),
 )

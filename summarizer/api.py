@@ -14,11 +14,13 @@ from .backends import mode_name
 from .client import CallRecord, acomplete, complete
 from .config import ResolvedConfig, Settings, resolve
 from .errors import NoAgreementError
-from .grounding import ArticleText, grounding_scope
+from .grounding import ArticleText
 from .inputs import check_article
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
+from .replies import Reply, reply_model
 from .retry import TransportPolicy
-from .schema import AgreementSummary, GroundingReport, Meta, ModelReply
+from .schema import AgreementSummary, GroundingReport, Meta
+from .verify import checking
 
 if TYPE_CHECKING:
     import openai
@@ -60,7 +62,7 @@ def summarize(
     """
     job = _Job.prepare(text, model, base_url, api_key, settings, client)
     with job.grounding():
-        reply = complete(job.config, job.prompt, job.record, job.policy, client)
+        reply = complete(job.config, job.prompt, job.record, job.policy, job.reply_model, client)
     return job.finish(reply)
 
 
@@ -76,7 +78,9 @@ async def asummarize(
     """Async twin of `summarize()`, with an `openai.AsyncOpenAI` client if one is given."""
     job = _Job.prepare(text, model, base_url, api_key, settings, client)
     with job.grounding():
-        reply = await acomplete(job.config, job.prompt, job.record, job.policy, client)
+        reply = await acomplete(
+            job.config, job.prompt, job.record, job.policy, job.reply_model, client
+        )
     return job.finish(reply)
 
 
@@ -122,12 +126,24 @@ class _Job:
             policy=policy,
         )
 
+    @property
+    def reply_model(self) -> type[Reply]:
+        return reply_model(self.template.reply_schema)
+
     @contextmanager
     def grounding(self) -> Iterator[None]:
-        with grounding_scope(self.article, self.record.grounding):
+        settings = self.config.settings
+        with checking(
+            self.article,
+            self.record.grounding,
+            max_replies=1 + settings.reasks,
+            on_failed_detail=settings.on_failed_detail,
+        ):
             yield
 
-    def finish(self, reply: ModelReply) -> AgreementSummary:
+    def finish(self, reply: Reply) -> AgreementSummary:
+        verified = reply.verified
+        assert verified is not None, "replies are validated inside grounding()"
         ledger = self.record.grounding
         meta = Meta(
             model=self.config.model,
@@ -142,11 +158,13 @@ class _Job:
             http_requests=self.record.http_requests,
             latency_seconds=round(time.perf_counter() - self.started, 4),
             grounding=GroundingReport(
-                quotes=ledger.exact + ledger.normalized,
+                quotes=ledger.exact + ledger.normalized + ledger.elided,
                 exact=ledger.exact,
                 normalized=ledger.normalized,
+                elided=ledger.elided,
                 rejected_in_earlier_replies=ledger.rejected_before,
             ),
+            dropped=verified.dropped,
         )
         logger.info(
             "summarized with %s: %d attempt(s), %d tokens, %.2fs",
@@ -155,6 +173,16 @@ class _Job:
             meta.usage.total_tokens,
             meta.latency_seconds,
         )
-        if not reply.reports_agreement:
-            raise NoAgreementError(reply.no_agreement_reason or reply.headline, meta=meta)
-        return AgreementSummary.from_reply(reply, meta)
+        if verified.agreement is None:
+            raise NoAgreementError(verified.no_agreement_reason or verified.headline, meta=meta)
+        return AgreementSummary(
+            agreement=verified.agreement,
+            parties=verified.parties,
+            signatories=verified.signatories,
+            aims=verified.aims,
+            venue=verified.venue,
+            threat_groups=verified.threat_groups,
+            headline=verified.headline,
+            dateline=verified.dateline,
+            meta=meta,
+        )

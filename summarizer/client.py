@@ -48,10 +48,11 @@ from .errors import (
     UngroundedReplyError,
     redact,
 )
-from .grounding import GroundingLedger
 from .prompts import RenderedPrompt
+from .replies import Reply
 from .retry import TransportPolicy, reask_retrying
-from .schema import ModelReply, Usage
+from .schema import Usage
+from .verify import GroundingLedger, reask_message
 
 __all__ = [
     "MODE",
@@ -60,6 +61,7 @@ __all__ = [
     "async_client_over",
     "client_over",
     "complete",
+    "conversation",
     "request_kwargs",
 ]
 
@@ -104,14 +106,39 @@ def request_kwargs(config: ResolvedConfig, prompt: RenderedPrompt) -> dict[str, 
     }
 
 
+def conversation(
+    prompt: RenderedPrompt, record: CallRecord, asked: list[ChatCompletionMessageParam]
+) -> list[ChatCompletionMessageParam]:
+    """The messages for the next request, built afresh each time.
+
+    The first request is the prompt. A re-ask adds only the latest reply and what was wrong
+    with it: our list of failed facts, or instructor's message for a reply that broke the
+    schema (the last of `asked`). Earlier rejected replies are not sent again.
+    """
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "system", "content": prompt.system},
+        {"role": "user", "content": prompt.user},
+    ]
+    if record.replies == 0:
+        return messages
+    ledger = record.grounding
+    correction = reask_message(ledger.problems) if ledger.rejected else asked[-1].get("content")
+    return [
+        *messages,
+        {"role": "assistant", "content": record.last_reply or ""},
+        {"role": "user", "content": str(correction)},
+    ]
+
+
 def complete(
     config: ResolvedConfig,
     prompt: RenderedPrompt,
     record: CallRecord,
     policy: TransportPolicy,
+    reply_model: type[Reply],
     client: openai.OpenAI | None = None,
-) -> ModelReply:
-    """Ask the model for a `ModelReply`, re-asking on invalid or ungrounded replies."""
+) -> Reply:
+    """Ask the model for a reply, re-asking on invalid or ungrounded replies."""
     if isinstance(client, openai.AsyncOpenAI):
         raise ConfigError(
             "summarize() needs an openai.OpenAI client; use asummarize() for AsyncOpenAI"
@@ -124,6 +151,7 @@ def complete(
     )
 
     def create(**kwargs: Any) -> ChatCompletion:
+        kwargs["messages"] = conversation(prompt, record, kwargs["messages"])
         for attempt in policy.retrying():
             with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
                 completion = http.chat.completions.create(**_for_backend(kwargs, config))
@@ -131,8 +159,8 @@ def complete(
 
     patched = instructor.patch(create=create, mode=MODE)
     with _translating_instructor(record):
-        reply: ModelReply = patched(
-            response_model=ModelReply,
+        reply: Reply = patched(
+            response_model=reply_model,
             max_retries=reask_retrying(config.settings.reasks, _REASKABLE, Retrying),
             **request_kwargs(config, prompt),
         )
@@ -144,8 +172,9 @@ async def acomplete(
     prompt: RenderedPrompt,
     record: CallRecord,
     policy: TransportPolicy,
+    reply_model: type[Reply],
     client: openai.AsyncOpenAI | None = None,
-) -> ModelReply:
+) -> Reply:
     """The async twin of `complete()`; only the awaits differ."""
     if isinstance(client, openai.OpenAI):
         raise ConfigError(
@@ -161,6 +190,7 @@ async def acomplete(
     )
 
     async def create(**kwargs: Any) -> ChatCompletion:
+        kwargs["messages"] = conversation(prompt, record, kwargs["messages"])
         async for attempt in policy.async_retrying():
             with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
                 completion = await http.chat.completions.create(**_for_backend(kwargs, config))
@@ -170,8 +200,8 @@ async def acomplete(
     patched: Any = instructor.patch(create=create, mode=MODE)
     try:
         with _translating_instructor(record):
-            reply: ModelReply = await patched(
-                response_model=ModelReply,
+            reply: Reply = await patched(
+                response_model=reply_model,
                 max_retries=reask_retrying(config.settings.reasks, _REASKABLE, AsyncRetrying),
                 **request_kwargs(config, prompt),
             )
@@ -305,7 +335,10 @@ def _translating_instructor(record: CallRecord) -> Iterator[None]:
         if isinstance(cause, SummarizerError):
             # Transport failures and truncation pass through instructor's loop untouched.
             raise cause from cause.__cause__
-        problems = _problems(exc.failed_attempts[-1].exception if exc.failed_attempts else cause)
+        # The last reply's own failures: each fact that failed a check, else schema errors.
+        problems = list(record.grounding.rejected) or _problems(
+            exc.failed_attempts[-1].exception if exc.failed_attempts else cause
+        )
         error_type = UngroundedReplyError if record.grounding.rejected else InvalidReplyError
         raise error_type(
             f"the model's reply was still invalid after {record.replies} attempt(s): "

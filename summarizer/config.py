@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from tenacity.wait import wait_base
@@ -54,6 +55,9 @@ class Settings:
     prompt: str = DEFAULT_PROMPT
     prompt_version: str | None = None
     transport_wait: wait_base | None = None  # a tenacity wait; None = Retry-After, else backoff
+    # When an optional detail (a country, an aim, an alias) fails its check: "reask" asks the
+    # model again while re-asks remain, then drops it; "drop" drops it at once, unpaid.
+    on_failed_detail: Literal["reask", "drop"] = "reask"
 
     def __post_init__(self) -> None:
         for name in ("timeout_seconds", "max_input_chars", "max_output_tokens"):
@@ -63,6 +67,8 @@ class Settings:
             raise ConfigError("Settings.reasks must be 0 or more")
         if self.transport_attempts < 1:
             raise ConfigError("Settings.transport_attempts must be at least 1")
+        if self.on_failed_detail not in ("reask", "drop"):
+            raise ConfigError("Settings.on_failed_detail must be 'reask' or 'drop'")
 
 
 @dataclass(frozen=True)

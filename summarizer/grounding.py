@@ -1,28 +1,48 @@
 """Find the model's quotes in the article and turn them into character spans.
 
-A quote matches when it equals a stretch of the article after both are folded the same
-way: curly quotes become straight ones, every dash becomes "-", whitespace is ignored.
-Nothing else is forgiven: a changed word, letter or case is a miss. Misses are raised as
-`ValueError` from inside pydantic validation, so instructor re-asks with the reason.
+A quote matches in one of three ways, and the span always slices the article's own words:
 
-The article being validated against lives in a context variable set by `grounding_scope()`,
-not in pydantic's validation context: instructor renders messages as Jinja templates
-whenever a validation context is given, and the article must never be a template.
+- "exact": the quote is a stretch of the article as it stands;
+- "normalized": equal once both are folded the same way (curly quotes become straight
+  ones, every dash a hyphen, whitespace ignored);
+- "elided": the quote's words occur in the article in the same order, with a few words
+  left out between them (smaller models shorten long sentences). No word may be added,
+  changed or moved, no negation may be left out, and the gaps are bounded.
+
+Anything else (a changed word, letter or case) is a miss, raised as `ValueError` with a
+reason the model can act on. The stored quote is always `text[start:end]`, so a caller
+can rely on `text[e.start:e.end] == e.quote` whatever the match.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-MatchKind = Literal["exact", "normalized"]
+__all__ = [
+    "MAX_QUOTE_CHARS",
+    "ArticleText",
+    "DatelineParts",
+    "MatchKind",
+    "Span",
+    "contains_words",
+    "fold",
+    "words_in",
+]
+
+MatchKind = Literal["exact", "normalized", "elided"]
 
 MIN_QUOTE_CHARS = 3
 MAX_QUOTE_CHARS = 400
+# Elided quotes: enough words to be unambiguous, short gaps, and never more left out than kept.
+MIN_ELIDED_WORDS = 4
+MAX_GAP_WORDS = 8
+MAX_ELIDED_WORDS = 12
+# Leaving one of these out can turn a statement into its opposite.
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "t", "cannot"})
 
 _FOLD = str.maketrans(
     {
@@ -33,15 +53,16 @@ _FOLD = str.maketrans(
         "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
     }
 )  # fmt: skip
+_WORD = re.compile(r"\w+")
 
 # "2025-02-14 OTTAWA (dpa-AFX) -", "LYON, France, March 3 (Reuters) —", "BRUSSELS —":
 # where and when the story was filed, which is not where or when anything was signed.
 _DATELINE = re.compile(
-    r"""\A\s*(?:date\s+)?(?:\d{4}-\d{2}-\d{2}\s+)?
-        [A-Z][A-Z.'-]+(?:[ ][A-Z][A-Z.'-]+)*          # CITY in capitals
-        (?:,[ ][A-Za-z.]+(?:[ ][A-Za-z.]+)*)?          # , Region
-        (?:,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?          # , Feb. 14
-        \s*(?:\([^()\n]{1,40}\))?\s*[-\u2013\u2014]{1,2}""",
+    r"""\A\s*(?:date\s+)?(?:(?P<iso>\d{4}-\d{2}-\d{2})\s+)?
+        (?P<place>[A-Z][A-Z.'-]+(?:[ ][A-Z][A-Z.'-]+)*)                  # CITY in capitals
+        (?:,[ ](?P<region>[A-Za-z.]+(?:[ ][A-Za-z.]+)*))?                 # , Region
+        (?:,[ ](?P<day>[A-Z][a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?      # , Feb. 14[, 2025]
+        \s*(?:\((?P<agency>[^()\n]{1,40})\))?\s*[-\u2013\u2014]{1,2}""",
     re.VERBOSE,
 )
 _BOILERPLATE = re.compile(
@@ -63,6 +84,19 @@ class Span:
     match: MatchKind
 
 
+@dataclass(frozen=True)
+class DatelineParts:
+    """The dateline as written, split into its parts (any of them may be missing)."""
+
+    start: int
+    end: int
+    place: str
+    region: str | None
+    iso_date: str | None
+    day: str | None
+    agency: str | None
+
+
 class ArticleText:
     """The article, indexed once for quote look-ups."""
 
@@ -72,8 +106,11 @@ class ArticleText:
         keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
         self._squeezed = "".join(folded[i] for i in keep)
         self._offsets = keep
-        dateline = _DATELINE.match(text)
-        self.dateline = (dateline.start(), dateline.end()) if dateline else None
+        self._words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
+        self._positions: dict[str, list[int]] = {}
+        for index, (word, _, _) in enumerate(self._words):
+            self._positions.setdefault(word, []).append(index)
+        self.dateline = _parse_dateline(text)
         boilerplate = _BOILERPLATE.search(text, len(text) // 2)
         self.boilerplate_from = boilerplate.start() if boilerplate else len(text)
 
@@ -87,11 +124,11 @@ class ArticleText:
                 f"quote of {len(quote)} characters is too long; quote at most {MAX_QUOTE_CHARS}"
             )
         found_in_boilerplate = False
-        for start, end, kind in self._occurrences(quote, squeezed):
-            if start >= self.boilerplate_from:
+        for span in self._occurrences(quote, squeezed):
+            if span.start >= self.boilerplate_from:
                 found_in_boilerplate = True
                 continue
-            return Span(start, end, kind)
+            return span
         if found_in_boilerplate:
             raise ValueError(
                 f"quote {quote!r} comes from the copyright or agency notice, not the story"
@@ -102,17 +139,54 @@ class ArticleText:
 
     def in_dateline(self, span: Span) -> bool:
         """True when the span lies inside the dateline ("OTTAWA (dpa-AFX) -")."""
-        return self.dateline is not None and span.end <= self.dateline[1]
+        return self.dateline is not None and span.end <= self.dateline.end
 
-    def _occurrences(self, quote: str, squeezed: str) -> Iterator[tuple[int, int, MatchKind]]:
+    def _occurrences(self, quote: str, squeezed: str) -> Iterator[Span]:
         start = self.text.find(quote)
         while start != -1:
-            yield start, start + len(quote), "exact"
+            yield Span(start, start + len(quote), "exact")
             start = self.text.find(quote, start + 1)
         at = self._squeezed.find(squeezed)
         while at != -1:
-            yield self._offsets[at], self._offsets[at + len(squeezed) - 1] + 1, "normalized"
+            yield Span(self._offsets[at], self._offsets[at + len(squeezed) - 1] + 1, "normalized")
             at = self._squeezed.find(squeezed, at + 1)
+        yield from self._elided(_WORD.findall(fold(quote)))
+
+    def _elided(self, words: list[str]) -> Iterator[Span]:
+        """Stretches holding `words` in order with short gaps and no negation left out."""
+        if len(words) < MIN_ELIDED_WORDS:
+            return
+        for first in self._positions.get(words[0], []):
+            last, skipped = first, 0
+            for word in words[1:]:
+                positions = self._positions.get(word, [])
+                at = bisect.bisect_right(positions, last)
+                if at == len(positions) or positions[at] - last - 1 > MAX_GAP_WORDS:
+                    break
+                gap = self._words[last + 1 : positions[at]]
+                if any(w.casefold() in _NEGATIONS for w, _, _ in gap):
+                    break
+                skipped += len(gap)
+                last = positions[at]
+            else:
+                start, end = self._words[first][1], self._words[last][2]
+                if skipped <= min(MAX_ELIDED_WORDS, len(words)) and end - start <= MAX_QUOTE_CHARS:
+                    yield Span(start, end, "elided")
+
+
+def _parse_dateline(text: str) -> DatelineParts | None:
+    found = _DATELINE.match(text)
+    if not found:
+        return None
+    return DatelineParts(
+        start=found.start("place") if not found["iso"] else found.start("iso"),
+        end=found.end(),
+        place=found["place"],
+        region=found["region"],
+        iso_date=found["iso"],
+        day=found["day"],
+        agency=found["agency"],
+    )
 
 
 def contains_words(haystack: str, needle: str) -> bool:
@@ -120,70 +194,28 @@ def contains_words(haystack: str, needle: str) -> bool:
     return _squeeze(needle).casefold() in _squeeze(haystack).casefold()
 
 
+# Words too common to prove anything when checking that a label's words are in its quote.
+_FILLER = frozenset({"a", "an", "the", "of", "and", "for", "to", "in", "on", "s"})
+
+
+def words_in(haystack: str, needle: str) -> bool:
+    """True when every word of `needle` is a word of `haystack`, in any order.
+
+    Case, a possessive and a plural ending are ignored ("banned parties" holds "banned
+    party", "Interior Minister" holds "Minister of the Interior"); filler words are skipped.
+    """
+    have = {_stem(w) for w in _WORD.findall(fold(haystack))}
+    wanted = [_stem(w) for w in _WORD.findall(fold(needle)) if w.casefold() not in _FILLER]
+    return bool(wanted) and all(w in have for w in wanted)
+
+
+def _stem(word: str) -> str:
+    word = word.casefold()
+    for ending, replacement in (("ies", "y"), ("s", "")):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + replacement
+    return word
+
+
 def _squeeze(text: str) -> str:
     return "".join(fold(text).split())
-
-
-@dataclass
-class GroundingLedger:
-    """What grounding saw during one summarize call, attempt by attempt."""
-
-    exact: int = 0
-    normalized: int = 0
-    rejected: list[str] = field(default_factory=list)  # every grounding failure, not only quotes
-    rejected_before: int = 0
-
-    def new_attempt(self) -> None:
-        """Start counting a fresh reply; misses of earlier replies are kept as a total."""
-        self.rejected_before += len(self.rejected)
-        self.exact = self.normalized = 0
-        self.rejected = []
-
-
-@dataclass
-class _Scope:
-    article: ArticleText
-    ledger: GroundingLedger
-
-
-_scope: ContextVar[_Scope | None] = ContextVar("summarizer_grounding_scope", default=None)
-
-
-@contextmanager
-def grounding_scope(article: ArticleText, ledger: GroundingLedger) -> Iterator[None]:
-    """Validate model replies inside this block against `article`, recording into `ledger`."""
-    token = _scope.set(_Scope(article, ledger))
-    try:
-        yield
-    finally:
-        _scope.reset(token)
-
-
-def current_article() -> ArticleText | None:
-    """The article replies are being grounded against, or None outside `grounding_scope()`."""
-    scope = _scope.get()
-    return scope.article if scope else None
-
-
-def reject(message: str) -> ValueError:
-    """Record a grounding failure (a fact the text does not support); return it to raise."""
-    scope = _scope.get()
-    if scope is not None:
-        scope.ledger.rejected.append(message)
-    return ValueError(message)
-
-
-def ground(quote: str) -> Span:
-    """Locate `quote` in the current article and record the outcome in the ledger."""
-    scope = _scope.get()
-    if scope is None:
-        raise RuntimeError("ground() called outside grounding_scope()")
-    try:
-        span = scope.article.locate(quote)
-    except ValueError as exc:
-        raise reject(str(exc)) from None
-    if span.match == "exact":
-        scope.ledger.exact += 1
-    else:
-        scope.ledger.normalized += 1
-    return span

@@ -45,6 +45,7 @@ class PromptTemplate(BaseModel):
     name: str
     version: str
     description: str
+    reply_schema: str = "1"  # the reply shape the prompt describes (`summarizer.replies`)
     system: str
     user: str
 

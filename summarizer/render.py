@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import AgreementSummary
+from .schema import AgreementSummary, Country, Place, SigningDate
 
 __all__ = ["brief"]
 
@@ -12,23 +12,30 @@ def brief(summary: AgreementSummary) -> str:
     agreement = summary.agreement
     kind = agreement.kind.replace("_", " ")
     lines = [summary.headline, "", f"Agreement: {agreement.title or kind} ({kind})"]
-    when = [str(agreement.signed_on or ""), agreement.date_text or ""]
-    if any(when):
-        lines.append("Signed: " + " ".join(w for w in when if w))
-    lines.append("Parties: " + "; ".join(_party(p.name, p.country) for p in summary.parties))
+    if agreement.date_text:
+        lines.append(f"Signed: {_date(agreement.signed)} ({agreement.date_text!r})")
+    lines.append(
+        "Parties: " + "; ".join(_party(p.name, p.mention, p.country) for p in summary.parties)
+    )
     for signatory in summary.signatories:
         who = signatory.name or "(name not given)"
         role = ", ".join(filter(None, [signatory.title, signatory.party]))
         lines.append(f"Signed by: {who}" + (f" ({role})" if role else ""))
     if summary.venue:
-        place = [summary.venue.event, summary.venue.city, summary.venue.country]
+        venue = summary.venue
+        place = [venue.event, _place(venue.city), _country(venue.country)]
         lines.append("Venue: " + ", ".join(p for p in place if p))
     else:
         lines.append("Venue: not stated")
+    if summary.dateline:
+        dateline = summary.dateline
+        filed = [dateline.place, str(dateline.filed_on or ""), dateline.agency or ""]
+        lines.append("Filed: " + ", ".join(p for p in filed if p))
     lines.extend(f"Aim [{aim.category}]: {aim.description}" for aim in summary.aims)
     for group in summary.threat_groups:
         also = f" (also {', '.join(group.aliases)})" if group.aliases else ""
-        lines.append(f"Targets: {group.name}{also}, {group.kind.replace('_', ' ')}")
+        name = group.name or f"unnamed: {group.description}"
+        lines.append(f"Targets: {name}{also}, {group.kind.replace('_', ' ')}")
         for label, fact in (("size", group.size), ("origin", group.origin), ("base", group.base)):
             if fact:
                 lines.append(f"  {label}: {fact.value}")
@@ -36,6 +43,7 @@ def brief(summary: AgreementSummary) -> str:
             f"  designated {d.label} by {d.designated_by or '?'}" for d in group.designations
         )
     meta = summary.meta
+    lines.extend(f"Dropped {d.path} {d.value!r}: {d.reason}" for d in meta.dropped)
     cost = f"{meta.attempts} attempt(s), {meta.usage.total_tokens} tokens"
     lines += [
         "",
@@ -45,5 +53,26 @@ def brief(summary: AgreementSummary) -> str:
     return "\n".join(lines)
 
 
-def _party(name: str, country: str | None) -> str:
-    return f"{name} ({country})" if country else name
+def _party(name: str, mention: str, country: Country | None) -> str:
+    written = f" [as {mention!r}]" if mention != name else ""
+    return f"{name}{written} ({_country(country)})" if country else f"{name}{written}"
+
+
+def _country(country: Country | None) -> str | None:
+    if country is None:
+        return None
+    how = f"{country.basis}: {country.rule}" if country.rule else country.basis
+    return f"{country.name} [{how}, from {country.mention!r}]"
+
+
+def _place(city: Place | None) -> str | None:
+    if city is None:
+        return None
+    return city.name if city.basis == "stated" else f"{city.name} [{city.basis}]"
+
+
+def _date(signed: SigningDate | None) -> str:
+    if signed is None:
+        return "date not resolved"
+    when = str(signed.on) if signed.on else f"between {signed.earliest} and {signed.latest}"
+    return f"{when} [{signed.basis}: {signed.rule}]" if signed.rule else f"{when} [{signed.basis}]"

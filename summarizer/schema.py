@@ -1,36 +1,52 @@
-"""The typed summary: what the model fills (`ModelReply`) and what we return (`AgreementSummary`).
+"""What `summarize()` returns: a grounded, normalised `AgreementSummary` (schema version 2).
 
-Every fact carries `evidence`: the model writes a short quote, grounding finds it in the
-article and we store `Evidence(quote, start, end, match)`. The model never sees offsets,
-usage or metadata; those are ours to compute. In the JSON schema sent to the model an
-evidence field is a plain string (the quote); in our output it is an object.
+Every fact carries `evidence`: a quote the model wrote, found in the article by code and
+stored as the article's own words with their offsets, so `text[e.start:e.end] == e.quote`.
+Every named value keeps the *mention* as the article writes it and a *normalised* value
+we store, with its `basis`:
+
+- "stated": the value is written in its quote ("France" in "in Lyon, France");
+- "derived": code derived it by `rule` from the quote ("Somali" -> Somalia by demonym,
+  "Abuja" -> Nigeria by gazetteer, "NCA" -> National Crime Agency by the abbreviation the
+  article spells out, "on Tuesday" -> 2025-02-11 relative to the dateline);
+- "dateline": taken from the dateline, for a venue the body places at "its headquarters".
+
+The model never fills these objects directly: it fills a reply (`summarizer.replies`),
+and `summarizer.verify` builds these from what code could check.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
-
-from .grounding import MAX_QUOTE_CHARS, Span, contains_words, current_article, ground, reject
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Agreement",
     "AgreementSummary",
     "Aim",
+    "Basis",
+    "Country",
+    "Dateline",
     "Designation",
+    "Dropped",
     "Evidence",
     "Fact",
     "GroundingReport",
     "Meta",
-    "ModelReply",
     "Party",
+    "Place",
+    "Rule",
+    "SigningDate",
     "Signatory",
     "ThreatGroupProfile",
     "Usage",
     "Venue",
 ]
+
+SCHEMA_VERSION = "2"
 
 AgreementKind = Literal[
     "memorandum_of_understanding",
@@ -51,251 +67,164 @@ AimCategory = Literal[
     "other",
 ]
 ThreatGroupKind = Literal["gang", "cartel", "terrorist_organization", "insurgent_group", "other"]
+Basis = Literal["stated", "derived", "dateline"]
+Rule = Literal[
+    "demonym",  # a nationality adjective names the country ("Salvadoran")
+    "gazetteer",  # a city names its country ("Abuja"), or a city's other name
+    "party",  # the quote names a party whose country is known
+    "abbreviation",  # the article spells the abbreviation out ("National Crime Agency (NCA)")
+    "relative_to_dateline",  # "on Tuesday" against the dateline's date
+    "year_from_dateline",  # "on March 3" takes the dateline's year
+]
+MatchKind = Literal["exact", "normalized", "elided"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-# Bounds on every string and list the model fills. Grammar-constrained servers (llama.cpp,
-# vLLM, Ollama) build them into the grammar, so a small model cannot loop inside one field
-# until max_tokens; pydantic enforces them everywhere else.
-Name = Annotated[str, Field(max_length=150)]
-Text = Annotated[str, Field(max_length=300)]
-MAX_ITEMS = 12
-MAX_GROUP_ITEMS = 8
-
-
 class Evidence(_Strict):
-    """A quote from the article and where it stands: `text[start:end]`."""
+    """The article's own words supporting a fact, and where they stand: `text[start:end]`."""
 
     quote: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
-    match: Literal["exact", "normalized"] = "exact"
+    match: MatchKind = "exact"
 
 
-def _evidence_from_reply(value: Any) -> Any:
-    # While a model reply is validated, evidence arrives as a bare quote and is grounded
-    # here; offsets a reply might volunteer are ignored. Outside that scope (loading a
-    # stored summary) evidence is taken as the object we once wrote.
-    if isinstance(value, Evidence) or current_article() is None:
-        return value
-    quote = value.get("quote") if isinstance(value, dict) else value
-    if not isinstance(quote, str):
-        raise ValueError("evidence must be a short quote copied from the article")
-    span: Span = ground(quote)
-    return {"quote": quote, "start": span.start, "end": span.end, "match": span.match}
+class Country(_Strict):
+    """A country checked against ISO 3166-1, with the words it follows from."""
+
+    code: str = Field(description="ISO 3166-1 alpha-2, e.g. 'SV'.")
+    name: str = Field(description="Canonical English name, e.g. 'El Salvador'.")
+    mention: str = Field(description="The words it follows from, e.g. 'Salvadoran'.")
+    basis: Basis
+    rule: Rule | None = None
 
 
-Grounded = Annotated[
-    Evidence,
-    BeforeValidator(_evidence_from_reply),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "maxLength": MAX_QUOTE_CHARS,
-            "description": "A short exact quote from the article that states this.",
-        },
-        mode="validation",
-    ),
-]
+class Place(_Strict):
+    """A city, as named and as the gazetteer knows it."""
+
+    name: str
+    mention: str
+    basis: Basis
+    rule: Rule | None = None
 
 
-def _require_in_quote(label: str, value: str | None, evidence: Evidence) -> None:
-    if value and not contains_words(evidence.quote, value):
-        raise reject(
-            f"{label} {value!r} does not appear in its quote {evidence.quote!r}; "
-            "quote the words that name it"
-        )
+class SigningDate(_Strict):
+    """When the agreement was signed: a day, or a range when the words give no day."""
 
-
-def _reject_dateline(label: str, evidence: Evidence) -> None:
-    article = current_article()
-    if article and article.in_dateline(Span(evidence.start, evidence.end, evidence.match)):
-        raise reject(
-            f"{label} quotes the dateline {evidence.quote!r}, which says where and when the "
-            "story was filed, not where or when the agreement was signed"
-        )
+    on: date | None = Field(description="The day, when known to the day.")
+    earliest: date
+    latest: date
+    mention: str = Field(description="As written, e.g. 'on Tuesday'.")
+    basis: Basis
+    rule: Rule | None = None
 
 
 class Agreement(_Strict):
     """The agreement itself, as the article reports it."""
 
     kind: AgreementKind
-    title: Text | None = Field(description="The agreement's name as written, if given.")
-    signed_on: date | None = Field(
-        description="Signing date, only when the article states it; never the story's date."
-    )
-    date_text: Name | None = Field(description="The signing date as written, e.g. 'on Tuesday'.")
-    evidence: Grounded
+    title: str | None
+    date_text: str | None = Field(description="The signing date as written, e.g. 'on Tuesday'.")
+    signed: SigningDate | None
+    evidence: Evidence
 
-    @model_validator(mode="after")
-    def _date_is_stated(self) -> Agreement:
-        if self.signed_on and not self.date_text:
-            raise ValueError("signed_on is set but date_text is empty; quote the date as written")
-        article = current_article()
-        if article and self.date_text and not contains_words(article.text, self.date_text):
-            raise reject(f"date_text {self.date_text!r} is not in the article")
-        if self.signed_on or self.date_text:
-            _reject_dateline("the agreement date", self.evidence)
-        if article and self.title and not contains_words(article.text, self.title):
-            raise reject(f"agreement title {self.title!r} is not in the article")
-        return self
+    @property
+    def signed_on(self) -> date | None:
+        """The signing day, when the article gives one (stated or resolved)."""
+        return self.signed.on if self.signed else None
 
 
 class Party(_Strict):
-    """An organisation that entered the agreement."""
+    """An organisation or government that entered the agreement."""
 
-    name: Name = Field(description="As written, e.g. 'INTERPOL Washington'.")
+    name: str = Field(description="Canonical name, e.g. 'El Salvador', 'National Crime Agency'.")
+    mention: str = Field(description="As written in its quote, e.g. 'Salvadoran', 'NCA'.")
+    basis: Basis
+    rule: Rule | None = None
     kind: PartyKind
-    country: Name | None = Field(description="Country the party belongs to, if stated or named.")
-    parent_body: Name | None = Field(description="Parent body where stated.")
-    evidence: Grounded
-
-    @model_validator(mode="after")
-    def _name_is_quoted(self) -> Party:
-        _require_in_quote("party name", self.name, self.evidence)
-        return self
+    country: Country | None
+    parent_body: str | None
+    evidence: Evidence
 
 
 class Signatory(_Strict):
     """A person who signed; the name may be unstated."""
 
-    name: Name | None = Field(description="Full name as written, or null if not named.")
-    title: Name | None = Field(description="Title or office as written, e.g. 'Director'.")
-    party: Name | None = Field(description="Name of the party they signed for, as in parties.")
-    evidence: Grounded
-
-    @model_validator(mode="after")
-    def _name_is_quoted(self) -> Signatory:
-        _require_in_quote("signatory name", self.name, self.evidence)
-        _require_in_quote("signatory title", self.title, self.evidence)
-        return self
+    name: str | None
+    title: str | None
+    party: str | None = Field(description="The canonical name of the party they signed for.")
+    evidence: Evidence
 
 
 class Aim(_Strict):
     """One thing the agreement sets out to do."""
 
-    description: Text = Field(description="A short description in plain words.")
+    description: str
     category: AimCategory
-    evidence: Grounded
+    evidence: Evidence
 
 
 class Venue(_Strict):
-    """Where the agreement was signed (never the dateline city)."""
+    """Where the agreement was signed."""
 
-    event: Text | None = Field(description="Conference or visit during which it was signed.")
-    city: Name | None
-    country: Name | None
-    evidence: Grounded
-
-    @model_validator(mode="after")
-    def _place_is_quoted(self) -> Venue:
-        _require_in_quote("venue event", self.event, self.evidence)
-        _require_in_quote("venue city", self.city, self.evidence)
-        _require_in_quote("venue country", self.country, self.evidence)
-        _reject_dateline("the venue", self.evidence)
-        return self
+    event: str | None
+    city: Place | None
+    country: Country | None
+    evidence: Evidence
 
 
 class Fact(_Strict):
     """A single stated fact in plain words, with the quote that states it."""
 
-    value: Text
-    evidence: Grounded
+    value: str
+    evidence: Evidence
 
 
 class Designation(_Strict):
     """A formal label put on a group, e.g. 'Foreign Terrorist Organization' by 'United States'."""
 
-    label: Name
-    designated_by: Name | None
-    evidence: Grounded
-
-    @model_validator(mode="after")
-    def _label_is_quoted(self) -> Designation:
-        _require_in_quote("designation", self.label, self.evidence)
-        return self
+    label: str
+    designated_by: str | None
+    evidence: Evidence
 
 
 class ThreatGroupProfile(_Strict):
     """A criminal or violent group the agreement targets, as the article describes it."""
 
-    name: Name
-    aliases: list[Name] = Field(
-        description="Other names or abbreviations used in the article.", max_length=MAX_GROUP_ITEMS
-    )
+    name: str | None = Field(description="None when the article does not name the group.")
+    description: str | None = Field(description="How the article describes it, if unnamed.")
+    aliases: list[str]
     kind: ThreatGroupKind
     origin: Fact | None
-    designations: list[Designation] = Field(max_length=MAX_GROUP_ITEMS)
-    size: Fact | None = Field(description="Membership as stated, e.g. 'more than 5,000 members'.")
+    designations: list[Designation]
+    size: Fact | None
     leadership: Fact | None
-    base: Fact | None = Field(description="Base or headquarters as stated.")
-    activities: list[Fact] = Field(max_length=MAX_GROUP_ITEMS)
-    areas: list[Fact] = Field(
-        description="Countries, regions or cities where it operates.", max_length=MAX_GROUP_ITEMS
-    )
-    evidence: Grounded
-
-    @model_validator(mode="after")
-    def _names_are_in_article(self) -> ThreatGroupProfile:
-        _require_in_quote("threat group name", self.name, self.evidence)
-        article = current_article()
-        missing = [a for a in self.aliases if article and not contains_words(article.text, a)]
-        if missing:
-            raise reject(f"aliases {missing} of {self.name!r} are not in the article")
-        return self
+    base: Fact | None
+    activities: list[Fact]
+    areas: list[Fact]
+    evidence: Evidence
 
 
-class ModelReply(_Strict):
-    """The object the model is asked to fill."""
+class Dateline(_Strict):
+    """Where and when the story was filed, parsed by code: not where it was signed."""
 
-    reports_agreement: bool = Field(
-        description="True only if the article reports an agreement that was signed or concluded."
-    )
-    no_agreement_reason: Text | None = Field(
-        description="When reports_agreement is false: why, in one sentence. Otherwise null."
-    )
-    agreement: Agreement | None
-    parties: list[Party] = Field(max_length=MAX_ITEMS)
-    signatories: list[Signatory] = Field(max_length=MAX_ITEMS)
-    aims: list[Aim] = Field(max_length=MAX_ITEMS)
-    venue: Venue | None = Field(
-        description="Null when the article does not say where it was signed."
-    )
-    threat_groups: list[ThreatGroupProfile] = Field(max_length=MAX_GROUP_ITEMS)
-    headline: Text = Field(description="One plain sentence saying who agreed to what.")
+    place: str = Field(description="As written, e.g. 'OTTAWA'.")
+    city: Place | None
+    country: Country | None
+    filed_on: date | None = Field(description="The dateline's date, when it has a year.")
+    agency: str | None
+    evidence: Evidence
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ModelReply:
-        if not self.reports_agreement:
-            filled = [
-                name
-                for name in (
-                    "agreement",
-                    "parties",
-                    "signatories",
-                    "aims",
-                    "venue",
-                    "threat_groups",
-                )
-                if getattr(self, name)
-            ]
-            if filled:
-                raise ValueError(
-                    "reports_agreement is false, so leave these empty or null: " + ", ".join(filled)
-                )
-            return self
-        if self.agreement is None or not self.parties:
-            raise ValueError("reports_agreement is true, so give the agreement and its parties")
-        party_names = {party.name.casefold() for party in self.parties}
-        for signatory in self.signatories:
-            if signatory.party and signatory.party.casefold() not in party_names:
-                raise ValueError(
-                    f"signatory party {signatory.party!r} is not one of the parties' names"
-                )
-        return self
+
+class Dropped(_Strict):
+    """A fact left out because code could not verify it, and why."""
+
+    path: str = Field(description="Where it was in the reply, e.g. 'parties[1].country'.")
+    value: str
+    reason: str
 
 
 class Usage(_Strict):
@@ -319,6 +248,7 @@ class GroundingReport(_Strict):
     quotes: int
     exact: int
     normalized: int
+    elided: int = 0
     rejected_in_earlier_replies: int
 
 
@@ -331,12 +261,16 @@ class Meta(_Strict):
     mode: str
     prompt_name: str
     prompt_version: str
+    schema_version: str = SCHEMA_VERSION
     article_sha256: str
     usage: Usage
     attempts: int = Field(description="Model replies requested (1 + re-asks).")
     http_requests: int = Field(description="HTTP requests sent, transport retries included.")
     latency_seconds: float
     grounding: GroundingReport
+    dropped: list[Dropped] = Field(
+        default_factory=list, description="Optional facts left out because they failed checks."
+    )
 
 
 class AgreementSummary(_Strict):
@@ -349,19 +283,5 @@ class AgreementSummary(_Strict):
     venue: Venue | None
     threat_groups: list[ThreatGroupProfile]
     headline: str
+    dateline: Dateline | None
     meta: Meta
-
-    @classmethod
-    def from_reply(cls, reply: ModelReply, meta: Meta) -> AgreementSummary:
-        """Build the summary from a validated reply that reports an agreement."""
-        assert reply.agreement is not None, "caller checks reports_agreement first"
-        return cls(
-            agreement=reply.agreement,
-            parties=reply.parties,
-            signatories=reply.signatories,
-            aims=reply.aims,
-            venue=reply.venue,
-            threat_groups=reply.threat_groups,
-            headline=reply.headline,
-            meta=meta,
-        )

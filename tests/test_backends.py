@@ -11,9 +11,9 @@ from support import NO_WAIT, Script, completion
 from summarizer import ConfigError, summarize
 from summarizer.backends import detect_backend, strict_schema
 from summarizer.config import resolve
-from summarizer.schema import ModelReply
+from summarizer.replies import AgreementReply
 
-SCHEMA = ModelReply.model_json_schema()
+SCHEMA = AgreementReply.model_json_schema()
 
 
 def sent_request(backend: str, seed_article: str, seed_reply: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +26,7 @@ def sent_request(backend: str, seed_article: str, seed_reply: dict[str, Any]) ->
     return request
 
 
-NESTED = {"type": "json_schema", "json_schema": {"name": "ModelReply", "schema": SCHEMA}}
+NESTED = {"type": "json_schema", "json_schema": {"name": "AgreementReply", "schema": SCHEMA}}
 
 
 @pytest.mark.parametrize("backend", ["llama.cpp", "vllm", "ollama", "openai-compatible"])
@@ -42,7 +42,7 @@ def test_openai_gets_strict_structured_output(seed_article, seed_reply) -> None:
     request = sent_request("openai", seed_article, seed_reply)
     assert request["response_format"] == {
         "type": "json_schema",
-        "json_schema": {"name": "ModelReply", "schema": strict_schema(SCHEMA), "strict": True},
+        "json_schema": {"name": "AgreementReply", "schema": strict_schema(SCHEMA), "strict": True},
     }
     assert "tools" not in request and "tool_choice" not in request
 

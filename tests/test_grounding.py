@@ -1,16 +1,11 @@
-"""Quotes are found despite whitespace, curly quotes and dashes, never despite other words."""
+"""Quotes are found despite whitespace, curly quotes, dashes and a few words left out, never
+despite other, added or moved words."""
 
 from __future__ import annotations
 
 import pytest
 
-from summarizer.grounding import (
-    ArticleText,
-    GroundingLedger,
-    contains_words,
-    ground,
-    grounding_scope,
-)
+from summarizer.grounding import ArticleText, contains_words, words_in
 
 TEXT = (
     "2025-02-14 OTTAWA (Northwire) - The agencies signed a \u201cMemorandum of Cooperation\u201d\n"
@@ -89,30 +84,65 @@ def test_too_long_to_be_a_quote() -> None:
 )
 def test_dateline_detection(text, dateline) -> None:
     article = ArticleText(text)
-    found = text[article.dateline[0] : article.dateline[1]] if article.dateline else None
-    assert found == dateline
+    parts = article.dateline
+    assert (text[parts.start : parts.end] if parts else None) == dateline
 
 
-def test_ledger_counts_matches_and_misses_per_reply() -> None:
-    ledger = GroundingLedger()
-    with grounding_scope(ArticleText(TEXT), ledger):
-        ground("The agencies signed")
-        ground("third city. Officials")
-        with pytest.raises(ValueError):
-            ground("not there at all")
-        assert (ledger.exact, ledger.normalized, len(ledger.rejected)) == (1, 1, 1)
-        ledger.new_attempt()
-        assert (ledger.exact, ledger.normalized, ledger.rejected, ledger.rejected_before) == (
-            0,
-            0,
-            [],
-            1,
-        )
+def test_dateline_parts() -> None:
+    parts = ArticleText("date 2025-02-14 OTTAWA (dpa-AFX) - Story.").dateline
+    assert parts is not None
+    assert (parts.iso_date, parts.place, parts.region, parts.day, parts.agency) == (
+        "2025-02-14", "OTTAWA", None, None, "dpa-AFX",
+    )  # fmt: skip
+    parts = ArticleText("QUITO, Ecuador, Feb. 14, 2025 (Andes Wire) — Story.").dateline
+    assert parts is not None
+    assert (parts.place, parts.region, parts.day, parts.agency) == (
+        "QUITO", "Ecuador", "Feb. 14, 2025", "Andes Wire",
+    )  # fmt: skip
 
 
-def test_ground_outside_a_scope_is_a_programming_error() -> None:
-    with pytest.raises(RuntimeError):
-        ground("anything")
+SEED = (
+    "Interpol Washington Director Jeffrey A. Grimming and National Central Bureau Ottawa "
+    "Director Marie-Josee Homsy have signed a Memorandum of Cooperation to strengthen "
+    "collaboration. The ministers did not sign the annex."
+)
+
+
+def test_elided_quote_is_found_and_stored_as_the_articles_own_words() -> None:
+    quote = "Jeffrey A. Grimming and Marie-Josee Homsy have signed a Memorandum of Cooperation"
+    span = ArticleText(SEED).locate(quote)
+    assert span.match == "elided"
+    assert SEED[span.start : span.end] == (
+        "Jeffrey A. Grimming and National Central Bureau Ottawa Director Marie-Josee Homsy "
+        "have signed a Memorandum of Cooperation"
+    )
+
+
+@pytest.mark.parametrize(
+    ("quote", "why"),
+    [
+        ("Jeffrey A. Grimming and Marie-Josee Homsy have jointly signed a Memorandum", "added"),
+        ("Jeffrey A. Grimming and Marie-Josee Homsy have sealed a Memorandum", "changed"),
+        ("Jeffrey A. Grimming and Marie-Josee Homsy signed have a Memorandum", "reordered"),
+        ("jeffrey a. grimming and marie-josee homsy have signed", "case"),
+        ("Interpol Washington Director Jeffrey strengthen collaboration", "window too long"),
+        ("The ministers did sign the annex", "negation left out"),
+    ],
+)
+def test_near_misses_that_must_still_fail(quote, why) -> None:
+    with pytest.raises(ValueError, match="is not in the article"):
+        ArticleText(SEED).locate(quote)
+
+
+def test_short_quotes_are_never_elided() -> None:
+    with pytest.raises(ValueError):
+        ArticleText(SEED).locate("Grimming and Homsy")
+
+
+def test_words_in_forgives_order_plurals_and_filler_only() -> None:
+    assert words_in("Ecuador's Interior Minister Lucia Paredes", "Minister of the Interior")
+    assert words_in("one of the banned parties", "banned party")
+    assert not words_in("Ecuador's Interior Minister", "Minister of Defense")
 
 
 def test_contains_words_ignores_case_only_where_asked() -> None:

@@ -36,8 +36,15 @@ def error_response(status: int, message: str = "boom", **headers: str) -> httpx2
 
 
 def with_bad_quote(reply: dict[str, Any]) -> dict[str, Any]:
+    """The seed reply with one party quoted in words the article does not use."""
     bad = copy.deepcopy(reply)
-    bad["parties"][0]["evidence"] = "Jeffrey Grimming, Director of INTERPOL Washington"
+    bad["parties"][0]["evidence"] = "Jeffrey A. Grimming, Chief of INTERPOL Washington"
+    return bad
+
+
+def with_bad_agreement_quote(reply: dict[str, Any]) -> dict[str, Any]:
+    bad = copy.deepcopy(reply)
+    bad["agreement"]["evidence"] = "have signed a Memorandum of Understanding"
     return bad
 
 
@@ -157,16 +164,37 @@ def test_quote_not_in_text_then_corrected(seed_article, seed_reply) -> None:
     assert len(script.requests[0]["messages"]) == 2
 
 
-def test_quote_never_corrected_raises_with_last_reply_and_usage(seed_article, seed_reply) -> None:
-    bad = completion(with_bad_quote(seed_reply))
+def test_core_quote_never_corrected_raises_with_last_reply_and_usage(
+    seed_article, seed_reply
+) -> None:
+    bad = completion(with_bad_agreement_quote(seed_reply))
     script = Script(bad, bad, bad)
     with pytest.raises(UngroundedReplyError) as caught:
         summarize(seed_article, client=script.client(), settings=NO_WAIT)
     error = caught.value
     assert error.attempts == 3
     assert error.usage.total_tokens == 450
-    assert error.last_reply is not None and "Jeffrey Grimming, Director" in error.last_reply
-    assert any("is not in the article" in problem for problem in error.problems)
+    assert error.last_reply is not None and "Memorandum of Understanding" in error.last_reply
+    assert any(
+        "agreement.evidence" in problem and "is not in the article" in problem
+        for problem in error.problems
+    )
+
+
+def test_optional_quote_never_corrected_is_dropped_after_the_reasks(
+    seed_article, seed_reply
+) -> None:
+    bad = completion(with_bad_quote(seed_reply))
+    script = Script(bad, bad, bad)
+    summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
+    assert summary.meta.attempts == 3
+    assert [p.name for p in summary.parties] == ["National Central Bureau Ottawa"]
+    dropped = {d.path: d for d in summary.meta.dropped}
+    assert "is not in the article" in dropped["parties[0].evidence"].reason
+    # The signatory who signed for the dropped party loses the link, not the person.
+    assert "signatories[0].party" in dropped
+    assert summary.signatories[0].name == "Jeffrey A. Grimming"
+    assert summary.signatories[0].party is None
 
 
 def test_name_missing_from_its_quote_is_reasked(seed_article, seed_reply) -> None:
@@ -174,9 +202,8 @@ def test_name_missing_from_its_quote_is_reasked(seed_article, seed_reply) -> Non
     invented["signatories"][0]["name"] = "John Smith"
     script = Script(completion(invented), completion(seed_reply))
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
-    assert (
-        "'John Smith' does not appear in its quote" in script.requests[1]["messages"][-1]["content"]
-    )
+    reask = script.requests[1]["messages"][-1]["content"]
+    assert "- signatories[0].name 'John Smith': is not in its quote" in reask
     assert summary.signatories[0].name == "Jeffrey A. Grimming"
 
 
@@ -190,8 +217,9 @@ def test_dateline_is_not_the_venue(seed_article, seed_reply) -> None:
     }
     script = Script(completion(wrong), completion(seed_reply))
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
-    assert "quotes the dateline" in script.requests[1]["messages"][-1]["content"]
-    assert summary.venue is not None and summary.venue.city == "Lyon"
+    assert "is the dateline" in script.requests[1]["messages"][-1]["content"]
+    assert summary.venue is not None and summary.venue.city is not None
+    assert summary.venue.city.name == "Lyon"
 
 
 def test_schema_errors_without_grounding_problems_raise_invalid_reply(seed_article) -> None:
@@ -209,8 +237,8 @@ def test_no_agreement_with_invented_parties_is_reasked(seed_article) -> None:
         "no_agreement_reason": "No agreement was signed.",
         "agreement": None,
         "parties": [
-            {"name": "Police", "kind": "agency", "country": None, "parent_body": None,
-             "evidence": "Police chiefs met on Tuesday"}
+            {"name": "Police", "mention": "Police", "kind": "agency", "country": None,
+             "parent_body": None, "evidence": "Police chiefs met on Tuesday"}
         ],
         "signatories": [], "aims": [], "venue": None, "threat_groups": [],
         "headline": "Police chiefs met but signed nothing.",
@@ -270,10 +298,17 @@ def test_garbage_replies_raise_invalid_reply_with_the_garbage(seed_article) -> N
     assert "json" in " ".join(caught.value.problems).lower()
 
 
-def test_a_name_its_quote_never_supports_is_an_ungrounded_reply(seed_article, seed_reply) -> None:
+def test_a_name_nothing_supports_falls_back_to_its_mention(seed_article, seed_reply) -> None:
     invented = copy.deepcopy(seed_reply)
     invented["parties"][0]["name"] = "Europol"
     script = Script(*[completion(invented) for _ in range(3)])
-    with pytest.raises(UngroundedReplyError) as caught:
-        summarize(seed_article, client=script.client(), settings=NO_WAIT)
-    assert any("'Europol' does not appear in its quote" in p for p in caught.value.problems)
+    summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
+    assert (
+        "parties[0].name 'Europol': is neither its mention"
+        in (script.requests[1]["messages"][-1]["content"])
+    )
+    party = summary.parties[0]
+    assert (party.name, party.mention, party.basis) == (
+        "INTERPOL Washington", "INTERPOL Washington", "stated",
+    )  # fmt: skip
+    assert [d.path for d in summary.meta.dropped] == ["parties[0].name"]

@@ -1,0 +1,101 @@
+"""Signing dates from the words the article uses, resolved by code (dateparser).
+
+An absolute date with its year ("on 12 February 2025") is *stated*. A date without a year
+("on March 3") or a relative one ("on Tuesday", "yesterday", "last week") is *derived*
+against the dateline's date, and only when the story has a dated dateline: the story's
+own date is never taken for the signing date. "last week" becomes a range, not a day.
+A result after the dateline's date, or whose weekday contradicts the words, is refused.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+__all__ = ["ResolvedDate", "parse_dateline_day", "resolve_date"]
+
+_YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
+_WEEKDAYS = {name.casefold(): index for index, name in enumerate(calendar.day_name)}
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A signing date or range and how it was obtained."""
+
+    earliest: date
+    latest: date
+    basis: Literal["stated", "derived"]
+    rule: Literal["relative_to_dateline", "year_from_dateline"] | None
+
+    @property
+    def day(self) -> date | None:
+        """The day, when the words give one day rather than a range."""
+        return self.earliest if self.earliest == self.latest else None
+
+
+def resolve_date(mention: str, *, reference: date | None) -> ResolvedDate | None:
+    """The date `mention` names, relative to `reference` (the dateline's date), or None."""
+    if _YEAR.search(mention):
+        found = _parse(mention, base=reference or date.today(), prefer="current_period")
+        if found is None:
+            return None
+        earliest, latest = found
+        return ResolvedDate(earliest, latest, "stated", None)
+    if reference is None:
+        return None
+    found = _parse(mention, base=reference, prefer="current_period")
+    if found and found[0] > reference:
+        # "on March 3" in a story dated February: the last March 3 before it.
+        found = _parse(mention, base=reference, prefer="past")
+    if found is None or found[0] > reference:
+        return None
+    earliest, latest = found[0], min(found[1], reference)
+    weekday = next((i for name, i in _WEEKDAYS.items() if name in mention.casefold()), None)
+    if weekday is not None and (earliest != latest or earliest.weekday() != weekday):
+        return None
+    relative = not re.search(r"\d", mention)
+    return ResolvedDate(
+        earliest, latest, "derived", "relative_to_dateline" if relative else "year_from_dateline"
+    )
+
+
+def parse_dateline_day(text: str) -> date | None:
+    """The date in a dateline ("2025-02-14", "Feb. 14, 2025"); None without a year."""
+    if not _YEAR.search(text):
+        return None
+    found = _parse(text, base=date.today(), prefer="current_period")
+    return found[0] if found and found[0] == found[1] else None
+
+
+def _parse(text: str, *, base: date, prefer: str) -> tuple[date, date] | None:
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day, 12),
+        "PREFER_DATES_FROM": prefer,
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    parser = DateDataParser(languages=["en"], settings=settings)
+    data = parser.get_date_data(text)
+    if data.date_obj is None:
+        from dateparser.search import search_dates
+
+        hits = search_dates(text, languages=["en"], settings=settings)
+        if not hits:
+            return None
+        data = parser.get_date_data(hits[0][0])
+        if data.date_obj is None:
+            return None
+    day = data.date_obj.date()
+    if data.period == "week":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    if data.period == "month":
+        first = day.replace(day=1)
+        return first, first.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if data.period == "year":
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
+    return day, day

@@ -1,0 +1,22 @@
+"""What the model is asked to fill, one reply shape per schema version.
+
+A prompt file names the reply schema it was written for (`reply_schema`, "1" when absent).
+Replies are plain structured data: quotes are strings, names are proposals. Nothing here is
+trusted; `summarizer.verify` checks every value against the article and builds the
+`AgreementSummary`. A version-1 reply is upgraded to the version-2 shape before that.
+"""
+
+from __future__ import annotations
+
+from .base import Reply
+from .v1 import ModelReply
+from .v2 import AgreementReply
+
+__all__ = ["REPLY_MODELS", "AgreementReply", "ModelReply", "Reply", "reply_model"]
+
+REPLY_MODELS: dict[str, type[Reply]] = {"1": ModelReply, "2": AgreementReply}
+
+
+def reply_model(schema_version: str) -> type[Reply]:
+    """The reply class for a prompt's `reply_schema`."""
+    return REPLY_MODELS[schema_version]

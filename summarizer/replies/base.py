@@ -1,0 +1,81 @@
+"""Pieces every reply shape shares: bounded strings, the quote type, the consistency rule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, model_validator
+
+from ..grounding import MAX_QUOTE_CHARS
+
+if TYPE_CHECKING:
+    from ..verify import Verified
+    from .v2 import AgreementReply
+
+__all__ = ["MAX_GROUP_ITEMS", "MAX_ITEMS", "Name", "Quote", "Reply", "Text"]
+
+# Bounds on every string and list the model fills. Grammar-constrained servers (llama.cpp,
+# vLLM, Ollama) build them into the grammar, so a small model cannot loop inside one field
+# until max_tokens; pydantic enforces them everywhere else.
+Name = Annotated[str, Field(max_length=150)]
+Text = Annotated[str, Field(max_length=300)]
+MAX_ITEMS = 12
+MAX_GROUP_ITEMS = 8
+
+Quote = Annotated[
+    str,
+    Field(max_length=MAX_QUOTE_CHARS),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": MAX_QUOTE_CHARS,
+            "description": "A short exact quote from the article that states this.",
+        },
+        mode="validation",
+    ),
+]
+
+
+class Part(BaseModel):
+    """A closed, immutable part of a reply."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reply(Part):
+    """A whole reply. Validated inside `verify.checking()`, it also carries `verified`: the
+    summary built from what passed the checks (its meta is filled in by the caller)."""
+
+    reports_agreement: bool
+    no_agreement_reason: str | None
+
+    _verified: Verified | None = PrivateAttr(default=None)
+
+    def upgrade(self) -> AgreementReply:
+        """This reply in the newest shape, for the checks."""
+        raise NotImplementedError
+
+    @property
+    def verified(self) -> Verified | None:
+        """The checked summary (without meta), or None outside a verification scope."""
+        return self._verified
+
+    def filled_when_no_agreement(self) -> list[str]:
+        """Fields a reply that reports no agreement must leave empty but did not."""
+        names = ("agreement", "parties", "signatories", "aims", "venue", "threat_groups")
+        return [name for name in names if getattr(self, name)]
+
+    @model_validator(mode="after")
+    def _consistent_then_checked(self) -> Any:
+        from ..verify import check_reply
+
+        if not self.reports_agreement:
+            filled = self.filled_when_no_agreement()
+            if filled:
+                raise ValueError(
+                    "reports_agreement is false, so leave these empty or null: " + ", ".join(filled)
+                )
+        elif getattr(self, "agreement", None) is None or not getattr(self, "parties", None):
+            raise ValueError("reports_agreement is true, so give the agreement and its parties")
+        self._verified = check_reply(self.upgrade())
+        return self

@@ -1,0 +1,102 @@
+"""Write a reference cassette from a hand-written reply, then check it through the pipeline.
+
+A reference reply stands for what a capable model should answer prompt agreement_summary
+v2 about an article; it is written by hand, never captured. This wraps one into the
+cassette format (usage estimated as characters / 4) and summarizes the article from it,
+printing the summary and anything the checks dropped or rejected.
+
+    python tests/write_reference.py STEM REPLY.json            # examples/articles/STEM.txt
+    python tests/write_reference.py STEM REPLY.json --check    # only check, write nothing
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarizer import NoAgreementError, Settings, SummarizerError, summarize  # noqa: E402
+from summarizer.cassettes import Cassette, ReplayTransport  # noqa: E402
+from summarizer.client import client_over  # noqa: E402
+from summarizer.prompts import load_prompt  # noqa: E402
+from summarizer.replies import AgreementReply  # noqa: E402
+
+NOTE = (
+    "Written by hand to stand for a capable model's answer; not captured from any server. "
+    "Usage figures are estimates (characters / 4), not a tokenizer's counts."
+)
+
+
+def reference_cassette(stem: str, reply: dict, article: str) -> Cassette:
+    prompt = load_prompt("agreement_summary", "2").render(article=article)
+    schema = json.dumps(AgreementReply.model_json_schema())
+    content = json.dumps(reply, ensure_ascii=False)
+    prompt_tokens = (len(prompt.system) + len(prompt.user) + len(schema)) // 4
+    completion_tokens = len(content) // 4
+    body = {
+        "id": f"chatcmpl-reference-{stem.replace('_', '-')}",
+        "object": "chat.completion",
+        "created": 1763942400,
+        "model": "reference",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+    source = {
+        "kind": "reference",
+        "note": NOTE,
+        "article": f"examples/articles/{stem}.txt",
+        "prompt": "agreement_summary v2",
+    }
+    interaction = {
+        "request": {"method": "POST", "path": "/v1/chat/completions", "body": None},
+        "response": {"status": 200, "headers": {"content-type": "application/json"}, "body": body},
+    }
+    return Cassette(source=source, match="order", interactions=[interaction])
+
+
+def main() -> int:
+    stem, reply_path = sys.argv[1], Path(sys.argv[2])
+    article = (ROOT / "examples" / "articles" / f"{stem}.txt").read_text(encoding="utf-8")
+    cassette = reference_cassette(stem, json.loads(reply_path.read_text()), article)
+    transport = ReplayTransport(cassette)
+    with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
+        try:
+            # No re-ask: whatever fails a check is reported, not asked about again.
+            summary = summarize(
+                article, model="reference", client=client, settings=Settings(reasks=0)
+            )
+        except NoAgreementError as exc:
+            print(f"no agreement: {exc.reason}")
+            summary = None
+        except SummarizerError as exc:
+            print(f"{type(exc).__name__}: {exc}")
+            for problem in getattr(exc, "problems", []):
+                print("  ", problem)
+            return 1
+    if summary is not None:
+        print(summary.model_dump_json(indent=2, exclude={"meta"}))
+        for dropped in summary.meta.dropped:
+            print("DROPPED", dropped)
+        if summary.meta.dropped:
+            return 1
+    if "--check" not in sys.argv:
+        cassette.save(ROOT / "examples" / "cassettes" / "reference" / f"{stem}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
