@@ -84,3 +84,49 @@ class PlainReply(BaseModel):
     venue: PVenue | None
     threat_groups: list[PGroup]
     headline: str
+
+
+# The fields of reply schema v2 (prompt v2), again as plain instructor would send them.
+
+
+class PAgreementV2(BaseModel):
+    kind: AgreementKind
+    title: str | None
+    date_text: str | None
+    evidence: str
+
+
+class PPartyV2(BaseModel):
+    name: str
+    mention: str
+    kind: PartyKind
+    country: str | None
+    parent_body: str | None
+    evidence: str
+
+
+class PGroupV2(BaseModel):
+    name: str | None
+    description: str | None
+    aliases: list[str]
+    kind: ThreatGroupKind
+    origin: PFact | None
+    designations: list[PDesignation]
+    size: PFact | None
+    leadership: PFact | None
+    base: PFact | None
+    activities: list[PFact]
+    areas: list[PFact]
+    evidence: str
+
+
+class PlainReplyV2(BaseModel):
+    reports_agreement: bool
+    no_agreement_reason: str | None
+    agreement: PAgreementV2 | None
+    parties: list[PPartyV2]
+    signatories: list[PSignatory]
+    aims: list[PAim]
+    venue: PVenue | None
+    threat_groups: list[PGroupV2]
+    headline: str

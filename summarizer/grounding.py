@@ -190,8 +190,17 @@ def _parse_dateline(text: str) -> DatelineParts | None:
 
 
 def contains_words(haystack: str, needle: str) -> bool:
-    """True when `needle` appears in `haystack`, ignoring case, whitespace, curly quotes, dashes."""
-    return _squeeze(needle).casefold() in _squeeze(haystack).casefold()
+    """True when the words of `needle` stand together, in order, among those of `haystack`.
+
+    Case, punctuation, curly quotes, dashes and spacing are ignored; word boundaries are
+    not ("Somalia" is not in "Somali and").
+    """
+    wanted = [w.casefold() for w in _WORD.findall(fold(needle))]
+    if not wanted:
+        return False
+    have = [w.casefold() for w in _WORD.findall(fold(haystack))]
+    size = len(wanted)
+    return any(have[i : i + size] == wanted for i in range(len(have) - size + 1))
 
 
 # Words too common to prove anything when checking that a label's words are in its quote.

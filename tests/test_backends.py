@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -75,11 +76,10 @@ def test_strict_schema_closes_every_object_and_requires_every_key() -> None:
 def test_bounds_reach_the_grammar() -> None:
     party = SCHEMA["$defs"]["Party"]["properties"]
     assert party["name"]["maxLength"] == 150
-    assert party["evidence"] == {
-        "type": "string",
-        "maxLength": 400,
-        "description": "A short exact quote from the article that states this.",
-    }
+    assert party["evidence"] == {"type": "string", "maxLength": 400}
+    # A nullable string is one type list, not an anyOf of two schemas.
+    assert party["country"] == {"type": ["string", "null"], "maxLength": 150}
+    assert '"title": "' not in json.dumps(SCHEMA)  # the property "title" stays
     assert SCHEMA["properties"]["parties"]["maxItems"] == 12
 
 

@@ -145,6 +145,12 @@ def test_words_in_forgives_order_plurals_and_filler_only() -> None:
     assert not words_in("Ecuador's Interior Minister", "Minister of Defense")
 
 
+def test_contains_words_respects_word_boundaries() -> None:
+    assert contains_words("covers Somali and Nigerian networks", "Somali")
+    assert not contains_words("covers Somali and Nigerian networks", "Somalia")
+    assert contains_words("Marie-Josee Homsy, Director", "Marie Josee Homsy")
+
+
 def test_contains_words_ignores_case_only_where_asked() -> None:
     assert contains_words("Interpol Washington Director", "INTERPOL Washington")
     assert not contains_words("Interpol Washington Director", "INTERPOL Ottawa")

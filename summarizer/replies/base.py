@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..verify import Verified
     from .v2 import AgreementReply
 
-__all__ = ["MAX_GROUP_ITEMS", "MAX_ITEMS", "Name", "Quote", "Reply", "Text"]
+__all__ = ["MAX_GROUP_ITEMS", "MAX_ITEMS", "Name", "PlainQuote", "Quote", "Reply", "Text"]
 
 # Bounds on every string and list the model fills. Grammar-constrained servers (llama.cpp,
 # vLLM, Ollama) build them into the grammar, so a small model cannot loop inside one field
@@ -22,6 +22,8 @@ Text = Annotated[str, Field(max_length=300)]
 MAX_ITEMS = 12
 MAX_GROUP_ITEMS = 8
 
+# In v2 the system prompt says what a quote is; v1's schema says it on every quote field.
+PlainQuote = Annotated[str, Field(max_length=MAX_QUOTE_CHARS)]
 Quote = Annotated[
     str,
     Field(max_length=MAX_QUOTE_CHARS),

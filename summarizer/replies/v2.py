@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from ..schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
-from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Part, Quote, Reply, Text
+from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Part, PlainQuote, Reply, Text
 
 __all__ = ["AgreementReply"]
 
@@ -21,58 +21,53 @@ __all__ = ["AgreementReply"]
 class Agreement(Part):
     kind: AgreementKind
     title: Text | None = Field(description="Its name as written, if given.")
-    date_text: Name | None = Field(
-        description="When it was signed, as written in evidence, e.g. 'on Tuesday'."
-    )
-    evidence: Quote
+    date_text: Name | None = Field(description="As written, e.g. 'on Tuesday'.")
+    evidence: PlainQuote
 
 
 class Party(Part):
-    name: Name = Field(
-        description="Full name: the mention, the full form the article spells out for an "
-        "abbreviation, or the country for a nationality word ('Salvadoran' -> 'El Salvador')."
-    )
-    mention: Name = Field(description="The words naming it in evidence.")
+    name: Name
+    mention: Name
     kind: PartyKind
     country: Name | None
     parent_body: Name | None
-    evidence: Quote
+    evidence: PlainQuote
 
 
 class Signatory(Part):
     name: Name | None
     title: Name | None
-    party: Name | None = Field(description="The party's name, as in parties.")
-    evidence: Quote
+    party: Name | None = Field(description="As in parties.")
+    evidence: PlainQuote
 
 
 class Aim(Part):
-    description: Text = Field(description="Plain words.")
+    description: Text
     category: AimCategory
-    evidence: Quote
+    evidence: PlainQuote
 
 
 class Venue(Part):
     event: Text | None
     city: Name | None
     country: Name | None
-    evidence: Quote = Field(description="The words saying where it was signed.")
+    evidence: PlainQuote
 
 
 class Fact(Part):
     value: Text
-    evidence: Quote
+    evidence: PlainQuote
 
 
 class Designation(Part):
     label: Name
     designated_by: Name | None
-    evidence: Quote
+    evidence: PlainQuote
 
 
 class ThreatGroup(Part):
-    name: Name | None = Field(description="null if the article gives no name.")
-    description: Text | None = Field(description="What the article calls it, if unnamed.")
+    name: Name | None
+    description: Text | None = Field(description="If unnamed.")
     aliases: list[Name] = Field(max_length=MAX_GROUP_ITEMS)
     kind: ThreatGroupKind
     origin: Fact | None
@@ -82,7 +77,7 @@ class ThreatGroup(Part):
     base: Fact | None
     activities: list[Fact] = Field(max_length=MAX_GROUP_ITEMS)
     areas: list[Fact] = Field(max_length=MAX_GROUP_ITEMS)
-    evidence: Quote
+    evidence: PlainQuote
 
 
 class AgreementReply(Reply):
@@ -101,22 +96,35 @@ class AgreementReply(Reply):
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """The schema without pydantic's titles, which tell the model nothing new."""
+        """The schema in few words: no titles (they say nothing the names don't), and a
+        nullable string as `"type": ["string", "null"]` rather than an `anyOf` of two."""
         schema = super().model_json_schema(*args, **kwargs)
-        _drop_titles(schema)
+        _compact(schema)
         return schema
 
 
-def _drop_titles(node: Any) -> None:
-    if isinstance(node, dict):
-        if isinstance(node.get("title"), str):
-            del node["title"]
-        for key, value in node.items():
-            if key != "properties":
-                _drop_titles(value)
-            else:
-                for prop in value.values():
-                    _drop_titles(prop)
-    elif isinstance(node, list):
+def _compact(node: Any) -> None:
+    if isinstance(node, list):
         for item in node:
-            _drop_titles(item)
+            _compact(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("title"), str):
+        del node["title"]
+    options = node.get("anyOf")
+    if (
+        isinstance(options, list)
+        and len(options) == 2
+        and {"type": "null"} in options
+        and all(set(o) <= {"type", "maxLength"} and o.get("type") != "array" for o in options)
+    ):
+        (value,) = [o for o in options if o != {"type": "null"}]
+        del node["anyOf"]
+        node.update(value, type=[value["type"], "null"])
+    for key, value in node.items():
+        if key == "properties":
+            for prop in value.values():
+                _compact(prop)
+        else:
+            _compact(value)
