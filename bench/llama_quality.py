@@ -21,7 +21,7 @@ from pydantic import ValidationError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plain_schema import PlainReply  # noqa: E402
+from plain_schema import PlainReplyV2  # noqa: E402
 
 from summarizer.cassettes import Cassette  # noqa: E402
 from summarizer.grounding import ArticleText  # noqa: E402
@@ -60,7 +60,7 @@ def main() -> None:
                 continue
             counts["json"] += 1
             try:
-                PlainReply.model_validate(reply)
+                PlainReplyV2.model_validate(reply)
                 counts["schema"] += 1
             except ValidationError:
                 pass
@@ -74,7 +74,10 @@ def main() -> None:
             totals[key] += counts[key]
         latency = float(cassette.source.get("latency_seconds", "nan"))
         latencies.append(latency)
-        rows.append((path.stem, counts, cassette.source.get("outcome", "?"), latency))
+        outcome = cassette.source.get("outcome", "?")
+        if outcome == "AgreementSummary":
+            outcome = f"summary, {cassette.source.get('dropped', '?')} fact(s) dropped"
+        rows.append((path.stem, counts, outcome, latency))
 
     source = Cassette.load(next(CASSETTES.glob("*.json"))).source
     print(
@@ -102,6 +105,11 @@ def main() -> None:
         f"max {max(latencies):.1f} s; tokens: {totals['tokens']} in all, "
         f"{totals['tokens'] // len(rows)} per article"
     )
+    outcomes: dict[str, int] = {}
+    for _, _, outcome, _ in rows:
+        kind = outcome.split(",")[0]
+        outcomes[kind] = outcomes.get(kind, 0) + 1
+    print("outcomes: " + ", ".join(f"{n} {kind}" for kind, n in sorted(outcomes.items())))
 
 
 if __name__ == "__main__":

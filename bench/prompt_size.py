@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plain_schema import PlainReply, PlainReplyV2  # noqa: E402
 
 from summarizer.backends import response_format  # noqa: E402
+from summarizer.client import CallRecord, conversation  # noqa: E402
+from summarizer.verify import Problem, reask_message  # noqa: E402
 from summarizer.prompts import load_prompt  # noqa: E402
 from summarizer.replies import reply_model  # noqa: E402
 
@@ -91,6 +93,38 @@ def main() -> None:
             f"| {name} | {chars:,} | {tokens:,} | {chars / plain_chars:.2f} | "
             f"{tokens / plain_tokens:.2f} |"
         )
+    reask_cost(size)
+
+
+def reask_cost(size) -> None:  # type: ignore[no-untyped-def]
+    """What one re-ask adds for the seed article's reference reply with one failed fact."""
+    article = (ROOT / "examples" / "articles" / "interpol_tren_de_aragua.txt").read_text()
+    cassette = json.loads(
+        (ROOT / "examples/cassettes/reference/interpol_tren_de_aragua.json").read_text()
+    )
+    reply = cassette["interactions"][0]["response"]["body"]["choices"][0]["message"]["content"]
+    prompt = load_prompt("agreement_summary", "2").render(article=article)
+    record = CallRecord()
+    first = conversation(prompt, record, [])
+    problem = Problem("parties[1].country", "Mexico", "does not follow from its quote: quote "
+                      "words naming the country, a nationality word for it or a city in it, "
+                      "or leave it null")  # fmt: skip
+    record.replies, record.last_reply = 1, reply
+    record.grounding.problems, record.grounding.rejected = [problem], [str(problem)]
+    second = conversation(prompt, record, first)
+    schema = _wire(reply_model("2").model_json_schema())
+    first_tokens = sum(size(str(m["content"]))[1] for m in first) + size(schema)[1]
+    second_tokens = sum(size(str(m["content"]))[1] for m in second) + size(schema)[1]
+    message = size(reask_message([problem]))
+    print("\nre-ask for one failed fact (seed article, reference reply), o200k tokens:")
+    print(
+        f"  first request {first_tokens:,}; reply {size(reply)[1]:,}; re-ask request "
+        f"{second_tokens:,} (the re-ask message itself {message[1]} tokens, {message[0]} chars)"
+    )
+    print(
+        f"  a re-ask costs {second_tokens / first_tokens:.2f}x the first request's input, "
+        "plus a second reply"
+    )
 
 
 if __name__ == "__main__":

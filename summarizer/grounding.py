@@ -192,8 +192,8 @@ def _parse_dateline(text: str) -> DatelineParts | None:
 def contains_words(haystack: str, needle: str) -> bool:
     """True when the words of `needle` stand together, in order, among those of `haystack`.
 
-    Case, punctuation, curly quotes, dashes and spacing are ignored; word boundaries are
-    not ("Somalia" is not in "Somali and").
+    Case, punctuation, curly quotes, dashes and spacing are ignored, word boundaries are
+    kept: "Somalia" is not in "Somali and".
     """
     wanted = [w.casefold() for w in _WORD.findall(fold(needle))]
     if not wanted:

@@ -119,10 +119,10 @@ def _territory(text: str) -> tuple[str, str, bool] | None:
     names = {territory.name, territory.full_name or "", territory.in_sentence or "", code}
     names |= {getattr(iso, a, "") or "" for a in ("name", "common_name", "official_name")}
     names |= set(territory.codes)
-    plain = _letters(text)
-    is_name = any(_letters(n) == plain for n in names if n) or _letters(
-        text.removeprefix("the ")
-    ) in {_letters(n) for n in names if n}
+    plain = _letters(text.removeprefix("the "))
+    # An abbreviation in capitals ("UK", "U.S.", "DRC") names the country; it is no demonym.
+    abbreviation = text.replace(".", "").isupper() and len(plain) <= 4
+    is_name = abbreviation or any(_letters(n) == plain for n in names if n)
     return code, territory.name, is_name
 
 

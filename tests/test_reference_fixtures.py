@@ -12,7 +12,17 @@ from datetime import date
 import httpx2
 import openai
 import pytest
-from support import ARTICLES, BASE_URL, REFERENCE, all_evidence, article
+from support import (
+    ARTICLES,
+    BASE_URL,
+    NO_WAIT,
+    REFERENCE,
+    Script,
+    all_evidence,
+    article,
+    completion,
+    reference_reply,
+)
 
 from summarizer import AgreementSummary, Country, NoAgreementError, summarize
 from summarizer.cassettes import Cassette, ReplayTransport
@@ -217,3 +227,116 @@ def test_summary_round_trips_through_json() -> None:
     summary, _ = replay("interpol_tren_de_aragua")
     again = AgreementSummary.model_validate_json(summary.model_dump_json())
     assert again == summary
+
+
+# -- articles written for the checks of schema v2 -------------------------------------------
+
+
+def countries(summary: AgreementSummary) -> list[tuple[str, str, str, str | None] | None]:
+    return [
+        p.country and (p.country.code, p.country.mention, p.country.basis, p.country.rule)
+        for p in summary.parties
+    ]
+
+
+def test_parties_named_only_by_nationality() -> None:
+    summary, _ = replay("demonym_parties_migration_mou")
+    assert [(p.name, p.mention, p.basis, p.rule) for p in summary.parties] == [
+        ("United States", "United States", "stated", None),
+        ("Guatemala", "Guatemalan", "derived", "demonym"),
+        ("Honduras", "Honduran", "derived", "demonym"),
+        ("El Salvador", "Salvadoran", "derived", "demonym"),
+    ]
+    assert countries(summary)[1:] == [
+        ("GT", "Guatemalan", "derived", "demonym"),
+        ("HN", "Honduran", "derived", "demonym"),
+        ("SV", "Salvadoran", "derived", "demonym"),
+    ]
+    assert {p.kind for p in summary.parties} == {"government"}
+
+
+def test_venue_named_by_a_capital_alone() -> None:
+    summary, _ = replay("capital_without_country_abuja")
+    venue = summary.venue
+    assert venue is not None and venue.city is not None and venue.country is not None
+    assert "Nigeria" not in venue.evidence.quote
+    assert (venue.city.name, venue.country.name, venue.country.mention, venue.country.rule) == (
+        "Abuja", "Nigeria", "Abuja", "gazetteer",
+    )  # fmt: skip
+
+
+def test_venue_country_from_a_nationality_word_beside_the_capital() -> None:
+    summary, _ = replay("somali_capital_mogadishu")
+    venue = summary.venue
+    assert venue is not None and venue.city is not None and venue.country is not None
+    assert (venue.city.name, venue.country.code, venue.country.mention) == (
+        "Mogadishu", "SO", "Somali",
+    )  # fmt: skip
+    assert [s.name for s in summary.signatories] == ["Abdirahman Hassan Warsame", None]
+    assert [g.name for g in summary.threat_groups] == ["al-Shabaab"]
+
+
+def test_venue_city_from_the_dateline_for_a_signing_at_headquarters() -> None:
+    summary, _ = replay("dateline_headquarters_venue")
+    venue = summary.venue
+    assert venue is not None and venue.city is not None and venue.country is not None
+    assert "Lyon" not in venue.evidence.quote and "headquarters" in venue.evidence.quote
+    assert (venue.city.name, venue.city.mention, venue.city.basis) == ("Lyon", "LYON", "dateline")
+    assert (venue.country.code, venue.country.basis) == ("FR", "dateline")
+    # "today" in a dateline without a date: kept as written, not resolved.
+    assert (summary.agreement.date_text, summary.agreement.signed) == ("today", None)
+
+
+def test_relative_date_resolved_against_a_dated_dateline() -> None:
+    summary, _ = replay("relative_date_dated_dateline")
+    assert summary.dateline is not None and summary.dateline.filed_on == date(2025, 3, 7)
+    signed = summary.agreement.signed
+    assert signed is not None
+    assert (signed.on, signed.mention, signed.basis, signed.rule) == (
+        date(2025, 3, 4), "on Tuesday", "derived", "relative_to_dateline",
+    )  # fmt: skip
+    assert "on Tuesday" in summary.agreement.evidence.quote
+
+
+def test_absolute_date_is_stated() -> None:
+    summary, _ = replay("abbreviation_nca")
+    signed = summary.agreement.signed
+    assert signed is not None
+    assert (signed.on, signed.basis, signed.rule) == (date(2025, 3, 12), "stated", None)
+
+
+def test_abbreviation_expanded_where_the_article_spells_it_out() -> None:
+    summary, _ = replay("abbreviation_nca")
+    nca = summary.parties[0]
+    assert (nca.name, nca.mention, nca.basis, nca.rule) == (
+        "National Crime Agency", "NCA", "derived", "abbreviation",
+    )  # fmt: skip
+    assert "National Crime Agency" not in nca.evidence.quote
+    assert nca.country is not None and (nca.country.code, nca.country.basis) == ("GB", "stated")
+    assert countries(summary)[1] == ("NL", "Dutch", "derived", "demonym")
+    assert summary.signatories[0].party == "National Crime Agency"
+
+
+def test_unnamed_threat_group() -> None:
+    summary, _ = replay("unnamed_group_islamic_state")
+    (group,) = summary.threat_groups
+    assert group.name is None
+    assert group.description == "a group affiliated with the Islamic State"
+    assert group.kind == "terrorist_organization"
+
+
+def test_an_optional_detail_that_never_grounds_is_dropped_not_fatal() -> None:
+    """Three replies, each quoting one aim in words the article does not use: after the
+    re-asks the summary comes back without that aim, and says so."""
+    reply = reference_reply("capital_without_country_abuja")
+    reply["aims"][0]["evidence"] = "to share intelligence on cocaine shipments by air"
+    script = Script(*[completion(reply) for _ in range(3)])
+    summary = summarize(
+        article("capital_without_country_abuja"), client=script.client(), settings=NO_WAIT
+    )
+    assert len(script.requests) == 3
+    assert len(summary.aims) == len(reply["aims"]) - 1
+    (dropped,) = summary.meta.dropped
+    assert (dropped.path, dropped.value) == ("aims[0].evidence", reply["aims"][0]["evidence"])
+    assert "is not in the article" in dropped.reason
+    assert summary.meta.usage.total_tokens == 3 * 150
