@@ -31,6 +31,8 @@ def test_example_01_prints_json_and_a_brief() -> None:
     payload = out[out.index("{") : out.index("\n}\n") + 2]
     assert json.loads(payload)["parties"][0]["name"] == "INTERPOL Washington"
     assert "Venue: INTERPOL Heads of National Central Bureaus Conference, Lyon, France" in out
+    assert "United States [derived: gazetteer, from 'Washington']" in out
+    assert "Filed: OTTAWA, 2025-02-14, Northwire" in out
     assert "text[284:336] == 'Jeffrey A. Grimming, Director of INTERPOL Washington'" in out
 
 
@@ -49,6 +51,8 @@ def test_example_03_walks_through_the_failures() -> None:
         "ok: 1 reply(ies), 2 HTTP request(s)",
         "ok: 2 reply(ies), 2 HTTP request(s)",
         "UngroundedReplyError after 3 reply(ies)",
+        "dropped signatories[0].evidence: is not in the article",
+        "ok: 1 reply(ies), 1 HTTP request(s)",
         "TruncatedReplyError after 1 reply(ies)",
         "AuthError: HTTP 401 from the model endpoint: bad key",
         "NoAgreementError",

@@ -1,0 +1,477 @@
+"""The checks behind `verify`: each value of a reply against the article and the registries.
+
+`ReplyChecker` walks one reply, builds every fact that passes into the summary's types, and
+collects a `Problem` for every one that fails instead of stopping at the first, so that a
+re-ask can name them all. Whether a problem rejects the reply or only drops the fact is
+decided by `verify.check_reply`, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from . import dates, places
+from .grounding import ArticleText, Span, contains_words, words_in
+from .schema import (
+    Agreement,
+    Aim,
+    Country,
+    Dateline,
+    Designation,
+    Dropped,
+    Evidence,
+    Fact,
+    Party,
+    Place,
+    Rule,
+    Signatory,
+    SigningDate,
+    ThreatGroupProfile,
+    Venue,
+)
+
+if TYPE_CHECKING:
+    from .replies import v2
+
+__all__ = ["Problem", "ReplyChecker", "Verified", "read_dateline"]
+
+_HOW_ORDER = ("name", "demonym", "city")
+
+# Words by which a story places the signing at an unnamed or institutional site, so that the
+# dateline's city may stand as the venue city.
+_SITE = re.compile(
+    r"\b(?:here|headquarters|head office|offices|premises|seat|in (?:the|this) (?:capital|city))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A fact that failed a check: where it is, what it said, why it failed."""
+
+    path: str
+    value: str
+    reason: str
+    core: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.value!r}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The summary's facts that passed the checks, and the optional ones left out."""
+
+    agreement: Agreement | None
+    parties: list[Party]
+    signatories: list[Signatory]
+    aims: list[Aim]
+    venue: Venue | None
+    threat_groups: list[ThreatGroupProfile]
+    headline: str
+    dateline: Dateline | None
+    no_agreement_reason: str | None
+    dropped: list[Dropped]
+
+
+def read_dateline(article: ArticleText) -> Dateline | None:
+    """The article's dateline parsed into place, country, date and agency, if it has one."""
+    parts = article.dateline
+    if parts is None:
+        return None
+    city = places.city(parts.place)
+    place = Place(name=city.name, mention=parts.place, basis="dateline") if city else None
+    country: Country | None = None
+    region = parts.region and places.canonical_country(parts.region)
+    if parts.region and region:
+        country = Country(code=region[0], name=region[1], mention=parts.region, basis="dateline")
+    elif city:
+        named = places.canonical_country(city.country_code)
+        if named:
+            country = Country(
+                code=named[0], name=named[1], mention=parts.place, basis="dateline",
+                rule="gazetteer",
+            )  # fmt: skip
+    written_date = parts.iso_date or parts.day
+    return Dateline(
+        place=parts.place,
+        city=place,
+        country=country,
+        filed_on=dates.parse_dateline_day(written_date) if written_date else None,
+        agency=parts.agency,
+        evidence=Evidence(
+            quote=article.text[parts.start : parts.end], start=parts.start, end=parts.end
+        ),
+    )
+
+
+class ReplyChecker:
+    """Checks one reply, collecting problems instead of stopping at the first."""
+
+    def __init__(self, article: ArticleText, dateline: Dateline | None) -> None:
+        self.article = article
+        self.dateline = dateline
+        self.problems: list[Problem] = []
+        # Facts lost only because another failed (a signatory's link to a dropped party):
+        # dropped with it, but not put to the model as faults of their own.
+        self.knock_on: list[Dropped] = []
+        self.failed_parties: set[str] = set()
+        self.matches = {"exact": 0, "normalized": 0, "elided": 0}
+
+    def fail(self, path: str, value: object, reason: str, *, core: bool = False) -> None:
+        self.problems.append(Problem(path, str(value), reason, core))
+
+    def reply(self, reply: v2.AgreementReply) -> Verified:
+        if not reply.reports_agreement or reply.agreement is None:
+            return Verified(
+                None, [], [], [], None, [], reply.headline, self.dateline,
+                reply.no_agreement_reason, [],
+            )  # fmt: skip
+        agreement = self.agreement(reply.agreement)
+        parties = [p for i, x in enumerate(reply.parties) if (p := self.party(i, x))]
+        if not parties:
+            self.fail("parties", len(reply.parties), "no party could be verified", core=True)
+        verified = Verified(
+            agreement=agreement,
+            parties=parties,
+            signatories=[
+                s for i, x in enumerate(reply.signatories) if (s := self.signatory(i, x, parties))
+            ],
+            aims=[a for i, x in enumerate(reply.aims) if (a := self.aim(i, x))],
+            venue=self.venue(reply.venue, parties) if reply.venue else None,
+            threat_groups=[g for i, x in enumerate(reply.threat_groups) if (g := self.group(i, x))],
+            headline=reply.headline,
+            dateline=self.dateline,
+            no_agreement_reason=None,
+            dropped=[Dropped(path=p.path, value=p.value, reason=p.reason) for p in self.problems]
+            + self.knock_on,
+        )
+        return verified
+
+    # -- quotes ---------------------------------------------------------------------------
+
+    def ground(self, path: str, quote: str, *, core: bool = False) -> Evidence | None:
+        try:
+            span: Span = self.article.locate(quote)
+        except ValueError as exc:
+            self.fail(path, quote, str(exc).replace(f"quote {quote!r} ", "").strip(), core=core)
+            return None
+        self.matches[span.match] += 1
+        return Evidence(
+            quote=self.article.text[span.start : span.end],
+            start=span.start,
+            end=span.end,
+            match=span.match,
+        )
+
+    def in_dateline(self, evidence: Evidence) -> bool:
+        return self.article.in_dateline(Span(evidence.start, evidence.end, evidence.match))
+
+    # -- facts ----------------------------------------------------------------------------
+
+    def agreement(self, given: v2.Agreement) -> Agreement | None:
+        evidence = self.ground("agreement.evidence", given.evidence, core=True)
+        if evidence is None:
+            return None
+        title = given.title
+        if title and not contains_words(self.article.text, title):
+            self.fail("agreement.title", title, "is not in the article")
+            title = None
+        date_text, signed = given.date_text, None
+        if date_text and (
+            not contains_words(evidence.quote, date_text) or self.in_dateline(evidence)
+        ):
+            self.fail(
+                "agreement.date_text", date_text,
+                "is not in the agreement's quote; quote the sentence that says when it was "
+                "signed (the dateline says when the story was filed)",
+            )  # fmt: skip
+            date_text = None
+        if date_text:
+            reference = self.dateline.filed_on if self.dateline else None
+            resolved = dates.resolve_date(date_text, reference=reference)
+            if resolved:
+                signed = SigningDate(
+                    on=resolved.day, earliest=resolved.earliest, latest=resolved.latest,
+                    mention=date_text, basis=resolved.basis, rule=resolved.rule,
+                )  # fmt: skip
+        return Agreement(
+            kind=given.kind, title=title, date_text=date_text, signed=signed, evidence=evidence
+        )
+
+    def party(self, index: int, given: v2.Party) -> Party | None:
+        path = f"parties[{index}]"
+        evidence = self.ground(f"{path}.evidence", given.evidence)
+        if evidence is not None and not contains_words(evidence.quote, given.mention):
+            self.fail(
+                f"{path}.mention", given.mention, "is not in its quote; quote the words naming it"
+            )
+            evidence = None
+        if evidence is None:
+            self.failed_parties |= {given.name.casefold(), given.mention.casefold()}
+            return None
+        name, basis, rule = self.party_name(path, given, evidence)
+        parent = given.parent_body
+        if parent and not contains_words(self.article.text, parent):
+            self.fail(f"{path}.parent_body", parent, "is not in the article")
+            parent = None
+        country = (
+            None
+            if not given.country
+            else self.country(f"{path}.country", given.country, evidence.quote, parent_body=parent)
+        )
+        return Party(
+            name=name, mention=given.mention, basis=basis, rule=rule, kind=given.kind,
+            country=country, parent_body=parent, evidence=evidence,
+        )  # fmt: skip
+
+    def party_name(
+        self, path: str, given: v2.Party, evidence: Evidence
+    ) -> tuple[str, Literal["stated", "derived"], Literal["demonym", "abbreviation"] | None]:
+        if contains_words(evidence.quote, given.name):
+            return given.name, "stated", None
+        if _spells_out(self.article.text, given.mention, given.name):
+            return given.name, "derived", "abbreviation"
+        as_country = places.canonical_country(given.mention)
+        if as_country and as_country == places.canonical_country(given.name):
+            return as_country[1], "derived", "demonym"
+        self.fail(
+            f"{path}.name", given.name,
+            f"is neither its mention {given.mention!r}, nor a full form the article spells out "
+            "for it, nor the country of a nationality word; use the mention as the name",
+        )  # fmt: skip
+        return given.mention, "stated", None
+
+    def country(
+        self, path: str, proposed: str, quote: str, *, parent_body: str | None = None
+    ) -> Country | None:
+        """A party's country: named or implied by its quote, or by its stated parent body."""
+        known = self.known_country(path, proposed)
+        if known is None:
+            return None
+        found = _country_in(quote, *known)
+        if found is None and parent_body:
+            found = _country_in(parent_body, *known)
+            found = found and found.model_copy(update={"basis": "derived", "rule": "party"})
+        if found is None:
+            self.fail_country(path, proposed)
+        return found
+
+    def known_country(self, path: str, proposed: str) -> tuple[str, str] | None:
+        known = places.canonical_country(proposed)
+        if known is None:
+            self.fail(path, proposed, "is not a country in ISO 3166; give a country's name")
+        return known
+
+    def fail_country(self, path: str, proposed: str) -> None:
+        self.fail(
+            path, proposed,
+            "does not follow from its quote: quote words naming the country, a nationality "
+            "word for it or a city in it, or leave it null",
+        )  # fmt: skip
+
+    def signatory(self, index: int, given: v2.Signatory, parties: list[Party]) -> Signatory | None:
+        path = f"signatories[{index}]"
+        evidence = self.ground(f"{path}.evidence", given.evidence)
+        if evidence is None:
+            return None
+        if given.name and not contains_words(evidence.quote, given.name):
+            self.fail(
+                f"{path}.name", given.name, "is not in its quote; quote the words naming them"
+            )
+            return None
+        title = given.title
+        if title and not words_in(evidence.quote, title):
+            self.fail(f"{path}.title", title, "is not in its quote")
+            title = None
+        party = _find_party(given.party, parties) if given.party else None
+        if given.party and party is None:
+            if given.party.casefold() in self.failed_parties:
+                reason = "the party it names was dropped"
+                self.knock_on.append(
+                    Dropped(path=f"{path}.party", value=given.party, reason=reason)
+                )
+            else:
+                self.fail(f"{path}.party", given.party, "is not one of the parties' names")
+        return Signatory(name=given.name, title=title, party=party, evidence=evidence)
+
+    def aim(self, index: int, given: v2.Aim) -> Aim | None:
+        evidence = self.ground(f"aims[{index}].evidence", given.evidence)
+        if evidence is None:
+            return None
+        return Aim(description=given.description, category=given.category, evidence=evidence)
+
+    def venue(self, given: v2.Venue, parties: list[Party]) -> Venue | None:
+        evidence = self.ground("venue.evidence", given.evidence)
+        if evidence is None:
+            return None
+        if self.in_dateline(evidence):
+            self.fail(
+                "venue.evidence", given.evidence,
+                "is the dateline, which says where the story was filed, not where the "
+                "agreement was signed",
+            )  # fmt: skip
+            return None
+        event = given.event
+        if event and not words_in(evidence.quote, event):
+            self.fail("venue.event", event, "is not in its quote")
+            event = None
+        city = self.venue_city(given.city, evidence) if given.city else None
+        country = (
+            self.venue_country(given.country, evidence, city, parties) if given.country else None
+        )
+        return Venue(event=event, city=city, country=country, evidence=evidence)
+
+    def venue_city(self, proposed: str, evidence: Evidence) -> Place | None:
+        if contains_words(evidence.quote, proposed):
+            return Place(name=proposed, mention=proposed, basis="stated")
+        dateline_city = self.dateline.city if self.dateline else None
+        if (
+            dateline_city
+            and places.city(proposed) is not None
+            and places.city(proposed) == places.city(dateline_city.mention)
+            and _SITE.search(evidence.quote)
+        ):
+            return Place(name=dateline_city.name, mention=dateline_city.mention, basis="dateline")
+        self.fail(
+            "venue.city", proposed,
+            "is not in its quote; quote the words naming the city. The dateline's city is "
+            "the venue only when the quote places the signing 'here' or at an institution's "
+            "headquarters",
+        )  # fmt: skip
+        return None
+
+    def venue_country(
+        self, proposed: str, evidence: Evidence, city: Place | None, parties: list[Party]
+    ) -> Country | None:
+        """Named or implied by the venue's quote; else the country of its city, of the
+        dateline when the city came from there, or of a party the quote names."""
+        known = self.known_country("venue.country", proposed)
+        if known is None:
+            return None
+        found = _country_in(evidence.quote, *known)
+        if found:
+            return found
+        if city and city.basis == "dateline" and self.dateline and self.dateline.country:
+            if self.dateline.country.code == known[0]:
+                return self.dateline.country
+        elif city:
+            found = _country_in(city.name, *known)
+            if found:
+                return found.model_copy(update={"mention": city.mention})
+        for party in parties:
+            if (
+                party.country
+                and party.country.code == known[0]
+                and contains_words(evidence.quote, party.mention)
+            ):
+                return party.country.model_copy(
+                    update={"mention": party.mention, "basis": "derived", "rule": "party"}
+                )
+        self.fail_country("venue.country", proposed)
+        return None
+
+    def group(self, index: int, given: v2.ThreatGroup) -> ThreatGroupProfile | None:
+        path = f"threat_groups[{index}]"
+        evidence = self.ground(f"{path}.evidence", given.evidence)
+        if evidence is None:
+            return None
+        if given.name and not contains_words(evidence.quote, given.name):
+            self.fail(f"{path}.name", given.name, "is not in its quote; quote the words naming it")
+            return None
+        if not given.name and not given.description:
+            self.fail(path, "", "an unnamed group needs the description the article gives it")
+            return None
+        aliases = []
+        for alias in given.aliases:
+            if contains_words(self.article.text, alias):
+                aliases.append(alias)
+            else:
+                self.fail(f"{path}.aliases", alias, "is not in the article")
+        return ThreatGroupProfile(
+            name=given.name,
+            description=given.description,
+            aliases=aliases,
+            kind=given.kind,
+            origin=self.fact(f"{path}.origin", given.origin),
+            designations=[
+                d
+                for i, x in enumerate(given.designations)
+                if (d := self.designation(f"{path}.designations[{i}]", x))
+            ],  # fmt: skip
+            size=self.fact(f"{path}.size", given.size),
+            leadership=self.fact(f"{path}.leadership", given.leadership),
+            base=self.fact(f"{path}.base", given.base),
+            activities=[
+                f
+                for i, x in enumerate(given.activities)
+                if (f := self.fact(f"{path}.activities[{i}]", x))
+            ],
+            areas=[
+                f for i, x in enumerate(given.areas) if (f := self.fact(f"{path}.areas[{i}]", x))
+            ],
+            evidence=evidence,
+        )
+
+    def fact(self, path: str, given: v2.Fact | None) -> Fact | None:
+        if given is None:
+            return None
+        evidence = self.ground(f"{path}.evidence", given.evidence)
+        return Fact(value=given.value, evidence=evidence) if evidence else None
+
+    def designation(self, path: str, given: v2.Designation) -> Designation | None:
+        evidence = self.ground(f"{path}.evidence", given.evidence)
+        if evidence is None:
+            return None
+        if not words_in(evidence.quote, given.label):
+            self.fail(f"{path}.label", given.label, "is not in its quote")
+            return None
+        by = given.designated_by
+        if by and not words_in(evidence.quote, by):
+            named = places.canonical_country(by)
+            if not (named and any(h.code == named[0] for h in places.countries_in(evidence.quote))):
+                self.fail(f"{path}.designated_by", by, "is not in its quote")
+                by = None
+        return Designation(label=given.label, designated_by=by, evidence=evidence)
+
+
+def _spells_out(text: str, short: str, full: str) -> bool:
+    """True when the article spells abbreviation `short` out as `full`: "Full Name (FN)",
+    "FN (Full Name)", or `full` stands in the article and `short` is its initials, words
+    they share aside ("NCB Ottawa" for "National Central Bureau Ottawa")."""
+    for first, second in ((full, short), (short, full)):
+        if re.search(re.escape(first) + r"\s*\(\s*" + re.escape(second) + r"\s*\)", text):
+            return True
+    short_words, full_words = short.split(), full.split()
+    while short_words and full_words and short_words[-1] == full_words[-1]:
+        short_words.pop(), full_words.pop()
+    while short_words and full_words and short_words[0] == full_words[0]:
+        short_words.pop(0), full_words.pop(0)
+    if len(short_words) != 1:
+        return False
+    initials = "".join(word[0] for word in full_words if word[:1].isupper())
+    return len(initials) >= 2 and short_words[0] == initials and contains_words(text, full)
+
+
+def _country_in(text: str, code: str, name: str) -> Country | None:
+    """Country `code` as `text` names it, or implies it by a nationality word or a city."""
+    # A country named outright beats one implied by a nationality word or a city.
+    hits = sorted(places.countries_in(text), key=lambda h: _HOW_ORDER.index(h.how))
+    for hit in hits:
+        if hit.code != code:
+            continue
+        if hit.how == "name":
+            return Country(code=code, name=name, mention=hit.mention, basis="stated")
+        rule: Rule = "demonym" if hit.how == "demonym" else "gazetteer"
+        return Country(code=code, name=name, mention=hit.mention, basis="derived", rule=rule)
+    return None
+
+
+def _find_party(name: str, parties: list[Party]) -> str | None:
+    wanted = name.casefold()
+    for party in parties:
+        if wanted in (party.name.casefold(), party.mention.casefold()):
+            return party.name
+    return None
