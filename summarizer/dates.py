@@ -40,26 +40,24 @@ def resolve_date(mention: str, *, reference: date | None) -> ResolvedDate | None
     """The date `mention` names, relative to `reference` (the dateline's date), or None."""
     if _YEAR.search(mention):
         found = _parse(mention, base=reference or date.today(), prefer="current_period")
-        if found is None:
-            return None
-        earliest, latest = found
-        return ResolvedDate(earliest, latest, "stated", None)
-    if reference is None:
+        basis: Literal["stated", "derived"] = "stated"
+        rule: Literal["relative_to_dateline", "year_from_dateline"] | None = None
+    elif reference is None:
         return None
-    found = _parse(mention, base=reference, prefer="current_period")
-    if found and found[0] > reference:
-        # "on March 3" in a story dated February: the last March 3 before it.
-        found = _parse(mention, base=reference, prefer="past")
-    if found is None or found[0] > reference:
-        return None
-    earliest, latest = found[0], min(found[1], reference)
+    else:
+        found = _parse(mention, base=reference, prefer="current_period")
+        if found and found[0] > reference:
+            # "on March 3" in a story dated February: the last March 3 before it.
+            found = _parse(mention, base=reference, prefer="past")
+        basis = "derived"
+        rule = "year_from_dateline" if re.search(r"\d", mention) else "relative_to_dateline"
+    if found is None or (reference is not None and found[0] > reference):
+        return None  # a signing reported in a story cannot come after the story
+    earliest, latest = found[0], min(found[1], reference or found[1])
     weekday = next((i for name, i in _WEEKDAYS.items() if name in mention.casefold()), None)
     if weekday is not None and (earliest != latest or earliest.weekday() != weekday):
         return None
-    relative = not re.search(r"\d", mention)
-    return ResolvedDate(
-        earliest, latest, "derived", "relative_to_dateline" if relative else "year_from_dateline"
-    )
+    return ResolvedDate(earliest, latest, basis, rule)
 
 
 def parse_dateline_day(text: str) -> date | None:

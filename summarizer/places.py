@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from .grounding import fold
@@ -100,7 +100,8 @@ def _key(name: str) -> str:
     return " ".join(fold(name).casefold().split())
 
 
-@cache
+# Bounded: a night's batch looks up millions of word groups, most of them seen once.
+@lru_cache(maxsize=65_536)
 def _territory(text: str) -> tuple[str, str, bool] | None:
     """(code, name, whether `text` is a name rather than a demonym) for a country."""
     import pycountry

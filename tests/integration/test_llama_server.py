@@ -66,6 +66,7 @@ def test_grounded_summary_or_typed_error(llama_server: LlamaServer, article: Pat
         assert quotes, "a summary must carry evidence"
         assert all(grounded_in(text, item) for item in quotes)
         assert outcome.meta.usage.total_tokens > 0
+        assert all(d.path and d.reason for d in outcome.meta.dropped)
     elif isinstance(outcome, ReplyError):
         assert outcome.attempts >= 1 and outcome.usage.total_tokens > 0
     if RECORDING:
