@@ -73,7 +73,13 @@ def test_endpoint_drops_credentials_and_trailing_slash() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [{"max_input_chars": 0}, {"reasks": -1}, {"transport_attempts": 0}, {"timeout_seconds": 0}],
+    [
+        {"max_input_chars": 0},
+        {"reasks": -1},
+        {"transport_attempts": 0},
+        {"timeout_seconds": 0},
+        {"on_failed_detail": "ignore"},
+    ],
 )
 def test_settings_reject_impossible_values(bad) -> None:
     with pytest.raises(ConfigError):
