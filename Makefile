@@ -40,8 +40,9 @@ check: $(INSTALLED)  ## lint and type-check
 wheel-test: $(INSTALLED)  ## build the wheel, install it in a clean venv, summarize a replayed fixture
 	$(PY) tests/wheel_check.py
 
-bench: $(INSTALLED)  ## our overhead per summary against plain instructor
+bench: $(INSTALLED)  ## our overhead per summary, and each request's fixed part, against plain instructor
 	$(PY) bench/overhead.py
+	$(PY) bench/prompt_size.py
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache

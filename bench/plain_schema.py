@@ -120,13 +120,7 @@ class PGroupV2(BaseModel):
     evidence: str
 
 
-class PlainReplyV2(BaseModel):
-    reports_agreement: bool
-    no_agreement_reason: str | None
-    agreement: PAgreementV2 | None
-    parties: list[PPartyV2]
-    signatories: list[PSignatory]
-    aims: list[PAim]
-    venue: PVenue | None
-    threat_groups: list[PGroupV2]
-    headline: str
+class PlainReplyV2(PlainReply):
+    agreement: PAgreementV2 | None  # type: ignore[assignment]
+    parties: list[PPartyV2]  # type: ignore[assignment]
+    threat_groups: list[PGroupV2]  # type: ignore[assignment]
