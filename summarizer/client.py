@@ -112,8 +112,9 @@ def conversation(
     """The messages for the next request, built afresh each time.
 
     The first request is the prompt. A re-ask adds only the latest reply and what was wrong
-    with it: our list of failed facts, or instructor's message for a reply that broke the
-    schema (the last of `asked`). Earlier rejected replies are not sent again.
+    with it: our list of failed facts (or the contradiction in it), else instructor's message
+    for a reply that broke the JSON or the schema (the last of `asked`). Earlier rejected
+    replies are not sent again.
     """
     messages: list[ChatCompletionMessageParam] = [
         {"role": "system", "content": prompt.system},
@@ -122,7 +123,7 @@ def conversation(
     if record.replies == 0:
         return messages
     ledger = record.grounding
-    correction = reask_message(ledger.problems) if ledger.rejected else asked[-1].get("content")
+    correction = reask_message(ledger.problems) if ledger.problems else asked[-1].get("content")
     return [
         *messages,
         {"role": "assistant", "content": record.last_reply or ""},

@@ -39,6 +39,7 @@ __all__ = [
     "Verified",
     "check_reply",
     "checking",
+    "inconsistent",
     "reask_message",
 ]
 
@@ -119,6 +120,18 @@ def check_reply(reply: v2.AgreementReply) -> Verified | None:
         checker.matches["elided"],
     )
     return verified
+
+
+def inconsistent(path: str, value: str, reason: str) -> ValueError:
+    """A reply that contradicts itself: an error to raise, and a problem the re-ask names.
+
+    Not a grounding failure, so the call ends in `InvalidReplyError` if it persists.
+    """
+    problem = Problem(path, value, reason)
+    scope = _scope.get()
+    if scope is not None:
+        scope.ledger.problems = [problem]
+    return ValueError(str(problem))
 
 
 def reask_message(problems: list[Problem]) -> str:

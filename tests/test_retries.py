@@ -247,7 +247,9 @@ def test_no_agreement_with_invented_parties_is_reasked(seed_article) -> None:
     script = Script(completion(invented), completion(honest))
     with pytest.raises(NoAgreementError) as caught:
         summarize(article, client=script.client(), settings=NO_WAIT)
-    assert "leave these empty or null: parties" in script.requests[1]["messages"][-1]["content"]
+    reask = script.requests[1]["messages"][-1]["content"]
+    assert "- reports_agreement 'false': so leave these empty or null: parties" in reask
+    assert "errors.pydantic.dev" not in reask and "input_value" not in reask
     assert caught.value.meta.attempts == 2
 
 

@@ -69,15 +69,17 @@ class Reply(Part):
 
     @model_validator(mode="after")
     def _consistent_then_checked(self) -> Any:
-        from ..verify import check_reply
+        from ..verify import check_reply, inconsistent
 
         if not self.reports_agreement:
             filled = self.filled_when_no_agreement()
             if filled:
-                raise ValueError(
-                    "reports_agreement is false, so leave these empty or null: " + ", ".join(filled)
+                raise inconsistent(
+                    "reports_agreement",
+                    "false",
+                    "so leave these empty or null: " + ", ".join(filled),
                 )
         elif getattr(self, "agreement", None) is None or not getattr(self, "parties", None):
-            raise ValueError("reports_agreement is true, so give the agreement and its parties")
+            raise inconsistent("reports_agreement", "true", "so give the agreement and its parties")
         self._verified = check_reply(self.upgrade())
         return self
