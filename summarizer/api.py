@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from .backends import mode_name
 from .client import CallRecord, acomplete, complete
 from .config import ResolvedConfig, Settings, resolve
-from .errors import NoAgreementError
+from .errors import NoAgreementError, ReplyError
 from .grounding import ArticleText
 from .inputs import check_article
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
 from .replies import Reply, reply_model
 from .retry import TransportPolicy
 from .schema import AgreementSummary, GroundingReport, Meta
-from .verify import checking
+from .verify import Verified, checking
 
 if TYPE_CHECKING:
     import openai
@@ -62,8 +62,13 @@ def summarize(
     """
     job = _Job.prepare(text, model, base_url, api_key, settings, client)
     with job.grounding():
-        reply = complete(job.config, job.prompt, job.record, job.policy, job.reply_model, client)
-    return job.finish(reply)
+        try:
+            reply = complete(
+                job.config, job.prompt, job.record, job.policy, job.reply_model, client
+            )
+        except ReplyError as exc:
+            return job.finish(job.rescue(exc))
+    return job.finish(reply.verified)
 
 
 async def asummarize(
@@ -78,10 +83,13 @@ async def asummarize(
     """Async twin of `summarize()`, with an `openai.AsyncOpenAI` client if one is given."""
     job = _Job.prepare(text, model, base_url, api_key, settings, client)
     with job.grounding():
-        reply = await acomplete(
-            job.config, job.prompt, job.record, job.policy, job.reply_model, client
-        )
-    return job.finish(reply)
+        try:
+            reply = await acomplete(
+                job.config, job.prompt, job.record, job.policy, job.reply_model, client
+            )
+        except ReplyError as exc:
+            return job.finish(job.rescue(exc))
+    return job.finish(reply.verified)
 
 
 @dataclass
@@ -141,10 +149,19 @@ class _Job:
         ):
             yield
 
-    def finish(self, reply: Reply) -> AgreementSummary:
-        verified = reply.verified
+    def rescue(self, error: ReplyError) -> Verified:
+        """An earlier reply that failed only optional facts, when the later ones failed
+        worse (broken JSON, a cut-off reply, a core fact); else `error` is raised."""
+        fallback = self.record.grounding.fallback
+        if fallback is None:
+            raise error
+        logger.info("later replies failed (%s); keeping an earlier one without its faults", error)
+        return fallback
+
+    def finish(self, verified: Verified | None) -> AgreementSummary:
         assert verified is not None, "replies are validated inside grounding()"
         ledger = self.record.grounding
+        counts = verified.match_counts()
         meta = Meta(
             model=self.config.model,
             endpoint=self.config.endpoint,
@@ -158,10 +175,10 @@ class _Job:
             http_requests=self.record.http_requests,
             latency_seconds=round(time.perf_counter() - self.started, 4),
             grounding=GroundingReport(
-                quotes=ledger.exact + ledger.normalized + ledger.elided,
-                exact=ledger.exact,
-                normalized=ledger.normalized,
-                elided=ledger.elided,
+                quotes=sum(counts.values()),
+                exact=counts["exact"],
+                normalized=counts["normalized"],
+                elided=counts["elided"],
                 rejected_in_earlier_replies=ledger.rejected_before,
             ),
             dropped=verified.dropped,

@@ -9,8 +9,11 @@ decided by `verify.check_reply`, not here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel
 
 from . import dates, places
 from .grounding import ArticleText, Span, contains_words, words_in
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["Problem", "ReplyChecker", "Verified", "read_dateline"]
 
 _HOW_ORDER = ("name", "demonym", "city")
+_WORDS = re.compile(r"\w+")
 
 # Words by which a story places the signing at an unnamed or institutional site, so that the
 # dateline's city may stand as the venue city.
@@ -74,6 +78,24 @@ class Verified:
     dateline: Dateline | None
     no_agreement_reason: str | None
     dropped: list[Dropped]
+
+    def match_counts(self) -> Counter[str]:
+        """How the quotes of the kept facts were found: exact, normalized, elided."""
+        counts: Counter[str] = Counter()
+
+        def walk(value: object) -> None:
+            if isinstance(value, Evidence):
+                counts[value.match] += 1
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item)
+            elif isinstance(value, BaseModel):
+                for name in type(value).model_fields:
+                    walk(getattr(value, name))
+
+        facts = (self.agreement, self.parties, self.signatories, self.aims, self.venue)
+        walk([*facts, self.threat_groups])
+        return counts
 
 
 def read_dateline(article: ArticleText) -> Dateline | None:
@@ -118,7 +140,7 @@ class ReplyChecker:
         # dropped with it, but not put to the model as faults of their own.
         self.knock_on: list[Dropped] = []
         self.failed_parties: set[str] = set()
-        self.matches = {"exact": 0, "normalized": 0, "elided": 0}
+        self.renamed: dict[str, str] = {}  # a refused party name -> the mention kept instead
 
     def fail(self, path: str, value: object, reason: str, *, core: bool = False) -> None:
         self.problems.append(Problem(path, str(value), reason, core))
@@ -158,7 +180,6 @@ class ReplyChecker:
         except ValueError as exc:
             self.fail(path, quote, str(exc).replace(f"quote {quote!r} ", "").strip(), core=core)
             return None
-        self.matches[span.match] += 1
         return Evidence(
             quote=self.article.text[span.start : span.end],
             start=span.start,
@@ -176,7 +197,7 @@ class ReplyChecker:
         if evidence is None:
             return None
         title = given.title
-        if title and not contains_words(self.article.text, title):
+        if title and not contains_words(self.article.body, title):
             self.fail("agreement.title", title, "is not in the article")
             title = None
         date_text, signed = given.date_text, None
@@ -220,7 +241,12 @@ class ReplyChecker:
         country = (
             None
             if not given.country
-            else self.country(f"{path}.country", given.country, evidence.quote, parent_body=parent)
+            else self.country(
+                f"{path}.country",
+                given.country,
+                _around(evidence.quote, given.mention),
+                parent_body=parent,
+            )
         )
         return Party(
             name=name, mention=given.mention, basis=basis, rule=rule, kind=given.kind,
@@ -230,7 +256,7 @@ class ReplyChecker:
     def party_name(
         self, path: str, given: v2.Party, evidence: Evidence
     ) -> tuple[str, Literal["stated", "derived"], Literal["demonym", "abbreviation"] | None]:
-        if contains_words(evidence.quote, given.name):
+        if contains_words(given.mention, given.name):  # "Judicial Police" in "Portugal's ..."
             return given.name, "stated", None
         if _spells_out(self.article.text, given.mention, given.name):
             return given.name, "derived", "abbreviation"
@@ -242,12 +268,14 @@ class ReplyChecker:
             f"is neither its mention {given.mention!r}, nor a full form the article spells out "
             "for it, nor the country of a nationality word; use the mention as the name",
         )  # fmt: skip
+        self.renamed[given.name.casefold()] = given.mention
         return given.mention, "stated", None
 
     def country(
         self, path: str, proposed: str, quote: str, *, parent_body: str | None = None
     ) -> Country | None:
-        """A party's country: named or implied by its quote, or by its stated parent body."""
+        """A party's country: named or implied by the words around its mention in its quote
+        ("Spain's Civil Guard", "the Judicial Police of Portugal"), or by its parent body."""
         known = self.known_country(path, proposed)
         if known is None:
             return None
@@ -286,7 +314,8 @@ class ReplyChecker:
         if title and not words_in(evidence.quote, title):
             self.fail(f"{path}.title", title, "is not in its quote")
             title = None
-        party = _find_party(given.party, parties) if given.party else None
+        named = given.party and self.renamed.get(given.party.casefold(), given.party)
+        party = _find_party(named, parties) if named else None
         if given.party and party is None:
             if given.party.casefold() in self.failed_parties:
                 reason = "the party it names was dropped"
@@ -326,13 +355,24 @@ class ReplyChecker:
 
     def venue_city(self, proposed: str, evidence: Evidence) -> Place | None:
         if contains_words(evidence.quote, proposed):
+            if places.city(proposed) is None:
+                self.fail(
+                    "venue.city", proposed,
+                    "is not a city in the gazetteer (GeoNames, 15,000 people or more); give "
+                    "the city's name, or leave it null",
+                )  # fmt: skip
+                return None
             return Place(name=proposed, mention=proposed, basis="stated")
         dateline_city = self.dateline.city if self.dateline else None
         if (
             dateline_city
             and places.city(proposed) is not None
             and places.city(proposed) == places.city(dateline_city.mention)
-            and _SITE.search(evidence.quote)
+            and (
+                _SITE.search(evidence.quote)
+                # "signed in the Kenyan capital" under a NAIROBI dateline
+                or ("capital" in evidence.quote.casefold() and places.city(proposed).capital)  # type: ignore[union-attr]
+            )
         ):
             return Place(name=dateline_city.name, mention=dateline_city.mention, basis="dateline")
         self.fail(
@@ -350,6 +390,11 @@ class ReplyChecker:
         dateline when the city came from there, or of a party the quote names."""
         known = self.known_country("venue.country", proposed)
         if known is None:
+            return None
+        if city and known[0] not in _countries_of_city(city.mention, evidence.quote):
+            self.fail(
+                "venue.country", proposed, f"is not the country of the venue city {city.name!r}"
+            )
             return None
         found = _country_in(evidence.quote, *known)
         if found:
@@ -419,7 +464,13 @@ class ReplyChecker:
         if given is None:
             return None
         evidence = self.ground(f"{path}.evidence", given.evidence)
-        return Fact(value=given.value, evidence=evidence) if evidence else None
+        if evidence is None:
+            return None
+        country = places.canonical_country(given.value)
+        if country and _country_in(evidence.quote, *country) is None:
+            self.fail(f"{path}.value", given.value, "does not follow from its quote")
+            return None
+        return Fact(value=given.value, evidence=evidence)
 
     def designation(self, path: str, given: v2.Designation) -> Designation | None:
         evidence = self.ground(f"{path}.evidence", given.evidence)
@@ -438,12 +489,12 @@ class ReplyChecker:
 
 
 def _spells_out(text: str, short: str, full: str) -> bool:
-    """True when the article spells abbreviation `short` out as `full`: "Full Name (FN)",
-    "FN (Full Name)", or `full` stands in the article and `short` is its initials, words
-    they share aside ("NCB Ottawa" for "National Central Bureau Ottawa")."""
-    for first, second in ((full, short), (short, full)):
-        if re.search(re.escape(first) + r"\s*\(\s*" + re.escape(second) + r"\s*\)", text):
-            return True
+    """True when the article spells abbreviation `short` out as `full`.
+
+    `short` must be the initials of `full` (its capitalised words; words both share, like
+    "Ottawa" in "NCB Ottawa", aside), and the article must write `full` whole: as
+    "Full Name (FN)", "FN (Full Name)", or anywhere in the text.
+    """
     short_words, full_words = short.split(), full.split()
     while short_words and full_words and short_words[-1] == full_words[-1]:
         short_words.pop(), full_words.pop()
@@ -451,8 +502,31 @@ def _spells_out(text: str, short: str, full: str) -> bool:
         short_words.pop(0), full_words.pop(0)
     if len(short_words) != 1:
         return False
+    letters = short_words[0].replace(".", "")
     initials = "".join(word[0] for word in full_words if word[:1].isupper())
-    return len(initials) >= 2 and short_words[0] == initials and contains_words(text, full)
+    return len(initials) >= 2 and letters == initials and contains_words(text, full)
+
+
+def _countries_of_city(name: str, quote: str) -> set[str]:
+    """The country of the best-ranked city so named, or another country with a city so named
+    when the quote names that country outright ("Paris, Texas" is no French venue)."""
+    best = places.city(name)
+    if best is None:
+        return set()
+    named = {h.code for h in places.countries_in(quote) if h.how == "name"}
+    return {best.country_code} | (named & places.city_countries(name))
+
+
+def _around(quote: str, mention: str, words: int = 4) -> str:
+    """The words of `quote` around `mention`: up to `words` either side."""
+    tokens = [(m.start(), m.end(), m.group().casefold()) for m in _WORDS.finditer(quote)]
+    wanted = [w.casefold() for w in _WORDS.findall(mention)]
+    for i in range(len(tokens) - len(wanted) + 1):
+        if [t[2] for t in tokens[i : i + len(wanted)]] == wanted:
+            first = max(i - words, 0)
+            last = min(i + len(wanted) - 1 + words, len(tokens) - 1)
+            return quote[tokens[first][0] : tokens[last][1]]
+    return quote
 
 
 def _country_in(text: str, code: str, name: str) -> Country | None:

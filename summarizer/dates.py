@@ -18,6 +18,13 @@ from typing import Literal
 __all__ = ["ResolvedDate", "parse_dateline_day", "resolve_date"]
 
 _YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
+_ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_MONTH = re.compile(
+    r"\b(?:" + "|".join(m for m in (*calendar.month_name[1:], *calendar.month_abbr[1:])) + r")\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+_PLACE_AFTER = re.compile(r"\s+(?:in|at|during|near)\s+")
 _WEEKDAYS = {name.casefold(): index for index, name in enumerate(calendar.day_name)}
 
 
@@ -38,26 +45,52 @@ class ResolvedDate:
 
 def resolve_date(mention: str, *, reference: date | None) -> ResolvedDate | None:
     """The date `mention` names, relative to `reference` (the dateline's date), or None."""
-    if _YEAR.search(mention):
-        found = _parse(mention, base=reference or date.today(), prefer="current_period")
+    # "Tuesday's signing", "on Feb. 11 in Lyon": the date words alone.
+    words = _PLACE_AFTER.split(_POSSESSIVE.sub("", mention))[0]
+    has_month = bool(_MONTH.search(words))
+    if re.search(r"\d", words) and not has_month and not _ISO.search(words):
+        return None  # "on the 11th": a day of which month?
+    weekday = next((i for name, i in _WEEKDAYS.items() if name in words.casefold()), None)
+    if weekday is not None and not has_month:
+        return _weekday(words, weekday, reference)
+    if _YEAR.search(words):
+        found = _parse(words, base=reference or date.today(), prefer="current_period")
         basis: Literal["stated", "derived"] = "stated"
         rule: Literal["relative_to_dateline", "year_from_dateline"] | None = None
     elif reference is None:
         return None
     else:
-        found = _parse(mention, base=reference, prefer="current_period")
+        found = _parse(words, base=reference, prefer="current_period")
         if found and found[0] > reference:
             # "on March 3" in a story dated February: the last March 3 before it.
-            found = _parse(mention, base=reference, prefer="past")
+            found = _parse(words, base=reference, prefer="past")
         basis = "derived"
-        rule = "year_from_dateline" if re.search(r"\d", mention) else "relative_to_dateline"
+        rule = "year_from_dateline" if has_month else "relative_to_dateline"
     if found is None or (reference is not None and found[0] > reference):
         return None  # a signing reported in a story cannot come after the story
     earliest, latest = found[0], min(found[1], reference or found[1])
-    weekday = next((i for name, i in _WEEKDAYS.items() if name in mention.casefold()), None)
     if weekday is not None and (earliest != latest or earliest.weekday() != weekday):
-        return None
+        return None  # "on Monday, February 12" when the 12th was a Wednesday
     return ResolvedDate(earliest, latest, basis, rule)
+
+
+def _weekday(words: str, weekday: int, reference: date | None) -> ResolvedDate | None:
+    """A weekday named without a date: the latest such day on or before the dateline, or in
+    the week before it for "last week", or strictly before it for "last Tuesday"."""
+    if reference is None:
+        return None
+    lowered = words.casefold()
+    back = (reference.weekday() - weekday) % 7
+    if re.search(r"\b(?:last|previous|past) week\b", lowered):
+        monday = reference - timedelta(days=reference.weekday() + 7)
+        day = monday + timedelta(days=weekday)
+    elif re.search(r"\b(?:last|previous|past)\s+\w+day\b", lowered):
+        day = reference - timedelta(days=back or 7)
+    elif re.search(r"\bnext\b", lowered):
+        return None
+    else:
+        day = reference - timedelta(days=back)
+    return ResolvedDate(day, day, "derived", "relative_to_dateline")
 
 
 def parse_dateline_day(text: str) -> date | None:

@@ -41,6 +41,7 @@ MAX_QUOTE_CHARS = 400
 MIN_ELIDED_WORDS = 4
 MAX_GAP_WORDS = 8
 MAX_ELIDED_WORDS = 12
+MAX_ELIDED_STARTS = 200
 # Leaving one of these out can turn a statement into its opposite.
 _NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "t", "cannot"})
 
@@ -137,9 +138,15 @@ class ArticleText:
             f"quote {quote!r} is not in the article; copy the words exactly as written"
         )
 
+    @property
+    def body(self) -> str:
+        """The story without its dateline and its copyright or agency notice."""
+        start = self.dateline.end if self.dateline else 0
+        return self.text[start : self.boilerplate_from]
+
     def in_dateline(self, span: Span) -> bool:
-        """True when the span lies inside the dateline ("OTTAWA (dpa-AFX) -")."""
-        return self.dateline is not None and span.end <= self.dateline.end
+        """True when the span starts inside the dateline ("OTTAWA (dpa-AFX) - The ...")."""
+        return self.dateline is not None and span.start < self.dateline.end
 
     def _occurrences(self, quote: str, squeezed: str) -> Iterator[Span]:
         start = self.text.find(quote)
@@ -156,22 +163,40 @@ class ArticleText:
         """Stretches holding `words` in order with short gaps and no negation left out."""
         if len(words) < MIN_ELIDED_WORDS:
             return
-        for first in self._positions.get(words[0], []):
-            last, skipped = first, 0
-            for word in words[1:]:
-                positions = self._positions.get(word, [])
-                at = bisect.bisect_right(positions, last)
-                if at == len(positions) or positions[at] - last - 1 > MAX_GAP_WORDS:
-                    break
-                gap = self._words[last + 1 : positions[at]]
-                if any(w.casefold() in _NEGATIONS for w, _, _ in gap):
-                    break
-                skipped += len(gap)
-                last = positions[at]
+        starts = self._positions.get(words[0], [])
+        for first in starts[:MAX_ELIDED_STARTS]:  # bounded: text of one repeated word
+            found = self._follow(words, first)
+            if found is None:
+                continue
+            # The tightest window that ends there, so that the span holds no more than the
+            # model quoted ("the gang known as TdA" must not start at an earlier "the").
+            found = self._follow(words[::-1], found[-1], backwards=True) or found
+            positions = sorted(found)
+            gaps = [self._words[a + 1 : b] for a, b in zip(positions, positions[1:], strict=False)]
+            skipped = sum(len(gap) for gap in gaps)
+            start, end = self._words[positions[0]][1], self._words[positions[-1]][2]
+            if (
+                skipped <= min(MAX_ELIDED_WORDS, len(words))
+                and end - start <= MAX_QUOTE_CHARS
+                and not any(w.casefold() in _NEGATIONS for gap in gaps for w, _, _ in gap)
+            ):
+                yield Span(start, end, "elided")
+
+    def _follow(self, words: list[str], first: int, *, backwards: bool = False) -> list[int] | None:
+        """Word positions matching `words` from `first` on (or back), each gap short."""
+        found = [first]
+        for word in words[1:]:
+            positions = self._positions.get(word, [])
+            if backwards:
+                at = bisect.bisect_left(positions, found[-1]) - 1
+                if at < 0 or found[-1] - positions[at] - 1 > MAX_GAP_WORDS:
+                    return None
             else:
-                start, end = self._words[first][1], self._words[last][2]
-                if skipped <= min(MAX_ELIDED_WORDS, len(words)) and end - start <= MAX_QUOTE_CHARS:
-                    yield Span(start, end, "elided")
+                at = bisect.bisect_right(positions, found[-1])
+                if at == len(positions) or positions[at] - found[-1] - 1 > MAX_GAP_WORDS:
+                    return None
+            found.append(positions[at])
+        return found
 
 
 def _parse_dateline(text: str) -> DatelineParts | None:

@@ -19,15 +19,16 @@ from typing import Literal
 
 from .grounding import fold
 
-__all__ = ["City", "CountryHit", "canonical_country", "city", "countries_in"]
+__all__ = ["City", "CountryHit", "canonical_country", "city", "city_countries", "countries_in"]
 
 # A place in a quote implies a country only if it is a capital or this large: smaller
 # towns share their names with common words ("Police" is a town in Poland).
 MIN_IMPLYING_POPULATION = 100_000
-MAX_NGRAM_WORDS = 4
+MAX_NGRAM_WORDS = 6  # "Democratic Republic of the Congo"
 
-# Words with inner dots or apostrophes stay whole ("U.S.", "Côte d'Ivoire").
-_TOKEN = re.compile(r"\w(?:[\w.'-]*\w)?\.?")
+# Words with inner dots or apostrophes stay whole ("U.S.", "Côte d'Ivoire"); a hyphen splits
+# ("U.S.-based", "U.S.-Mexico border").
+_TOKEN = re.compile(r"\w(?:[\w.']*\w)?\.?")
 _POSSESSIVE = re.compile(r"'s?$")
 _lock = threading.Lock()
 
@@ -55,16 +56,23 @@ class City:
 def canonical_country(text: str) -> tuple[str, str] | None:
     """(ISO code, canonical name) for a country name, demonym or abbreviation, else None."""
     found = _territory(text)
-    return (found[0], found[1]) if found else None
+    return (found[0], found[1]) if found and found[2] != "city" else None
 
 
 def countries_in(text: str) -> list[CountryHit]:
-    """Every country named or implied by the words of `text`, longest mentions first."""
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(fold(text))]
+    """Every country named or implied by the words of `text`, longest mentions first.
+
+    Words already part of a longer mention are not read again on their own, so "North
+    Korea" is not also Korea, nor "South Sudan's" Sudan.
+    """
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(fold(text))]
+    taken = [False] * len(tokens)
     hits: list[CountryHit] = []
     for size in range(min(MAX_NGRAM_WORDS, len(tokens)), 0, -1):
         for first in range(len(tokens) - size + 1):
-            start, end = tokens[first][1], tokens[first + size - 1][2]
+            if any(taken[first : first + size]):
+                continue
+            start, end = tokens[first][0], tokens[first + size - 1][1]
             mention = _POSSESSIVE.sub("", text[start:end])
             if not mention[:1].isupper():
                 continue  # country names, demonyms and cities are capitalised in English
@@ -73,20 +81,25 @@ def countries_in(text: str) -> list[CountryHit]:
             hit = _hit(mention)
             if hit:
                 hits.append(hit)
+                taken[first : first + size] = [True] * size
     return hits
 
 
 def _hit(mention: str) -> CountryHit | None:
     territory = _territory(mention)
-    if territory and territory[2]:
+    if territory and territory[2] == "name":
         return CountryHit(territory[0], territory[1], mention, "name")
     place = city(mention)
-    if place and (place.capital or place.population >= MIN_IMPLYING_POPULATION):
+    if (
+        place
+        and _key(place.name) == _key(mention)  # its own name, not one of its alternate names
+        and (place.capital or place.population >= MIN_IMPLYING_POPULATION)
+    ):
         named = canonical_country(place.country_code)
         if named:
             return CountryHit(named[0], named[1], mention, "city")
     if territory:
-        return CountryHit(territory[0], territory[1], mention, "demonym")
+        return CountryHit(territory[0], territory[1], mention, territory[2])
     return None
 
 
@@ -96,19 +109,26 @@ def city(name: str) -> City | None:
     return candidates[0] if candidates else None
 
 
+def city_countries(name: str) -> set[str]:
+    """The countries that have a city called `name` (any of its names)."""
+    return {c.country_code for c in _cities().get(_key(name), [])}
+
+
 def _key(name: str) -> str:
     return " ".join(fold(name).casefold().split())
 
 
 # Bounded: a night's batch looks up millions of word groups, most of them seen once.
 @lru_cache(maxsize=65_536)
-def _territory(text: str) -> tuple[str, str, bool] | None:
-    """(code, name, whether `text` is a name rather than a demonym) for a country."""
+def _territory(text: str) -> tuple[str, str, Literal["name", "demonym", "city"]] | None:
+    """(code, name, how) for the country `text` names ("name"), is a nationality word of
+    ("demonym"), or lies in as a region ("city": "New Mexico" is in the United States)."""
     import pycountry
     from rigour.territories import lookup_territory
 
     with _lock:
         territory = lookup_territory(text)
+    region = territory is not None and not territory.is_country
     while territory is not None and not territory.is_country and territory.parent is not None:
         territory = territory.parent
     if territory is None or not territory.is_country:
@@ -117,6 +137,8 @@ def _territory(text: str) -> tuple[str, str, bool] | None:
     iso = pycountry.countries.get(alpha_2=code)
     if iso is None:
         return None  # Kosovo and other territories outside ISO 3166-1
+    if region:
+        return code, territory.name, "city"
     names = {territory.name, territory.full_name or "", territory.in_sentence or "", code}
     names |= {getattr(iso, a, "") or "" for a in ("name", "common_name", "official_name")}
     names |= set(territory.codes)
@@ -124,7 +146,7 @@ def _territory(text: str) -> tuple[str, str, bool] | None:
     # An abbreviation in capitals ("UK", "U.S.", "DRC") names the country; it is no demonym.
     abbreviation = text.replace(".", "").isupper() and len(plain) <= 4
     is_name = abbreviation or any(_letters(n) == plain for n in names if n)
-    return code, territory.name, is_name
+    return code, territory.name, "name" if is_name else "demonym"
 
 
 def _letters(text: str) -> str:

@@ -51,18 +51,17 @@ class GroundingLedger:
     """What the checks saw during one summarize call, reply by reply."""
 
     replies: int = 0
-    exact: int = 0
-    normalized: int = 0
-    elided: int = 0
     problems: list[Problem] = field(default_factory=list)  # of the latest reply
     rejected: list[str] = field(default_factory=list)  # of the latest reply, when rejected
     rejected_before: int = 0
+    # The latest reply whose only faults were optional facts, kept with them dropped in case
+    # every later reply is worse.
+    fallback: Verified | None = None
 
     def new_attempt(self) -> None:
         """Start counting a fresh reply; failures of earlier replies are kept as a total."""
         self.replies += 1
         self.rejected_before += len(self.rejected)
-        self.exact = self.normalized = self.elided = 0
         self.problems = []
         self.rejected = []
 
@@ -113,12 +112,9 @@ def check_reply(reply: v2.AgreementReply) -> Verified | None:
     ledger.problems = checker.problems
     if checker.problems and (any(p.core for p in checker.problems) or not scope.may_drop()):
         ledger.rejected = [str(p) for p in checker.problems]
+        if not any(p.core for p in checker.problems):
+            ledger.fallback = verified
         raise ValueError(reask_message(checker.problems))
-    ledger.exact, ledger.normalized, ledger.elided = (
-        checker.matches["exact"],
-        checker.matches["normalized"],
-        checker.matches["elided"],
-    )
     return verified
 
 

@@ -43,6 +43,20 @@ def test_countries_in_a_quote_say_how_they_were_found() -> None:
     assert countries_in("the Federal Police said") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("North Korea", [("KP", "North Korea")]),
+        ("South Sudan's army", [("SS", "South Sudan")]),
+        ("Democratic Republic of the Congo", [("CD", "Democratic Republic of the Congo")]),
+        ("U.S.-based", [("US", "U.S.")]),
+        ("New Mexico State Police", [("US", "New Mexico")]),
+    ],
+)
+def test_longest_mention_wins_and_hyphens_split(text, expected) -> None:
+    assert [(h.code, h.mention) for h in countries_in(text)] == expected
+
+
 def test_cities_rank_capitals_then_population() -> None:
     ottawa, paris = city("OTTAWA"), city("Paris")
     assert ottawa is not None and (ottawa.country_code, ottawa.capital) == ("CA", True)
@@ -62,7 +76,23 @@ FRIDAY = date(2025, 2, 14)
         ("last week", date(2025, 2, 3), date(2025, 2, 9), "derived", "relative_to_dateline"),
         ("on February 12", date(2025, 2, 12), date(2025, 2, 12), "derived", "year_from_dateline"),
         ("on 12 February 2025", date(2025, 2, 12), date(2025, 2, 12), "stated", None),
-    ],
+        (
+            "on Thursday last week",
+            date(2025, 2, 6),
+            date(2025, 2, 6),
+            "derived",
+            "relative_to_dateline",
+        ),
+        ("last Friday", date(2025, 2, 7), date(2025, 2, 7), "derived", "relative_to_dateline"),
+        ("Tuesday's", date(2025, 2, 11), date(2025, 2, 11), "derived", "relative_to_dateline"),
+        (
+            "on Feb. 11 in Lyon",
+            date(2025, 2, 11),
+            date(2025, 2, 11),
+            "derived",
+            "year_from_dateline",
+        ),
+    ],  # fmt: skip
 )
 def test_dates_in_words(words, earliest, latest, basis, rule) -> None:
     resolved = resolve_date(words, reference=FRIDAY)
@@ -76,8 +106,8 @@ def test_dates_in_words(words, earliest, latest, basis, rule) -> None:
     assert resolved.day == (earliest if earliest == latest else None)
 
 
-@pytest.mark.parametrize("words", ["next Tuesday", "on Wednesday, February 12 2026"])
-def test_dates_after_the_dateline_are_refused(words) -> None:
+@pytest.mark.parametrize("words", ["next Tuesday", "on Wednesday, February 12 2026", "on the 11th"])
+def test_dates_after_the_dateline_or_without_a_month_are_refused(words) -> None:
     assert resolve_date(words, reference=FRIDAY) is None
 
 

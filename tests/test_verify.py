@@ -11,6 +11,7 @@ import pytest
 from support import NO_WAIT, Script, completion
 
 from summarizer import Settings, UngroundedReplyError, summarize
+from summarizer.places import countries_in
 
 DROP = replace(NO_WAIT, on_failed_detail="drop")
 ONE_REPLY = replace(NO_WAIT, reasks=0)
@@ -311,3 +312,106 @@ def test_an_elided_quote_is_accepted_and_stored_as_the_articles_words(
     assert evidence.match == "elided"
     assert seed_article[evidence.start : evidence.end] == evidence.quote
     assert summary.meta.grounding.elided == 1 and len(script.requests) == 1
+
+
+# -- found in review: values that must not pass ------------------------------------------
+
+
+def test_a_country_must_come_from_the_words_about_the_party(seed_article, seed_reply) -> None:
+    quote = (
+        "Marie-Josee Homsy, Director of National Central Bureau Ottawa, signed the memorandum on "
+        "the sidelines of the INTERPOL Heads of National Central Bureaus Conference in Lyon, France"
+    )
+    reply = changed(seed_reply, "parties.1.evidence", quote)
+    summary, _ = run(seed_article, changed(reply, "parties.1.country", "France"))
+    assert summary.parties[1].country is None
+    assert "parties[1].country" in dropped(summary)
+
+
+def test_ordinary_words_imply_no_country() -> None:
+    # "The" and "She" are alternate names of towns in GeoNames; only a city's own name counts.
+    assert countries_in("The heads said She would sign") == []
+
+
+def test_a_venue_country_must_be_the_venue_citys(seed_article, seed_reply) -> None:
+    venue = {
+        "event": None,
+        "city": "Ottawa",
+        "country": "United States",
+        "evidence": "The heads of the INTERPOL offices in Washington and Ottawa",
+    }
+    summary, _ = run(seed_article, changed(seed_reply, "venue", venue))
+    assert summary.venue is not None and summary.venue.country is None
+    assert "is not the country of the venue city" in dropped(summary)["venue.country"]
+
+
+def test_a_venue_city_the_gazetteer_does_not_know_is_refused(seed_article, seed_reply) -> None:
+    summary, _ = run(seed_article, changed(seed_reply, "venue.city", "INTERPOL"))
+    assert summary.venue is not None and summary.venue.city is None
+    assert "is not a city in the gazetteer" in dropped(summary)["venue.city"]
+
+
+def test_quotes_that_start_in_the_dateline_are_refused_for_venue_and_date(
+    seed_article, seed_reply
+) -> None:
+    venue = {
+        "event": None,
+        "city": "Ottawa",
+        "country": None,
+        "evidence": "OTTAWA (Northwire) - The heads of the INTERPOL offices",
+    }
+    reply = changed(seed_reply, "venue", venue)
+    reply = changed(reply, "agreement.date_text", "2025-02-14")
+    reply = changed(
+        reply, "agreement.evidence", "2025-02-14 OTTAWA (Northwire) - The heads of the INTERPOL"
+    )
+    summary, _ = run(seed_article, reply)
+    assert summary.venue is None and summary.agreement.signed is None
+    assert {"venue.evidence", "agreement.date_text"} <= set(dropped(summary))
+
+
+@pytest.mark.parametrize("name", ["Crime Agency", "y", "LONDON (Rhone Wire) - Interpol"])
+def test_an_abbreviation_expands_only_to_its_own_initials(name) -> None:
+    summary, _ = run(DATED, dated_reply(parties__1__name=name))
+    assert (summary.parties[1].name, summary.parties[1].basis) == ("NCA", "stated")
+    assert "parties[1].name" in dropped(summary)
+
+
+def test_a_party_name_must_be_its_mention_not_other_words_of_the_quote(
+    seed_article, seed_reply
+) -> None:
+    reply = changed(
+        seed_reply,
+        "parties.0.evidence",
+        "Jeffrey A. Grimming, Director of INTERPOL Washington, and Marie-Josee Homsy, Director "
+        "of National Central Bureau Ottawa",
+    )
+    reply = changed(reply, "parties.0.name", "National Central Bureau Ottawa")
+    summary, _ = run(seed_article, reply)
+    assert [p.name for p in summary.parties] == [
+        "INTERPOL Washington",
+        "National Central Bureau Ottawa",
+    ]
+    # The signatory linked by the refused name follows the party to its mention.
+    assert summary.signatories[0].party == "INTERPOL Washington"
+    assert list(dropped(summary)) == ["parties[0].name"]
+
+
+def test_a_fact_that_names_a_country_must_follow_from_its_quote(seed_article, seed_reply) -> None:
+    reply = changed(seed_reply, "threat_groups.0.origin.value", "Colombia")
+    summary, _ = run(seed_article, reply)
+    assert summary.threat_groups[0].origin is None
+    assert "threat_groups[0].origin.value" in dropped(summary)
+
+
+def test_an_earlier_usable_reply_is_kept_when_later_ones_are_worse(
+    seed_article, seed_reply
+) -> None:
+    """Reply 1 fails one optional fact; replies 2 and 3 are broken JSON."""
+    first = changed(seed_reply, "aims.0.evidence", "to swap intelligence at once")
+    script = Script(completion(first), completion('{"reports_'), completion("not json"))
+    summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
+    assert summary.meta.attempts == 3 and summary.meta.usage.total_tokens == 450
+    assert list(dropped(summary)) == ["aims[0].evidence"]
+    assert len(summary.aims) == len(seed_reply["aims"]) - 1
+    assert summary.meta.grounding.quotes == 17  # the kept facts' quotes only
