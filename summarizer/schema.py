@@ -103,7 +103,7 @@ class Country(_Strict):
 
 
 class Place(_Strict):
-    """A city, as named and as the gazetteer knows it."""
+    """A city: named in the article and known to the gazetteer, or taken from the dateline."""
 
     name: str
     mention: str
