@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 
 from . import dates, places
-from .grounding import ArticleText, Span, contains_words, words_in
+from .grounding import ArticleText, Span, contains_words, spells_out, words_around, words_in
 from .schema import (
     Agreement,
     Aim,
@@ -38,10 +38,8 @@ from .schema import (
 if TYPE_CHECKING:
     from .replies import v2
 
-__all__ = ["Problem", "ReplyChecker", "Verified", "read_dateline"]
+__all__ = ["Problem", "ReplyChecker", "Verified"]
 
-_HOW_ORDER = ("name", "demonym", "city")
-_WORDS = re.compile(r"\w+")
 
 # Words by which a story places the signing at an unnamed or institutional site, so that the
 # dateline's city may stand as the venue city.
@@ -96,37 +94,6 @@ class Verified:
         facts = (self.agreement, self.parties, self.signatories, self.aims, self.venue)
         walk([*facts, self.threat_groups])
         return counts
-
-
-def read_dateline(article: ArticleText) -> Dateline | None:
-    """The article's dateline parsed into place, country, date and agency, if it has one."""
-    parts = article.dateline
-    if parts is None:
-        return None
-    city = places.city(parts.place)
-    place = Place(name=city.name, mention=parts.place, basis="dateline") if city else None
-    country: Country | None = None
-    region = parts.region and places.canonical_country(parts.region)
-    if parts.region and region:
-        country = Country(code=region[0], name=region[1], mention=parts.region, basis="dateline")
-    elif city:
-        named = places.canonical_country(city.country_code)
-        if named:
-            country = Country(
-                code=named[0], name=named[1], mention=parts.place, basis="dateline",
-                rule="gazetteer",
-            )  # fmt: skip
-    written_date = parts.iso_date or parts.day
-    return Dateline(
-        place=parts.place,
-        city=place,
-        country=country,
-        filed_on=dates.parse_dateline_day(written_date) if written_date else None,
-        agency=parts.agency,
-        evidence=Evidence(
-            quote=article.text[parts.start : parts.end], start=parts.start, end=parts.end
-        ),
-    )
 
 
 class ReplyChecker:
@@ -244,7 +211,7 @@ class ReplyChecker:
             else self.country(
                 f"{path}.country",
                 given.country,
-                _around(evidence.quote, given.mention),
+                words_around(evidence.quote, given.mention),
                 parent_body=parent,
             )
         )
@@ -258,7 +225,7 @@ class ReplyChecker:
     ) -> tuple[str, Literal["stated", "derived"], Literal["demonym", "abbreviation"] | None]:
         if contains_words(given.mention, given.name):  # "Judicial Police" in "Portugal's ..."
             return given.name, "stated", None
-        if _spells_out(self.article.text, given.mention, given.name):
+        if spells_out(self.article.text, given.mention, given.name):
             return given.name, "derived", "abbreviation"
         as_country = places.canonical_country(given.mention)
         if as_country and as_country == places.canonical_country(given.name):
@@ -391,7 +358,7 @@ class ReplyChecker:
         known = self.known_country("venue.country", proposed)
         if known is None:
             return None
-        if city and known[0] not in _countries_of_city(city.mention, evidence.quote):
+        if city and known[0] not in places.countries_of_city(city.mention, evidence.quote):
             self.fail(
                 "venue.country", proposed, f"is not the country of the venue city {city.name!r}"
             )
@@ -488,59 +455,15 @@ class ReplyChecker:
         return Designation(label=given.label, designated_by=by, evidence=evidence)
 
 
-def _spells_out(text: str, short: str, full: str) -> bool:
-    """True when the article spells abbreviation `short` out as `full`.
-
-    `short` must be the initials of `full` (its capitalised words; words both share, like
-    "Ottawa" in "NCB Ottawa", aside), and the article must write `full` whole: as
-    "Full Name (FN)", "FN (Full Name)", or anywhere in the text.
-    """
-    short_words, full_words = short.split(), full.split()
-    while short_words and full_words and short_words[-1] == full_words[-1]:
-        short_words.pop(), full_words.pop()
-    while short_words and full_words and short_words[0] == full_words[0]:
-        short_words.pop(0), full_words.pop(0)
-    if len(short_words) != 1:
-        return False
-    letters = short_words[0].replace(".", "")
-    initials = "".join(word[0] for word in full_words if word[:1].isupper())
-    return len(initials) >= 2 and letters == initials and contains_words(text, full)
-
-
-def _countries_of_city(name: str, quote: str) -> set[str]:
-    """The country of the best-ranked city so named, or another country with a city so named
-    when the quote names that country outright ("Paris, Texas" is no French venue)."""
-    best = places.city(name)
-    if best is None:
-        return set()
-    named = {h.code for h in places.countries_in(quote) if h.how == "name"}
-    return {best.country_code} | (named & places.city_countries(name))
-
-
-def _around(quote: str, mention: str, words: int = 4) -> str:
-    """The words of `quote` around `mention`: up to `words` either side."""
-    tokens = [(m.start(), m.end(), m.group().casefold()) for m in _WORDS.finditer(quote)]
-    wanted = [w.casefold() for w in _WORDS.findall(mention)]
-    for i in range(len(tokens) - len(wanted) + 1):
-        if [t[2] for t in tokens[i : i + len(wanted)]] == wanted:
-            first = max(i - words, 0)
-            last = min(i + len(wanted) - 1 + words, len(tokens) - 1)
-            return quote[tokens[first][0] : tokens[last][1]]
-    return quote
-
-
 def _country_in(text: str, code: str, name: str) -> Country | None:
     """Country `code` as `text` names it, or implies it by a nationality word or a city."""
-    # A country named outright beats one implied by a nationality word or a city.
-    hits = sorted(places.countries_in(text), key=lambda h: _HOW_ORDER.index(h.how))
-    for hit in hits:
-        if hit.code != code:
-            continue
-        if hit.how == "name":
-            return Country(code=code, name=name, mention=hit.mention, basis="stated")
-        rule: Rule = "demonym" if hit.how == "demonym" else "gazetteer"
-        return Country(code=code, name=name, mention=hit.mention, basis="derived", rule=rule)
-    return None
+    hit = places.best_hit(text, code)
+    if hit is None:
+        return None
+    if hit.how == "name":
+        return Country(code=code, name=name, mention=hit.mention, basis="stated")
+    rule: Rule = "demonym" if hit.how == "demonym" else "gazetteer"
+    return Country(code=code, name=name, mention=hit.mention, basis="derived", rule=rule)
 
 
 def _find_party(name: str, parties: list[Party]) -> str | None:

@@ -30,6 +30,8 @@ __all__ = [
     "Span",
     "contains_words",
     "fold",
+    "spells_out",
+    "words_around",
     "words_in",
 ]
 
@@ -253,3 +255,34 @@ def _stem(word: str) -> str:
 
 def _squeeze(text: str) -> str:
     return "".join(fold(text).split())
+
+
+def spells_out(text: str, short: str, full: str) -> bool:
+    """True when the article spells abbreviation `short` out as `full`.
+
+    `short` must be the initials of `full` (its capitalised words; words both share, like
+    "Ottawa" in "NCB Ottawa", aside), and the article must write `full` whole: as
+    "Full Name (FN)", "FN (Full Name)", or anywhere in the text.
+    """
+    short_words, full_words = short.split(), full.split()
+    while short_words and full_words and short_words[-1] == full_words[-1]:
+        short_words.pop(), full_words.pop()
+    while short_words and full_words and short_words[0] == full_words[0]:
+        short_words.pop(0), full_words.pop(0)
+    if len(short_words) != 1:
+        return False
+    letters = short_words[0].replace(".", "")
+    initials = "".join(word[0] for word in full_words if word[:1].isupper())
+    return len(initials) >= 2 and letters == initials and contains_words(text, full)
+
+
+def words_around(quote: str, mention: str, words: int = 4) -> str:
+    """The words of `quote` around `mention`: up to `words` either side."""
+    tokens = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(quote)]
+    wanted = [w.casefold() for w in _WORD.findall(mention)]
+    for i in range(len(tokens) - len(wanted) + 1):
+        if [t[2] for t in tokens[i : i + len(wanted)]] == wanted:
+            first = max(i - words, 0)
+            last = min(i + len(wanted) - 1 + words, len(tokens) - 1)
+            return quote[tokens[first][0] : tokens[last][1]]
+    return quote

@@ -19,11 +19,21 @@ from typing import Literal
 
 from .grounding import fold
 
-__all__ = ["City", "CountryHit", "canonical_country", "city", "city_countries", "countries_in"]
+__all__ = [
+    "City",
+    "CountryHit",
+    "best_hit",
+    "canonical_country",
+    "city",
+    "city_countries",
+    "countries_in",
+    "countries_of_city",
+]
 
 # A place in a quote implies a country only if it is a capital or this large: smaller
 # towns share their names with common words ("Police" is a town in Poland).
 MIN_IMPLYING_POPULATION = 100_000
+_HOW_ORDER = ("name", "demonym", "city")
 MAX_NGRAM_WORDS = 6  # "Democratic Republic of the Congo"
 
 # Words with inner dots or apostrophes stay whole ("U.S.", "Côte d'Ivoire"); a hyphen splits
@@ -83,6 +93,22 @@ def countries_in(text: str) -> list[CountryHit]:
                 hits.append(hit)
                 taken[first : first + size] = [True] * size
     return hits
+
+
+def best_hit(text: str, code: str) -> CountryHit | None:
+    """How `text` gives country `code`: by its name before a demonym before a city."""
+    hits = [h for h in countries_in(text) if h.code == code]
+    return min(hits, key=lambda h: _HOW_ORDER.index(h.how), default=None)
+
+
+def countries_of_city(name: str, quote: str) -> set[str]:
+    """The country of the best-ranked city so named, or another country with a city so named
+    when the quote names that country outright ("Paris, Texas" is no French venue)."""
+    best = city(name)
+    if best is None:
+        return set()
+    named = {h.code for h in countries_in(quote) if h.how == "name"}
+    return {best.country_code} | (named & city_countries(name))
 
 
 def _hit(mention: str) -> CountryHit | None:

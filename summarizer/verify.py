@@ -25,7 +25,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .checks import Problem, ReplyChecker, Verified, read_dateline
+from .checks import Problem, ReplyChecker, Verified
+from .dateline import read_dateline
 from .grounding import ArticleText
 from .schema import Dateline
 
