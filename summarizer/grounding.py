@@ -62,7 +62,7 @@ _WORD = re.compile(r"\w+")
 # where and when the story was filed, which is not where or when anything was signed.
 _DATELINE = re.compile(
     r"""\A\s*(?:date\s+)?(?:(?P<iso>\d{4}-\d{2}-\d{2})\s+)?
-        (?P<place>[A-Z][A-Z.'-]+(?:[ ][A-Z][A-Z.'-]+)*)                  # CITY in capitals
+        (?P<place>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'-]+(?:[ ][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'-]+)*)  # CITY, capitals
         (?:,[ ](?P<region>[A-Za-z.]+(?:[ ][A-Za-z.]+)*))?                 # , Region
         (?:,[ ](?P<day>[A-Z][a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?      # , Feb. 14[, 2025]
         \s*(?:\((?P<agency>[^()\n]{1,40})\))?\s*[-\u2013\u2014]{1,2}""",

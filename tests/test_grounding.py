@@ -79,6 +79,8 @@ def test_too_long_to_be_a_quote() -> None:
         ("LISBON, March 3 (Atlantic Desk) - Story.", "LISBON, March 3 (Atlantic Desk) -"),
         ("QUITO, Ecuador - Story.", "QUITO, Ecuador -"),
         ("NEW YORK (AP) \u2014 Story.", "NEW YORK (AP) \u2014"),
+        ("S\u00c3O PAULO (Wire) - Story.", "S\u00c3O PAULO (Wire) -"),
+        ("BOGOT\u00c1, Colombia - Story.", "BOGOT\u00c1, Colombia -"),
         ("The story starts here - no dateline.", None),
     ],
 )
