@@ -331,14 +331,15 @@ class ReplyChecker:
                 return None
             return Place(name=proposed, mention=proposed, basis="stated")
         dateline_city = self.dateline.city if self.dateline else None
+        named = places.city(proposed)
         if (
             dateline_city
-            and places.city(proposed) is not None
-            and places.city(proposed) == places.city(dateline_city.mention)
+            and named is not None
+            and named == places.city(dateline_city.mention)
             and (
                 _SITE.search(evidence.quote)
                 # "signed in the Kenyan capital" under a NAIROBI dateline
-                or ("capital" in evidence.quote.casefold() and places.city(proposed).capital)  # type: ignore[union-attr]
+                or (named.capital and "capital" in evidence.quote.casefold())
             )
         ):
             return Place(name=dateline_city.name, mention=dateline_city.mention, basis="dateline")
