@@ -105,19 +105,9 @@ class PPartyV2(BaseModel):
     evidence: str
 
 
-class PGroupV2(BaseModel):
-    name: str | None
+class PGroupV2(PGroup):
+    name: str | None  # type: ignore[assignment]
     description: str | None
-    aliases: list[str]
-    kind: ThreatGroupKind
-    origin: PFact | None
-    designations: list[PDesignation]
-    size: PFact | None
-    leadership: PFact | None
-    base: PFact | None
-    activities: list[PFact]
-    areas: list[PFact]
-    evidence: str
 
 
 class PlainReplyV2(PlainReply):

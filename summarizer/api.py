@@ -192,14 +192,4 @@ class _Job:
         )
         if verified.agreement is None:
             raise NoAgreementError(verified.no_agreement_reason or verified.headline, meta=meta)
-        return AgreementSummary(
-            agreement=verified.agreement,
-            parties=verified.parties,
-            signatories=verified.signatories,
-            aims=verified.aims,
-            venue=verified.venue,
-            threat_groups=verified.threat_groups,
-            headline=verified.headline,
-            dateline=verified.dateline,
-            meta=meta,
-        )
+        return verified.summary(meta)

@@ -13,12 +13,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel
-
 from . import dates, places
 from .grounding import ArticleText, Span, contains_words, spells_out, words_around, words_in
 from .schema import (
     Agreement,
+    AgreementSummary,
     Aim,
     Country,
     Dateline,
@@ -26,6 +25,7 @@ from .schema import (
     Dropped,
     Evidence,
     Fact,
+    Meta,
     Party,
     Place,
     Rule,
@@ -33,6 +33,7 @@ from .schema import (
     SigningDate,
     ThreatGroupProfile,
     Venue,
+    evidence_in,
 )
 
 if TYPE_CHECKING:
@@ -79,21 +80,23 @@ class Verified:
 
     def match_counts(self) -> Counter[str]:
         """How the quotes of the kept facts were found: exact, normalized, elided."""
-        counts: Counter[str] = Counter()
+        facts = [self.agreement, self.parties, self.signatories, self.aims, self.venue]
+        return Counter(e.match for e in evidence_in([*facts, self.threat_groups]))
 
-        def walk(value: object) -> None:
-            if isinstance(value, Evidence):
-                counts[value.match] += 1
-            elif isinstance(value, list):
-                for item in value:
-                    walk(item)
-            elif isinstance(value, BaseModel):
-                for name in type(value).model_fields:
-                    walk(getattr(value, name))
-
-        facts = (self.agreement, self.parties, self.signatories, self.aims, self.venue)
-        walk([*facts, self.threat_groups])
-        return counts
+    def summary(self, meta: Meta) -> AgreementSummary:
+        """The summary of these facts; only for a reply that reports an agreement."""
+        assert self.agreement is not None, "the caller raises NoAgreementError first"
+        return AgreementSummary(
+            agreement=self.agreement,
+            parties=self.parties,
+            signatories=self.signatories,
+            aims=self.aims,
+            venue=self.venue,
+            threat_groups=self.threat_groups,
+            headline=self.headline,
+            dateline=self.dateline,
+            meta=meta,
+        )
 
 
 class ReplyChecker:

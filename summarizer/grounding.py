@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 __all__ = [
@@ -109,10 +110,7 @@ class ArticleText:
         keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
         self._squeezed = "".join(folded[i] for i in keep)
         self._offsets = keep
-        self._words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
-        self._positions: dict[str, list[int]] = {}
-        for index, (word, _, _) in enumerate(self._words):
-            self._positions.setdefault(word, []).append(index)
+        self._folded = folded
         self.dateline = _parse_dateline(text)
         boilerplate = _BOILERPLATE.search(text, len(text) // 2)
         self.boilerplate_from = boilerplate.start() if boilerplate else len(text)
@@ -139,6 +137,18 @@ class ArticleText:
         raise ValueError(
             f"quote {quote!r} is not in the article; copy the words exactly as written"
         )
+
+    @cached_property
+    def _words(self) -> list[tuple[str, int, int]]:
+        # Built only when a quote is not found as written: most replies never need it.
+        return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(self._folded)]
+
+    @cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        positions: dict[str, list[int]] = {}
+        for index, (word, _, _) in enumerate(self._words):
+            positions.setdefault(word, []).append(index)
+        return positions
 
     @property
     def body(self) -> str:

@@ -17,6 +17,7 @@ and `summarizer.verify` builds these from what code could check.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Literal
 
@@ -44,6 +45,7 @@ __all__ = [
     "ThreatGroupProfile",
     "Usage",
     "Venue",
+    "evidence_in",
 ]
 
 SCHEMA_VERSION = "2"
@@ -90,6 +92,18 @@ class Evidence(_Strict):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     match: MatchKind = "exact"
+
+
+def evidence_in(value: object) -> Iterator[Evidence]:
+    """Every `Evidence` inside `value` (a model, a list of them, None), however deep."""
+    if isinstance(value, Evidence):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from evidence_in(item)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from evidence_in(getattr(value, name))
 
 
 class Country(_Strict):

@@ -10,12 +10,12 @@ from typing import Any
 import httpx2
 import openai
 import pytest
-from pydantic import BaseModel
 from tenacity import wait_none
 
 from summarizer import AgreementSummary, Evidence, Settings
 from summarizer.cassettes import Cassette
 from summarizer.grounding import fold
+from summarizer.schema import evidence_in
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "examples" / "articles"
@@ -134,20 +134,7 @@ def iter_cassette_files() -> Iterator[Path]:
 
 def all_evidence(summary: AgreementSummary) -> list[Evidence]:
     """Every Evidence in a summary, however deeply nested (meta has none)."""
-    found: list[Evidence] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, Evidence):
-            found.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-
-    walk(summary.model_copy(update={"meta": None}))
-    return found
+    return list(evidence_in(summary.model_copy(update={"meta": None})))
 
 
 def grounded_in(text: str, evidence: Evidence) -> bool:

@@ -34,6 +34,11 @@ def changed(reply: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return new
 
 
+def venue(evidence: str, *, country: str | None = None) -> dict[str, Any]:
+    """A venue reply in Ottawa, quoted by `evidence`."""
+    return {"event": None, "city": "Ottawa", "country": country, "evidence": evidence}
+
+
 def dropped(summary) -> dict[str, str]:
     return {d.path: d.reason for d in summary.meta.dropped}
 
@@ -65,20 +70,15 @@ def test_a_canonical_name_the_article_never_spells_out_is_refused(seed_article, 
 def test_a_venue_city_from_the_dateline_without_a_body_quote_is_refused(
     seed_article, seed_reply
 ) -> None:
-    venue = {
-        "event": None,
-        "city": "Ottawa",
-        "country": None,
-        "evidence": "signed the memorandum on the sidelines",
-    }
-    summary, _ = run(seed_article, changed(seed_reply, "venue", venue))
+    venue_reply = venue("signed the memorandum on the sidelines")
+    summary, _ = run(seed_article, changed(seed_reply, "venue", venue_reply))
     assert summary.venue is not None and summary.venue.city is None
     assert "dateline's city is the venue only when" in dropped(summary)["venue.city"]
 
 
 def test_a_venue_quoted_from_the_dateline_itself_is_refused(seed_article, seed_reply) -> None:
-    venue = {"event": None, "city": "Ottawa", "country": None, "evidence": "OTTAWA (Northwire)"}
-    summary, _ = run(seed_article, changed(seed_reply, "venue", venue))
+    venue_reply = venue("OTTAWA (Northwire)")
+    summary, _ = run(seed_article, changed(seed_reply, "venue", venue_reply))
     assert summary.venue is None
     assert "is the dateline" in dropped(summary)["venue.evidence"]
 
@@ -334,13 +334,10 @@ def test_ordinary_words_imply_no_country() -> None:
 
 
 def test_a_venue_country_must_be_the_venue_citys(seed_article, seed_reply) -> None:
-    venue = {
-        "event": None,
-        "city": "Ottawa",
-        "country": "United States",
-        "evidence": "The heads of the INTERPOL offices in Washington and Ottawa",
-    }
-    summary, _ = run(seed_article, changed(seed_reply, "venue", venue))
+    venue_reply = venue(
+        "The heads of the INTERPOL offices in Washington and Ottawa", country="United States"
+    )
+    summary, _ = run(seed_article, changed(seed_reply, "venue", venue_reply))
     assert summary.venue is not None and summary.venue.country is None
     assert "is not the country of the venue city" in dropped(summary)["venue.country"]
 
@@ -354,13 +351,8 @@ def test_a_venue_city_the_gazetteer_does_not_know_is_refused(seed_article, seed_
 def test_quotes_that_start_in_the_dateline_are_refused_for_venue_and_date(
     seed_article, seed_reply
 ) -> None:
-    venue = {
-        "event": None,
-        "city": "Ottawa",
-        "country": None,
-        "evidence": "OTTAWA (Northwire) - The heads of the INTERPOL offices",
-    }
-    reply = changed(seed_reply, "venue", venue)
+    venue_reply = venue("OTTAWA (Northwire) - The heads of the INTERPOL offices")
+    reply = changed(seed_reply, "venue", venue_reply)
     reply = changed(reply, "agreement.date_text", "2025-02-14")
     reply = changed(
         reply, "agreement.evidence", "2025-02-14 OTTAWA (Northwire) - The heads of the INTERPOL"
