@@ -109,7 +109,8 @@ def reask_cost(size) -> None:  # type: ignore[no-untyped-def]
     problem = Problem("parties[1].country", "Mexico", "does not follow from its quote: quote "
                       "words naming the country, a nationality word for it or a city in it, "
                       "or leave it null")  # fmt: skip
-    record.replies, record.last_reply = 1, reply
+    record.grounding.new_attempt()
+    record.last_reply = reply
     record.grounding.problems, record.grounding.rejected = [problem], [str(problem)]
     second = conversation(prompt, record, first)
     schema = _wire(reply_model("2").model_json_schema())

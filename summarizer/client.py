@@ -86,10 +86,14 @@ class CallRecord:
     """What one summarize call spent and saw, kept across every attempt."""
 
     usage: Usage = field(default_factory=Usage)
-    replies: int = 0
     http_requests: int = 0
     last_reply: str | None = None
     grounding: GroundingLedger = field(default_factory=GroundingLedger)
+
+    @property
+    def replies(self) -> int:
+        """Model replies received so far (the ledger counts them, reply by reply)."""
+        return self.grounding.replies
 
 
 def request_kwargs(config: ResolvedConfig, prompt: RenderedPrompt) -> dict[str, Any]:
@@ -243,7 +247,6 @@ def _accept(
     completion: ChatCompletion, record: CallRecord, config: ResolvedConfig
 ) -> ChatCompletion:
     """Account for one reply; stop at once if it was cut off."""
-    record.replies += 1
     record.grounding.new_attempt()
     if completion.usage:
         record.usage += Usage(

@@ -23,6 +23,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .grounding import MatchKind
+
 __all__ = [
     "SCHEMA_VERSION",
     "Agreement",
@@ -78,7 +80,6 @@ Rule = Literal[
     "relative_to_dateline",  # "on Tuesday" against the dateline's date
     "year_from_dateline",  # "on March 3" takes the dateline's year
 ]
-MatchKind = Literal["exact", "normalized", "elided"]
 
 
 class _Strict(BaseModel):
