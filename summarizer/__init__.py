@@ -6,10 +6,13 @@
 """
 
 from .api import asummarize, summarize
+from .batch import ItemResult, asummarize_many, summarize_many
+from .cache import SummaryCache
 from .config import Settings
 from .errors import (
     AuthError,
     ConfigError,
+    DuplicateItemError,
     EmptyInputError,
     EndpointError,
     EndpointTimeoutError,
@@ -28,6 +31,7 @@ from .errors import (
     TransientEndpointError,
     TruncatedReplyError,
     UngroundedReplyError,
+    UnreadableInputError,
 )
 from .schema import (
     Agreement,
@@ -62,6 +66,7 @@ __all__ = [
     "Dateline",
     "Designation",
     "Dropped",
+    "DuplicateItemError",
     "EmptyInputError",
     "EndpointError",
     "EndpointTimeoutError",
@@ -72,6 +77,7 @@ __all__ = [
     "InputError",
     "InputTooLongError",
     "InvalidReplyError",
+    "ItemResult",
     "Meta",
     "NoAgreementError",
     "NotTextError",
@@ -86,12 +92,16 @@ __all__ = [
     "Signatory",
     "SigningDate",
     "SummarizerError",
+    "SummaryCache",
     "ThreatGroupProfile",
     "TransientEndpointError",
     "TruncatedReplyError",
     "UngroundedReplyError",
+    "UnreadableInputError",
     "Usage",
     "Venue",
     "asummarize",
+    "asummarize_many",
     "summarize",
+    "summarize_many",
 ]

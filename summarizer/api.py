@@ -8,15 +8,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .backends import mode_name
-from .client import CallRecord, acomplete, complete
+from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_dir
 from .config import ResolvedConfig, Settings, resolve
 from .errors import NoAgreementError, ReplyError
 from .grounding import ArticleText
 from .inputs import check_article
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
+from .record import CallRecord
 from .replies import Reply, reply_model
 from .retry import TransportPolicy
 from .schema import AgreementSummary, GroundingReport, Meta
@@ -25,7 +28,9 @@ from .verify import Verified, checking
 if TYPE_CHECKING:
     import openai
 
-__all__ = ["asummarize", "summarize"]
+    from .limits import RequestGate
+
+__all__ = ["asummarize", "open_cache", "summarize"]
 
 logger = logging.getLogger("summarizer")
 
@@ -38,6 +43,7 @@ def summarize(
     api_key: str | None = None,
     settings: Settings | None = None,
     client: openai.OpenAI | None = None,
+    cache: SummaryCache | bool | None = None,
 ) -> AgreementSummary:
     """Summarize one agreement article into a grounded `AgreementSummary`.
 
@@ -46,6 +52,7 @@ def summarize(
         model, base_url, api_key: override `settings` and the environment for this call.
         settings: the rarer knobs (limits, retries, prompt version).
         client: an `openai.OpenAI` to send requests with (its own retries are switched off).
+        cache: a `SummaryCache`, or True for the default one; off unless asked for.
 
     Raises:
         InputError: before any request, when the article is empty, binary or too long.
@@ -60,15 +67,9 @@ def summarize(
         >>> summary.parties[0].evidence.start, summary.meta.usage.total_tokens
         (43, 3112)
     """
-    job = _Job.prepare(text, model, base_url, api_key, settings, client)
-    with job.grounding():
-        try:
-            reply = complete(
-                job.config, job.prompt, job.record, job.policy, job.reply_model, client
-            )
-        except ReplyError as exc:
-            return job.finish(job.rescue(exc))
-    return job.finish(reply.verified)
+    return Job.prepare(text, model, base_url, api_key, settings, client).run_cached(
+        open_cache(cache), client
+    )
 
 
 async def asummarize(
@@ -79,21 +80,29 @@ async def asummarize(
     api_key: str | None = None,
     settings: Settings | None = None,
     client: openai.AsyncOpenAI | None = None,
+    cache: SummaryCache | bool | None = None,
 ) -> AgreementSummary:
     """Async twin of `summarize()`, with an `openai.AsyncOpenAI` client if one is given."""
-    job = _Job.prepare(text, model, base_url, api_key, settings, client)
-    with job.grounding():
-        try:
-            reply = await acomplete(
-                job.config, job.prompt, job.record, job.policy, job.reply_model, client
-            )
-        except ReplyError as exc:
-            return job.finish(job.rescue(exc))
-    return job.finish(reply.verified)
+    return await Job.prepare(text, model, base_url, api_key, settings, client).arun_cached(
+        open_cache(cache), client
+    )
+
+
+def open_cache(cache: SummaryCache | bool | None) -> SummaryCache | None:
+    """The cache a `cache=` argument asks for: None or False for none, True for the default."""
+    if isinstance(cache, SummaryCache):
+        return cache
+    return _default_cache(default_cache_dir()) if cache else None
+
+
+@lru_cache(maxsize=4)
+def _default_cache(directory: Path) -> SummaryCache:
+    # One connection per process to the default file, opened when first wanted.
+    return SummaryCache(directory / DEFAULT_CACHE_FILE)
 
 
 @dataclass
-class _Job:
+class Job:
     """Everything one call needs before and after the model speaks."""
 
     article: ArticleText
@@ -113,7 +122,7 @@ class _Job:
         api_key: str | None,
         settings: Settings | None,
         client: openai.OpenAI | openai.AsyncOpenAI | None,
-    ) -> _Job:
+    ) -> Job:
         settings = settings or Settings()
         article = check_article(text, max_chars=settings.max_input_chars)
         if client is not None:
@@ -133,6 +142,88 @@ class _Job:
             prompt=template.render(article=article),
             policy=policy,
         )
+
+    def run(self, client: openai.OpenAI | None) -> AgreementSummary:
+        """Ask the model (re-asking as the settings allow) and build the summary."""
+        from .client import complete  # openai and instructor load on first use, not at import
+
+        with self.grounding():
+            try:
+                reply = complete(
+                    self.config, self.prompt, self.record, self.policy, self.reply_model, client
+                )
+            except ReplyError as exc:
+                return self.finish(self.rescue(exc))
+        return self.finish(reply.verified)
+
+    async def arun(
+        self, client: openai.AsyncOpenAI | None, gate: RequestGate | None = None
+    ) -> AgreementSummary:
+        """The async twin of `run()`; `gate` holds a batch's shared rate limits."""
+        from .client import acomplete
+
+        with self.grounding():
+            try:
+                reply = await acomplete(
+                    self.config,
+                    self.prompt,
+                    self.record,
+                    self.policy,
+                    self.reply_model,
+                    client,
+                    gate,
+                )
+            except ReplyError as exc:
+                return self.finish(self.rescue(exc))
+        return self.finish(reply.verified)
+
+    @property
+    def cache_key(self) -> str:
+        return cache_key(self.article.text, self.config, self.template)
+
+    def from_cache(self, store: SummaryCache) -> AgreementSummary | None:
+        """A stored summary; a stored no-agreement answer is raised as it was the first time."""
+        outcome = store.get(self.cache_key)
+        if isinstance(outcome, NoAgreementError):
+            raise outcome
+        return outcome
+
+    def run_cached(
+        self, store: SummaryCache | None, client: openai.OpenAI | None
+    ) -> AgreementSummary:
+        """`run()` behind the cache: a stored outcome, else a fresh one that is then stored."""
+        if store is not None and (summary := self.from_cache(store)) is not None:
+            return summary
+        try:
+            summary = self.run(client)
+        except NoAgreementError as exc:
+            self.remember(store, exc)
+            raise
+        self.remember(store, summary)
+        return summary
+
+    async def arun_cached(
+        self,
+        store: SummaryCache | None,
+        client: openai.AsyncOpenAI | None,
+        gate: RequestGate | None = None,
+    ) -> AgreementSummary:
+        """The async twin of `run_cached()`."""
+        if store is not None and (summary := self.from_cache(store)) is not None:
+            return summary
+        try:
+            summary = await self.arun(client, gate)
+        except NoAgreementError as exc:
+            self.remember(store, exc)
+            raise
+        self.remember(store, summary)
+        return summary
+
+    def remember(
+        self, store: SummaryCache | None, outcome: AgreementSummary | NoAgreementError
+    ) -> None:
+        if store is not None:
+            store.put(self.cache_key, outcome)
 
     @property
     def reply_model(self) -> type[Reply]:

@@ -1,70 +1,333 @@
-"""Command line: `summarizer ARTICLE.txt` prints a brief, `--json` the full summary.
+"""Command line: one article, a batch of them, or a batch through the provider's Batch API.
 
-Exit status: 0 summarized, 3 the article reports no agreement, 2 unusable input or
-settings, 1 any other failure (endpoint or reply).
+    summarizer summarize ARTICLE.txt [--json]     (or just `summarizer ARTICLE.txt`)
+    summarizer batch INPUT --out results.jsonl    (INPUT: a folder of .txt, or JSONL)
+    summarizer batch-api prepare|submit|status|collect
+
+Exit status: 0 done (every item summarized or found to report no agreement), 1 a failure
+(endpoint or reply; for a batch, some items failed and their lines say why), 2 unusable
+input or settings, 3 the one article reports no agreement.
+
+Heavy modules (openai, the batch machinery) load inside the commands, so `--help` is quick.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from .api import summarize
-from .cassettes import Cassette, ReplayTransport
-from .client import client_over
+import typer
+
 from .config import Settings
-from .errors import ConfigError, InputError, NoAgreementError, SummarizerError
-from .render import brief
+from .errors import ConfigError, InputError, NoAgreementError, SummarizerError, redact
 
 if TYPE_CHECKING:
     import openai
 
-__all__ = ["main"]
+    from .batch import ItemResult
+    from .batchfiles import ResultsFile
 
-DESCRIPTION = "Summarize an article about a signed agreement into a grounded summary."
+__all__ = ["app", "main"]
+
+DESCRIPTION = "Summarize articles about signed agreements into grounded summaries."
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_NO_AGREEMENT = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="summarizer",
+    help=DESCRIPTION,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+batch_api = typer.Typer(
+    help="Hand a batch to the OpenAI Batch API (or vLLM's run_batch) and collect it.",
+    no_args_is_help=True,
+)
+app.add_typer(batch_api, name="batch-api")
+
+Model = Annotated[str | None, typer.Option(help="Overrides SUMMARIZER_MODEL.")]
+BaseUrl = Annotated[str | None, typer.Option(help="Overrides SUMMARIZER_BASE_URL.")]
+MaxInputChars = Annotated[int, typer.Option(help="Refuse longer articles before any request.")]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="summarizer", description=DESCRIPTION)
-    parser.add_argument("article", type=Path, help="a UTF-8 text file, or - for standard input")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument("--model", help="overrides SUMMARIZER_MODEL")
-    parser.add_argument("--base-url", help="overrides SUMMARIZER_BASE_URL")
-    parser.add_argument("--max-input-chars", type=int, default=Settings.max_input_chars)
-    parser.add_argument(
-        "--replay", type=Path, metavar="CASSETTE", help="answer from a cassette, offline"
-    )
-    args = parser.parse_args(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and (args[0] == "-" or not (args[0].startswith("-") or args[0] in _commands())):
+        args.insert(0, "summarize")  # `summarizer ARTICLE` is short for `summarize ARTICLE`
+    try:
+        app(args=args, prog_name="summarizer")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_FAILED
+    return EXIT_OK
+
+
+def _commands() -> set[str]:
+    return {command.name or "" for command in app.registered_commands} | {"batch-api", "--help"}
+
+
+def _fail(message: str, status: int) -> typer.Exit:
+    print(f"summarizer: {message}", file=sys.stderr)
+    return typer.Exit(status)
+
+
+@app.command("summarize")
+def summarize(
+    article: Annotated[Path, typer.Argument(help="A UTF-8 text file, or - for standard input.")],
+    json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    max_input_chars: MaxInputChars = Settings.max_input_chars,
+    replay: Annotated[
+        Path | None, typer.Option(metavar="CASSETTE", help="Answer from a cassette, offline.")
+    ] = None,
+    cache: Annotated[bool, typer.Option(help="Use the response cache.")] = False,
+) -> None:
+    """Summarize one article and print a brief (or JSON)."""
+    from .api import summarize as summarize_article
+    from .render import brief
 
     try:
-        text = sys.stdin.buffer.read() if str(args.article) == "-" else args.article.read_bytes()
-        summary = summarize(
+        text = sys.stdin.buffer.read() if str(article) == "-" else article.read_bytes()
+        summary = summarize_article(
             text,
-            model=args.model,
-            base_url=args.base_url,
-            settings=Settings(max_input_chars=args.max_input_chars),
-            client=_replay_client(args.replay) if args.replay else None,
+            model=model,
+            base_url=base_url,
+            settings=Settings(max_input_chars=max_input_chars),
+            client=_replay_client(replay) if replay else None,
+            cache=cache,
         )
     except OSError as exc:
-        print(f"summarizer: cannot read {args.article}: {exc.strerror}", file=sys.stderr)
-        return 2
+        raise _fail(f"cannot read {article}: {exc.strerror}", EXIT_UNUSABLE) from None
     except NoAgreementError as exc:
-        print(f"summarizer: {exc}", file=sys.stderr)
-        return 3
+        raise _fail(str(exc), EXIT_NO_AGREEMENT) from None
     except (InputError, ConfigError) as exc:
-        print(f"summarizer: {exc}", file=sys.stderr)
-        return 2
+        raise _fail(str(exc), EXIT_UNUSABLE) from None
     except SummarizerError as exc:
-        print(f"summarizer: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    print(summary.model_dump_json(indent=2) if args.json else brief(summary))
-    return 0
+        raise _fail(f"{type(exc).__name__}: {exc}", EXIT_FAILED) from None
+    print(summary.model_dump_json(indent=2) if json else brief(summary))
+
+
+@app.command("batch")
+def batch(
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="INPUT", help="A folder of .txt files, or a JSONL of {id, text}."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The results JSONL, appended to.")],
+    concurrency: Annotated[int, typer.Option(help="Items in flight at once.")] = 8,
+    rpm: Annotated[float | None, typer.Option(help="Requests per minute, at most.")] = None,
+    tpm: Annotated[float | None, typer.Option(help="Tokens per minute, at most.")] = None,
+    cache: Annotated[bool, typer.Option(help="Reuse earlier answers from the cache.")] = True,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Run the items whose lines say they failed again.")
+    ] = False,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    max_input_chars: MaxInputChars = Settings.max_input_chars,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Summarize every item of INPUT into one JSONL line each; a re-run resumes."""
+    from .batchfiles import ResultsFile, count_items, read_items
+
+    try:
+        items = read_items(source)
+        total = count_items(source)
+        results = ResultsFile.open(out, retry_failed=retry_failed)
+    except (OSError, SummarizerError) as exc:
+        raise _fail(str(exc), EXIT_UNUSABLE) from None
+    from .batch import asummarize_many
+
+    outcomes = asummarize_many(
+        results.pending(items),
+        model=model,
+        base_url=base_url,
+        settings=Settings(max_input_chars=max_input_chars),
+        concurrency=concurrency,
+        requests_per_minute=rpm,
+        tokens_per_minute=tpm,
+        cache=cache,
+    )
+    with results:
+        try:
+            failed = _run_batch(outcomes, results, total=total, quiet=quiet)
+        except ConfigError as exc:
+            raise _fail(str(exc), EXIT_UNUSABLE) from None
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _run_batch(
+    outcomes: AsyncIterator[ItemResult], results: ResultsFile, *, total: int, quiet: bool
+) -> int:
+    """Append each result as it comes, with a progress bar on a terminal; returns how
+    many items of the results file failed."""
+    import asyncio
+
+    from .progress import BatchProgress
+
+    async def run(progress: BatchProgress) -> None:
+        async for result in outcomes:
+            results.append(result)
+            progress.add(result)
+
+    already = len(results.done) + sum(results.duplicates.values())
+    with BatchProgress(total=total, already=already, quiet=quiet) as progress:
+        asyncio.run(run(progress))
+    progress.report(results.path, failed_before=results.failed_before)
+    return progress.failed + results.failed_before
+
+
+Backend = Annotated[
+    str | None,
+    typer.Option(help="Request shape: openai (strict schema), vllm, ...; overrides the guess."),
+]
+
+
+@batch_api.command("prepare")
+def batch_api_prepare(
+    source: Annotated[Path, typer.Argument(metavar="INPUT", help="A folder of .txt, or JSONL.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The request JSONL to write.")],
+    model: Model = None,
+    base_url: BaseUrl = None,
+    backend: Backend = None,
+    max_input_chars: MaxInputChars = Settings.max_input_chars,
+) -> None:
+    """Write one Batch API request line per article (also vLLM run_batch's input)."""
+    from .batch_api import prepare
+    from .batchfiles import read_items
+
+    settings = Settings(max_input_chars=max_input_chars, backend=backend)
+    try:
+        prepared = prepare(
+            read_items(source), out, model=model, base_url=base_url, settings=settings
+        )
+    except (OSError, SummarizerError) as exc:
+        raise _fail(str(exc), EXIT_UNUSABLE) from None
+    for item_id, error in prepared.skipped:
+        print(f"summarizer: skipped {item_id}: {type(error).__name__}: {error}", file=sys.stderr)
+    print(
+        f"summarizer: {prepared.requests} request(s), {prepared.bytes / 2**20:.1f} MB in {out}; "
+        f"{len(prepared.skipped)} skipped (collect records them as failed)",
+        file=sys.stderr,
+    )
+
+
+@batch_api.command("submit")
+def batch_api_submit(
+    requests: Annotated[Path, typer.Argument(help="A file written by `prepare`.")],
+    base_url: BaseUrl = None,
+) -> None:
+    """Upload a request file and start a batch; prints the batch id."""
+    from .batch_api import submit
+
+    with _endpoint_errors():
+        batch = submit(requests, _sync_client(base_url))
+    print(batch.id)
+
+
+@batch_api.command("status")
+def batch_api_status(
+    batch_id: Annotated[str, typer.Argument(help="The id `submit` printed.")],
+    base_url: BaseUrl = None,
+) -> None:
+    """Print a batch's state and its request counts."""
+    with _endpoint_errors():
+        batch = _sync_client(base_url).batches.retrieve(batch_id)
+    counts = batch.request_counts
+    done = (
+        f"{counts.completed} completed, {counts.failed} failed of {counts.total}" if counts else ""
+    )
+    print(f"{batch.id} {batch.status} {done}".rstrip())
+
+
+@batch_api.command("collect")
+def batch_api_collect(
+    source: Annotated[Path, typer.Argument(metavar="INPUT", help="The INPUT given to prepare.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The results JSONL, appended to.")],
+    batch_id: Annotated[
+        str | None, typer.Option("--batch", help="Download this finished OpenAI batch.")
+    ] = None,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(help="Local output/error files instead (vLLM run_batch's output)."),
+    ] = None,
+    downloads: Annotated[Path, typer.Option(help="Where downloaded batch files are kept.")] = Path(
+        "batch-files"
+    ),
+    concurrency: Annotated[int, typer.Option(help="Items in flight in the sync re-runs.")] = 8,
+    cache: Annotated[bool, typer.Option(help="Reuse and store answers in the cache.")] = True,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    backend: Backend = None,
+    max_input_chars: MaxInputChars = Settings.max_input_chars,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Verify a batch's replies like sync ones; re-run what failed through the sync path."""
+    from .batch_api import BatchReplies, collect, download
+    from .batchfiles import ResultsFile, count_items, read_items
+
+    if (batch_id is None) == (not output):
+        raise _fail("give either --batch BATCH_ID or --output FILE", EXIT_UNUSABLE)
+    try:
+        with _endpoint_errors():
+            files = output or download(batch_id or "", _sync_client(base_url), downloads)
+        replies = BatchReplies(files)
+        total = count_items(source)
+        results = ResultsFile.open(out)
+    except (OSError, ValueError) as exc:
+        raise _fail(str(exc), EXIT_UNUSABLE) from None
+    settings = Settings(max_input_chars=max_input_chars, backend=backend)
+    with results:
+        failed = _run_batch(
+            collect(
+                lambda: results.pending(read_items(source)),
+                replies,
+                model=model,
+                base_url=base_url,
+                settings=settings,
+                concurrency=concurrency,
+                cache=cache,
+            ),
+            results,
+            total=total,
+            quiet=quiet,
+        )
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _sync_client(base_url: str | None) -> openai.OpenAI:
+    import openai
+
+    from .config import resolve
+
+    config = resolve(base_url=base_url)
+    return openai.OpenAI(api_key=config.api_key, base_url=config.base_url, max_retries=2)
+
+
+@contextmanager
+def _endpoint_errors() -> Iterator[None]:
+    """The Batch API commands' own requests: typed errors, and exit statuses."""
+    import openai
+
+    try:
+        yield
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_UNUSABLE) from None
+    except (openai.OpenAIError, OSError) as exc:
+        raise _fail(f"{type(exc).__name__}: {redact(str(exc))}", EXIT_FAILED) from None
 
 
 def _replay_client(path: Path) -> openai.OpenAI:
+    from .cassettes import Cassette, ReplayTransport
+    from .client import client_over
+
     transport = ReplayTransport(Cassette.load(path))
     return client_over(transport, base_url="http://replay.invalid/v1", api_key="replay")
 

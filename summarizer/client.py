@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -48,20 +47,25 @@ from .errors import (
     UngroundedReplyError,
     redact,
 )
+from .limits import RequestGate
 from .prompts import RenderedPrompt
+from .record import CallRecord
 from .replies import Reply
 from .retry import TransportPolicy, reask_retrying
 from .schema import Usage
-from .verify import GroundingLedger, reask_message
+from .verify import reask_message
 
 __all__ = [
     "MODE",
     "CallRecord",
     "acomplete",
     "async_client_over",
+    "batch_client",
     "client_over",
     "complete",
     "conversation",
+    "first_request",
+    "verify_completion",
     "request_kwargs",
 ]
 
@@ -81,21 +85,6 @@ _REASKABLE: tuple[type[BaseException], ...] = (
 )
 
 
-@dataclass
-class CallRecord:
-    """What one summarize call spent and saw, kept across every attempt."""
-
-    usage: Usage = field(default_factory=Usage)
-    http_requests: int = 0
-    last_reply: str | None = None
-    grounding: GroundingLedger = field(default_factory=GroundingLedger)
-
-    @property
-    def replies(self) -> int:
-        """Model replies received so far (the ledger counts them, reply by reply)."""
-        return self.grounding.replies
-
-
 def request_kwargs(config: ResolvedConfig, prompt: RenderedPrompt) -> dict[str, Any]:
     """The chat-completion arguments, with a fresh messages list (instructor extends it)."""
     messages: list[ChatCompletionMessageParam] = [
@@ -108,6 +97,42 @@ def request_kwargs(config: ResolvedConfig, prompt: RenderedPrompt) -> dict[str, 
         "temperature": config.settings.temperature,
         "max_tokens": config.settings.max_output_tokens,
     }
+
+
+def first_request(
+    config: ResolvedConfig, prompt: RenderedPrompt, reply_model: type[Reply]
+) -> dict[str, Any]:
+    """The body of a call's first request exactly as `complete()` sends it (instructor's
+    JSON_SCHEMA shape, reshaped for the backend): what a Batch API line carries."""
+    schema = reply_model.model_json_schema()
+    shaped = response_format(config.backend, reply_model.__name__, schema)
+    return {**request_kwargs(config, prompt), "response_format": shaped}
+
+
+def verify_completion(
+    completion: ChatCompletion, config: ResolvedConfig, record: CallRecord, reply_model: type[Reply]
+) -> Reply:
+    """Check one reply that arrived another way (a Batch API output line) as `complete()`
+    checks each of its replies, without re-asking; call it inside `verify.checking()`.
+
+    Raises:
+        TruncatedReplyError: the reply was cut off.
+        UngroundedReplyError, InvalidReplyError: it failed the checks or the schema.
+    """
+    _accept(completion, record, config)
+    try:
+        return reply_model.model_validate_json(record.last_reply or "")
+    except pydantic.ValidationError as exc:
+        rejected = record.grounding.rejected
+        error_type = UngroundedReplyError if rejected else InvalidReplyError
+        problems = list(rejected) or _problems(exc)
+        raise error_type(
+            "the model's reply failed the checks: " + "; ".join(problems[:3]),
+            last_reply=record.last_reply,
+            usage=record.usage,
+            attempts=record.replies,
+            problems=problems,
+        ) from exc
 
 
 def conversation(
@@ -179,8 +204,9 @@ async def acomplete(
     policy: TransportPolicy,
     reply_model: type[Reply],
     client: openai.AsyncOpenAI | None = None,
+    gate: RequestGate | None = None,
 ) -> Reply:
-    """The async twin of `complete()`; only the awaits differ."""
+    """The async twin of `complete()`; in a batch, each request waits its turn at `gate`."""
     if isinstance(client, openai.OpenAI):
         raise ConfigError(
             "asummarize() needs an openai.AsyncOpenAI client; use summarize() for OpenAI"
@@ -196,9 +222,13 @@ async def acomplete(
 
     async def create(**kwargs: Any) -> ChatCompletion:
         kwargs["messages"] = conversation(prompt, record, kwargs["messages"])
+        request = _for_backend(kwargs, config)
         async for attempt in policy.async_retrying():
-            with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
-                completion = await http.chat.completions.create(**_for_backend(kwargs, config))
+            number = attempt.retry_state.attempt_number
+            with attempt, _http_request(record, config, number, gate):
+                if gate is not None:
+                    await gate.wait_turn(request)
+                completion = await http.chat.completions.create(**request)
         return _accept(completion, record, config)
 
     # instructor's stubs describe only the sync wrapper; the async one returns a coroutine.
@@ -237,6 +267,16 @@ def async_client_over(
     return openai.AsyncOpenAI(api_key=api_key, base_url=base_url, http_client=http, max_retries=0)
 
 
+def batch_client(config: ResolvedConfig) -> openai.AsyncOpenAI:
+    """One async client, and so one connection pool, for every item of a batch."""
+    return openai.AsyncOpenAI(
+        api_key=config.api_key,
+        base_url=config.base_url,
+        max_retries=0,
+        timeout=config.settings.timeout_seconds,
+    )
+
+
 @lru_cache(maxsize=8)
 def _shared_client(base_url: str, api_key: str, timeout: float) -> openai.OpenAI:
     # One connection pool per endpoint, reused across calls; retries are ours alone.
@@ -269,7 +309,9 @@ def _accept(
 
 
 @contextmanager
-def _http_request(record: CallRecord, config: ResolvedConfig, attempt: int) -> Iterator[None]:
+def _http_request(
+    record: CallRecord, config: ResolvedConfig, attempt: int, gate: RequestGate | None = None
+) -> Iterator[None]:
     """Count one HTTP request and translate what openai raises for it."""
     record.http_requests += 1
     try:
@@ -280,6 +322,8 @@ def _http_request(record: CallRecord, config: ResolvedConfig, attempt: int) -> I
             raise exc.__cause__ from None
         error = _translate_openai(exc, config.api_key)
         error.attempts = attempt
+        if gate is not None and isinstance(error, RateLimitedError) and error.retry_after:
+            gate.pause(error.retry_after)
         raise error from exc
 
 

@@ -4,7 +4,9 @@
     ├── InputError (also a ValueError)        raised before any request is sent
     │   ├── EmptyInputError
     │   ├── NotTextError
-    │   └── InputTooLongError
+    │   ├── InputTooLongError
+    │   ├── DuplicateItemError                 a batch item repeats an earlier item's id
+    │   └── UnreadableInputError               a batch item's file could not be read
     ├── ConfigError                            settings or prompt files are unusable
     │   └── PromptError
     ├── EndpointError                          the server could not give us a reply
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthError",
     "ConfigError",
+    "DuplicateItemError",
     "EmptyInputError",
     "EndpointError",
     "EndpointTimeoutError",
@@ -64,6 +67,7 @@ __all__ = [
     "TransientEndpointError",
     "TruncatedReplyError",
     "UngroundedReplyError",
+    "UnreadableInputError",
 ]
 
 # Shapes of credentials that a server may echo back in an error body.
@@ -110,6 +114,14 @@ class InputTooLongError(InputError):
             f"article is {length:,} characters; the limit is {limit:,} "
             "(raise Settings(max_input_chars=...) if your model's context allows it)"
         )
+
+
+class DuplicateItemError(InputError):
+    """Raised when a batch item has the id of an earlier item in the same batch."""
+
+
+class UnreadableInputError(InputError):
+    """Raised when a batch item's source (a file, a JSONL line) could not be read."""
 
 
 class ConfigError(SummarizerError):

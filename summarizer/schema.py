@@ -286,6 +286,11 @@ class Meta(_Strict):
     dropped: list[Dropped] = Field(
         default_factory=list, description="Optional facts left out because they failed checks."
     )
+    cached: bool = Field(
+        default=False,
+        description="Read from the response cache: no request was sent for it this time, and "
+        "usage, attempts and latency are those of the call that first made it.",
+    )
 
 
 class AgreementSummary(_Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -143,3 +144,44 @@ def grounded_in(text: str, evidence: Evidence) -> bool:
     return squeeze(fold(text[evidence.start : evidence.end]).split()) == squeeze(
         fold(evidence.quote).split()
     )
+
+
+def reference_contents() -> dict[str, str]:
+    """Article text -> the reference reply's content, for every article with a reference."""
+    contents = {}
+    for path in sorted(REFERENCE.glob("*.json")):
+        body = Cassette.load(path).interactions[0]["response"]["body"]
+        contents[article(path.stem)] = body["choices"][0]["message"]["content"]
+    return contents
+
+
+class ReferenceEndpoint:
+    """An in-memory endpoint that answers each request with the reference reply of the
+    article the request carries, so many different articles can be in flight at once."""
+
+    def __init__(self, contents: dict[str, str] | None = None, *, delay: float = 0.0) -> None:
+        self.contents = reference_contents() if contents is None else contents
+        self.delay = delay
+        self.requests = 0
+
+    def answer(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests += 1
+        body = json.loads(request.read())
+        user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        for text, content in self.contents.items():
+            if text in user:
+                return httpx2.Response(200, json=completion(content))
+        return httpx2.Response(400, json={"error": {"message": "unknown article"}})
+
+    async def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return self.answer(request)
+
+    def async_client(self) -> openai.AsyncOpenAI:
+        transport = httpx2.MockTransport(self)
+        return openai.AsyncOpenAI(
+            api_key="test-key",
+            base_url=BASE_URL,
+            http_client=httpx2.AsyncClient(transport=transport),
+        )

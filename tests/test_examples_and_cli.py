@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from support import ARTICLES, REFERENCE, ROOT
 
 from summarizer.cli import main
@@ -88,9 +87,19 @@ def test_cli_exit_codes(capsys, tmp_path) -> None:
     assert status == 2 and "cannot read" in err
 
 
-@pytest.mark.parametrize("flag", ["--help"])
-def test_cli_help(capsys, flag) -> None:
-    with pytest.raises(SystemExit) as caught:
-        main([flag])
-    assert caught.value.code == 0
-    assert "--replay" in capsys.readouterr().out
+def test_cli_help_lists_the_commands(capsys) -> None:
+    status, out, _ = cli(capsys, "--help")
+    assert status == 0
+    for command in ("summarize", "batch", "batch-api"):
+        assert f"  {command} " in out
+    status, out, _ = cli(capsys, "summarize", "--help")
+    assert status == 0 and "--replay" in out
+
+
+def test_cli_summarize_command_and_its_shorthand_agree(capsys) -> None:
+    article = str(ARTICLES / "afp_polri_letter_of_intent.txt")
+    replay = str(REFERENCE / "afp_polri_letter_of_intent.json")
+    long_form = cli(capsys, "summarize", article, "--replay", replay, "--json")
+    short_form = cli(capsys, article, "--replay", replay, "--json")
+    assert long_form[0] == short_form[0] == 0
+    assert json.loads(long_form[1])["parties"] == json.loads(short_form[1])["parties"]

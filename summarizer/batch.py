@@ -1,0 +1,266 @@
+"""Many articles in one run: bounded concurrency, shared rate limits, a cache, one result each.
+
+`asummarize_many()` takes `(id, text)` pairs, lazily, and yields one `ItemResult` per item
+as it finishes, never holding more than `concurrency` items at a time, so memory stays flat
+however long the input is. An item that fails yields its typed error and what it spent;
+the batch goes on. `summarize_many()` is its synchronous twin.
+
+    for result in summarize_many(pairs, concurrency=16, requests_per_minute=500):
+        if result.summary:
+            store(result.id, result.summary)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from .api import Job, open_cache
+from .cache import SummaryCache
+from .config import Settings, resolve
+from .errors import ConfigError, DuplicateItemError, NoAgreementError, ReplyError, SummarizerError
+from .limits import RequestGate
+from .schema import AgreementSummary, Usage
+
+if TYPE_CHECKING:
+    import openai
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "ItemResult",
+    "ItemText",
+    "Status",
+    "asummarize_many",
+    "duplicate_item",
+    "error_record",
+    "summarize_many",
+]
+
+logger = logging.getLogger("summarizer")
+
+DEFAULT_CONCURRENCY = 8
+
+Status = Literal["summarized", "no_agreement", "failed"]
+
+# An item's text, or the error met while reading it: a reader that cannot read an item
+# (an unreadable file, a bad JSONL line) hands the error over, and the item is recorded as
+# failed in its place instead of stopping the batch.
+ItemText = str | bytes | SummarizerError
+Items = Iterable[tuple[str, ItemText]] | AsyncIterable[tuple[str, ItemText]]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What became of one item: its summary, or why there is none, and what it cost."""
+
+    id: str
+    status: Status
+    summary: AgreementSummary | None = None
+    error: BaseException | None = None
+    usage: Usage = field(default_factory=Usage)
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Summarized, or found to report no agreement: an answer either way."""
+        return self.status != "failed"
+
+    def to_record(self) -> dict[str, Any]:
+        """One JSON object for a results file: id, status, summary or error, usage."""
+        record: dict[str, Any] = {"id": self.id, "status": self.status, "cached": self.cached}
+        if self.summary is not None:
+            record["summary"] = self.summary.model_dump(mode="json")
+        if self.error is not None:
+            record["error"] = error_record(self.error)
+        record["usage"] = self.usage.model_dump(mode="json")
+        return record
+
+    def to_json_line(self) -> str:
+        """`to_record()` as one line of JSON, newline included."""
+        return json.dumps(self.to_record(), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def duplicate_item(item_id: str) -> DuplicateItemError:
+    """The error recorded for a second item with the same id."""
+    return DuplicateItemError(f"id {item_id!r} is already in this batch")
+
+
+def error_record(error: BaseException) -> dict[str, Any]:
+    """An error as data: its type and message, and for a reply error what was wrong."""
+    record: dict[str, Any] = {"type": type(error).__name__, "message": str(error)}
+    if isinstance(error, ReplyError) and error.problems:
+        record["problems"] = error.problems
+    if isinstance(error, NoAgreementError):
+        record["reason"] = error.reason
+    return record
+
+
+async def asummarize_many(
+    items: Items,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    settings: Settings | None = None,
+    client: openai.AsyncOpenAI | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    requests_per_minute: float | None = None,
+    tokens_per_minute: float | None = None,
+    cache: SummaryCache | bool | None = True,
+) -> AsyncGenerator[ItemResult, None]:
+    """Summarize `(id, text)` pairs, yielding each item's result as it finishes.
+
+    Args:
+        items: `(id, text)` pairs, from a sync or async iterable; read as slots free up.
+        model, base_url, api_key, settings, client: as for `asummarize()`.
+        concurrency: items in flight at once.
+        requests_per_minute, tokens_per_minute: client-side limits shared by every request.
+        cache: on by default (the user's cache directory); False to pay for every item.
+
+    Raises:
+        ConfigError: before any item, when the settings cannot work.
+
+    An item whose id was already seen fails with `DuplicateItemError`; every other failure
+    of an item (bad input, endpoint, reply) is its result, never the batch's end.
+    """
+    if concurrency < 1:
+        raise ConfigError("concurrency must be at least 1")
+    settings = settings or Settings()
+    if client is None:
+        config = resolve(model=model, base_url=base_url, api_key=api_key, settings=settings)
+        from .client import batch_client
+
+        own_client: openai.AsyncOpenAI | None = batch_client(config)
+        client = own_client
+    else:
+        own_client = None
+    gate = RequestGate(requests_per_minute=requests_per_minute, tokens_per_minute=tokens_per_minute)
+    store = open_cache(cache)
+
+    async def one(item_id: str, text: str | bytes) -> ItemResult:
+        return await _summarize_item(
+            item_id, text, store, gate, client, model, base_url, api_key, settings
+        )
+
+    seen: set[str] = set()
+    running: set[asyncio.Task[ItemResult]] = set()
+    source = _pairs(items)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(running) < concurrency:
+                try:
+                    item_id, text = await anext(source)
+                except StopAsyncIteration:
+                    exhausted = True
+                    break
+                if not isinstance(text, SummarizerError):
+                    if item_id in seen:
+                        text = duplicate_item(item_id)
+                    seen.add(item_id)
+                if isinstance(text, SummarizerError):
+                    yield ItemResult(item_id, "failed", error=text)
+                    continue
+                running.add(asyncio.create_task(one(item_id, text)))
+            if not running:
+                break
+            finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in finished:
+                yield task.result()
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        if own_client is not None:
+            await own_client.close()
+
+
+def summarize_many(
+    items: Iterable[tuple[str, ItemText]],
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    settings: Settings | None = None,
+    client: openai.AsyncOpenAI | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    requests_per_minute: float | None = None,
+    tokens_per_minute: float | None = None,
+    cache: SummaryCache | bool | None = True,
+) -> Iterator[ItemResult]:
+    """The synchronous twin of `asummarize_many()`, for code without an event loop.
+
+    It runs its own event loop, so `client` (if given) is an `openai.AsyncOpenAI` too.
+    Items in flight make progress only while this generator is being iterated.
+    """
+    results = asummarize_many(
+        items,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        settings=settings,
+        client=client,
+        concurrency=concurrency,
+        requests_per_minute=requests_per_minute,
+        tokens_per_minute=tokens_per_minute,
+        cache=cache,
+    )
+
+    async def next_result() -> ItemResult:
+        return await anext(results)
+
+    with asyncio.Runner() as runner:
+        try:
+            while True:
+                try:
+                    yield runner.run(next_result())
+                except StopAsyncIteration:
+                    return
+        finally:
+            runner.run(results.aclose())
+
+
+async def _summarize_item(
+    item_id: str,
+    text: str | bytes,
+    store: SummaryCache | None,
+    gate: RequestGate,
+    client: openai.AsyncOpenAI | None,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    settings: Settings,
+) -> ItemResult:
+    job: Job | None = None
+    try:
+        job = Job.prepare(text, model, base_url, api_key, settings, client)
+        summary = await job.arun_cached(store, client, gate)
+    except NoAgreementError as exc:
+        meta = exc.meta
+        return ItemResult(item_id, "no_agreement", error=exc, usage=meta.usage, cached=meta.cached)
+    except SummarizerError as exc:
+        return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
+    except Exception as exc:
+        # A bug of ours or a library's: recorded for this item, loudly, and the batch goes on.
+        logger.exception("item %r failed unexpectedly", item_id)
+        return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
+    return ItemResult(
+        item_id, "summarized", summary=summary, usage=summary.meta.usage, cached=summary.meta.cached
+    )
+
+
+def _spent(job: Job | None) -> Usage:
+    return job.record.usage if job is not None else Usage()
+
+
+async def _pairs(items: Items) -> AsyncIterator[tuple[str, ItemText]]:
+    if isinstance(items, AsyncIterable):
+        async for pair in items:
+            yield pair
+    else:
+        for pair in items:
+            yield pair

@@ -1,0 +1,29 @@
+"""What one summarize call spent and saw, kept across every attempt.
+
+Its own module so that `summarizer.api` can hold one without importing openai, which the
+model call (`summarizer.client`) loads on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .schema import Usage
+from .verify import GroundingLedger
+
+__all__ = ["CallRecord"]
+
+
+@dataclass
+class CallRecord:
+    """Tokens, HTTP requests and replies of one summarize call, over every attempt."""
+
+    usage: Usage = field(default_factory=Usage)
+    http_requests: int = 0
+    last_reply: str | None = None
+    grounding: GroundingLedger = field(default_factory=GroundingLedger)
+
+    @property
+    def replies(self) -> int:
+        """Model replies received so far (the ledger counts them, reply by reply)."""
+        return self.grounding.replies

@@ -1,0 +1,215 @@
+"""Batches: one result per item, typed failures that do not stop the batch, shared limits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+
+import httpx2
+import openai
+import pytest
+from support import (
+    BASE_URL,
+    NO_WAIT,
+    ReferenceEndpoint,
+    Script,
+    article,
+    completion,
+    reference_reply,
+)
+
+from summarizer import (
+    DuplicateItemError,
+    EmptyInputError,
+    ItemResult,
+    NotTextError,
+    UngroundedReplyError,
+    UnreadableInputError,
+    asummarize_many,
+    summarize_many,
+)
+from summarizer.limits import RequestGate, estimated_tokens
+
+SEED = "interpol_tren_de_aragua"
+NO_AGREEMENT = "talks_without_agreement"
+
+
+def run(items, **options) -> list[ItemResult]:
+    return list(summarize_many(items, cache=False, settings=NO_WAIT, **options))
+
+
+def test_every_item_once_with_its_own_summary() -> None:
+    endpoint = ReferenceEndpoint(delay=0.01)
+    texts = list(endpoint.contents)
+    items = [(f"item-{n}", texts[n % len(texts)]) for n in range(3 * len(texts))]
+    results = run(items, client=endpoint.async_client(), concurrency=4)
+
+    assert Counter(r.id for r in results) == Counter(dict.fromkeys((i for i, _ in items), 1))
+    by_id = {r.id: r for r in results}
+    for item_id, text in items:
+        result = by_id[item_id]
+        if text == article(NO_AGREEMENT):
+            assert result.status == "no_agreement" and result.summary is None
+        else:
+            assert result.status == "summarized" and result.summary is not None
+            assert result.summary.meta.article_sha256 and not result.cached
+            quote = result.summary.agreement.evidence
+            assert text[quote.start : quote.end] == quote.quote  # its own article's offsets
+        assert result.usage.total_tokens == 150  # one reply each
+    assert endpoint.requests == len(items)
+
+
+def test_bad_items_fail_alone_and_the_batch_goes_on() -> None:
+    endpoint = ReferenceEndpoint()
+    seed = article(SEED)
+    items = [
+        ("empty", "  \n"),
+        ("binary", b"\xff\xfe\x00junk"),
+        ("unreadable", UnreadableInputError("cannot read x.txt: Permission denied")),
+        ("good", seed),
+        ("good", seed),  # the same id again
+        ("after", seed),
+    ]
+    results = {
+        (r.id, r.status, type(r.error).__name__) for r in run(items, client=endpoint.async_client())
+    }
+    assert results == {
+        ("empty", "failed", EmptyInputError.__name__),
+        ("binary", "failed", NotTextError.__name__),
+        ("unreadable", "failed", UnreadableInputError.__name__),
+        ("good", "summarized", "NoneType"),
+        ("good", "failed", DuplicateItemError.__name__),
+        ("after", "summarized", "NoneType"),
+    }
+    assert endpoint.requests == 2  # nothing was sent for the bad items
+
+
+def test_a_reply_that_never_grounds_fails_its_item_with_what_it_spent(seed_reply) -> None:
+    invented = dict(seed_reply, parties=[{**seed_reply["parties"][0], "evidence": "not there"}])
+    script = Script(*[completion(invented)] * 3)
+    (result,) = run([("x", article(SEED))], client=script.async_client())
+    assert result.status == "failed" and isinstance(result.error, UngroundedReplyError)
+    assert result.usage.total_tokens == 3 * 150  # three paid replies, all recorded
+    record = result.to_record()
+    assert record["error"]["type"] == "UngroundedReplyError" and record["error"]["problems"]
+    assert json.loads(result.to_json_line()) == record
+
+
+def test_inputs_are_read_only_as_slots_free_up() -> None:
+    endpoint = ReferenceEndpoint(delay=0.01)
+    seed = article(SEED)
+    pulled = 0
+
+    def items():
+        nonlocal pulled
+        for n in range(40):
+            pulled += 1
+            yield f"item-{n}", seed
+
+    results = summarize_many(items(), client=endpoint.async_client(), concurrency=3, cache=False)
+    first = next(results)
+    assert first.status == "summarized"
+    assert pulled <= 3 + 1  # the slots, and the one item that showed the loop it could wait
+    rest = list(results)
+    assert len(rest) == 39 and pulled == 40
+
+
+def test_stopping_early_cancels_what_is_in_flight() -> None:
+    endpoint = ReferenceEndpoint(delay=0.05)
+    items = ((f"item-{n}", article(SEED)) for n in range(100))
+    results = summarize_many(items, client=endpoint.async_client(), concurrency=4, cache=False)
+    assert next(results).ok
+    results.close()  # no warnings about pending tasks (pytest turns them into errors)
+    assert endpoint.requests <= 4 + 1
+
+
+def test_a_retry_after_pauses_every_request_of_the_batch() -> None:
+    """One 429 asking for 0.5 s: no request may leave before that pause is over."""
+    seed_content = json.dumps(reference_reply(SEED))
+    sent: list[float] = []
+    limited_at: list[float] = []
+
+    async def endpoint(request: httpx2.Request) -> httpx2.Response:
+        sent.append(time.monotonic())
+        if not limited_at:
+            limited_at.append(time.monotonic())
+            return httpx2.Response(429, headers={"retry-after-ms": "500"}, json={"error": {}})
+        await asyncio.sleep(0.05)
+        return httpx2.Response(200, json=completion(seed_content))
+
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(endpoint))
+    client = openai.AsyncOpenAI(api_key="test-key", base_url=BASE_URL, http_client=http)
+    items = [(f"item-{n}", article(SEED)) for n in range(9)]
+    results = run(items, client=client, concurrency=3)
+    assert all(r.status == "summarized" for r in results)
+    # The first three requests left together, before the 429 came back; every later one
+    # (the retry, and the next items of the two other slots) waited out the pause.
+    assert len(sent) == 10 and min(sent[3:]) - limited_at[0] >= 0.5
+
+
+def test_the_request_limit_holds_requests_back() -> None:
+    async def scenario() -> tuple[int, int]:
+        gate = RequestGate(requests_per_minute=3)
+        passed = 0
+
+        async def one() -> None:
+            nonlocal passed
+            await gate.wait_turn({"messages": [], "max_tokens": 10})
+            passed += 1
+
+        tasks = [asyncio.create_task(one()) for _ in range(4)]
+        for _ in range(200):  # the first three pass at once, however busy the machine
+            if passed >= 3:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # the fourth needs 20 s of the minute's budget
+        held = passed
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return held, len(tasks)
+
+    held, total = asyncio.run(scenario())
+    assert held == 3 < total
+
+
+def test_the_token_limit_counts_input_and_the_reply_allowance() -> None:
+    request = {"messages": [{"role": "user", "content": "x" * 4000}], "max_tokens": 500}
+    assert 1000 + 500 <= estimated_tokens(request) < 1000 + 500 + 50
+
+    async def scenario() -> tuple[bool, bool]:
+        gate = RequestGate(tokens_per_minute=2000)
+        await asyncio.wait_for(gate.wait_turn(request), timeout=30)  # 1,5xx of 2,000
+        second = asyncio.create_task(gate.wait_turn(request))
+        await asyncio.sleep(0.3)
+        held = not second.done()
+        second.cancel()
+        await asyncio.gather(second, return_exceptions=True)
+        return True, held
+
+    first_passed, second_held = asyncio.run(scenario())
+    assert first_passed and second_held
+
+
+def test_limits_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="requests_per_minute"):
+        RequestGate(requests_per_minute=0)
+
+
+def test_async_twin_yields_the_same_results() -> None:
+    endpoint = ReferenceEndpoint()
+    items = [(f"item-{n}", text) for n, text in enumerate(endpoint.contents)]
+
+    async def collect() -> list[ItemResult]:
+        return [
+            r
+            async for r in asummarize_many(
+                items, client=endpoint.async_client(), cache=False, settings=NO_WAIT
+            )
+        ]
+
+    results = asyncio.run(collect())
+    assert sorted(r.id for r in results) == sorted(i for i, _ in items)
+    assert {r.status for r in results} == {"summarized", "no_agreement"}
