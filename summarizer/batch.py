@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -141,9 +142,11 @@ async def asummarize_many(
     gate = RequestGate(requests_per_minute=requests_per_minute, tokens_per_minute=tokens_per_minute)
     store = open_cache(cache)
 
+    same_article = _KeyLocks()
+
     async def one(item_id: str, text: str | bytes) -> ItemResult:
         return await _summarize_item(
-            item_id, text, store, gate, client, model, base_url, api_key, settings
+            item_id, text, store, same_article, gate, client, model, base_url, api_key, settings
         )
 
     seen: set[str] = set()
@@ -228,6 +231,7 @@ async def _summarize_item(
     item_id: str,
     text: str | bytes,
     store: SummaryCache | None,
+    same_article: _KeyLocks,
     gate: RequestGate,
     client: openai.AsyncOpenAI | None,
     model: str | None,
@@ -238,7 +242,13 @@ async def _summarize_item(
     job: Job | None = None
     try:
         job = Job.prepare(text, model, base_url, api_key, settings, client)
-        summary = await job.arun_cached(store, client, gate)
+        if store is None:
+            summary = await job.arun(client, gate)
+        else:
+            # A copy of an article already in flight (wire copy runs in many outlets)
+            # waits for it and is then answered from the cache, instead of paying twice.
+            async with same_article.holding(job.cache_key):
+                summary = await job.arun_cached(store, client, gate)
     except NoAgreementError as exc:
         meta = exc.meta
         return ItemResult(item_id, "no_agreement", error=exc, usage=meta.usage, cached=meta.cached)
@@ -251,6 +261,28 @@ async def _summarize_item(
     return ItemResult(
         item_id, "summarized", summary=summary, usage=summary.meta.usage, cached=summary.meta.cached
     )
+
+
+class _KeyLocks:
+    """One lock per key while anyone holds or awaits it; forgotten when the last one leaves."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def holding(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (None, 0))
+        lock = lock or asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
 
 
 def _spent(job: Job | None) -> Usage:

@@ -1,0 +1,119 @@
+"""Batch inputs and the resumable results file."""
+
+from __future__ import annotations
+
+import json
+
+from summarizer import DuplicateItemError, ItemResult, UnreadableInputError
+from summarizer.batchfiles import ResultsFile, count_items, read_items
+from summarizer.errors import EmptyInputError
+
+
+def test_a_folder_gives_each_txt_file_by_its_path_inside_the_folder(tmp_path) -> None:
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "b.txt").write_text("second")
+    (tmp_path / "a.txt").write_text("first")
+    (tmp_path / "nested" / "c.txt").write_bytes(b"\xff\xfe not utf-8")
+    (tmp_path / "notes.md").write_text("not an article")
+    items = list(read_items(tmp_path))
+    assert items == [
+        ("a.txt", b"first"),
+        ("b.txt", b"second"),
+        ("nested/c.txt", b"\xff\xfe not utf-8"),
+    ]
+    assert count_items(tmp_path) == 3
+
+
+def test_a_jsonl_gives_its_items_and_names_each_bad_line(tmp_path) -> None:
+    source = tmp_path / "items.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "one", "text": "first"}),
+                "",
+                "{not json",
+                json.dumps({"text": "no id"}),
+                json.dumps({"id": 7, "text": "numeric id"}),
+                json.dumps({"id": "no-text"}),
+            ]
+        )
+        + "\n"
+    )
+    items = list(read_items(source))
+    assert [item_id for item_id, _ in items] == ["one", "line 3", "line 4", "7", "no-text"]
+    assert items[0][1] == "first" and items[3][1] == "numeric id"
+    for _, text in (items[1], items[2], items[4]):
+        assert isinstance(text, UnreadableInputError)
+    assert "line 3 is not JSON" in str(items[1][1])
+    assert count_items(source) == 5
+
+
+def test_a_missing_input_is_an_unreadable_input(tmp_path) -> None:
+    try:
+        read_items(tmp_path / "nowhere.jsonl")
+    except UnreadableInputError as exc:
+        assert "neither a folder" in str(exc)
+    else:
+        raise AssertionError("expected UnreadableInputError")
+
+
+def ok(item_id: str) -> ItemResult:
+    return ItemResult(item_id, "summarized")
+
+
+def test_a_rerun_skips_what_has_a_line_and_cuts_a_torn_last_line(tmp_path) -> None:
+    out = tmp_path / "results.jsonl"
+    with ResultsFile.open(out) as results:
+        results.append(ok("a"))
+        results.append(ItemResult("b", "failed", error=EmptyInputError("empty")))
+    with out.open("a") as file:
+        file.write('{"id": "c", "status": "summ')  # a run killed mid-line
+    items = [("a", "x"), ("b", "x"), ("c", "x"), ("d", "x")]
+    with ResultsFile.open(out) as results:
+        assert results.done == {"a", "b"} and results.failed_before == 1
+        assert [item_id for item_id, _ in results.pending(items)] == ["c", "d"]
+        results.append(ok("c"))
+    lines = out.read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a", "b", "c"]
+
+
+def test_retry_failed_runs_failures_again_but_not_duplicates(tmp_path) -> None:
+    out = tmp_path / "results.jsonl"
+    with ResultsFile.open(out) as results:
+        results.append(ok("a"))
+        results.append(ItemResult("b", "failed", error=EmptyInputError("empty")))
+        results.append(ItemResult("a", "failed", error=DuplicateItemError("again")))
+    items = [("a", "x"), ("b", "x"), ("a", "x")]
+    with ResultsFile.open(out, retry_failed=True) as results:
+        assert [item_id for item_id, _ in results.pending(items)] == ["b"]
+        assert results.failed_before == 1  # the duplicate stays failed
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a", "a"]
+
+
+def test_each_repeat_of_an_id_gets_one_duplicate_line_across_runs(tmp_path) -> None:
+    out = tmp_path / "results.jsonl"
+    items = [("a", "x"), ("a", "y"), ("a", "z")]
+    with ResultsFile.open(out) as results:
+        pending = list(results.pending(items))
+        assert pending[0] == ("a", "x")
+        assert all(isinstance(text, DuplicateItemError) for _, text in pending[1:])
+        # Killed after the first repeat's line only: the original and one repeat remain.
+        results.append(ItemResult("a", "failed", error=pending[1][1]))
+    with ResultsFile.open(out) as results:
+        pending = list(results.pending(items))
+        assert pending[0] == ("a", "x") and len(pending) == 2
+        assert isinstance(pending[1][1], DuplicateItemError)
+
+
+def test_lines_are_whole_json_objects_with_what_a_loader_needs(tmp_path) -> None:
+    out = tmp_path / "results.jsonl"
+    with ResultsFile.open(out) as results:
+        results.append(ItemResult("é", "failed", error=EmptyInputError("empty")))
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record == {
+        "id": "é",
+        "status": "failed",
+        "cached": False,
+        "error": {"type": "EmptyInputError", "message": "empty"},
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+    }

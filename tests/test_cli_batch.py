@@ -1,0 +1,125 @@
+"""`summarizer batch` against a local OpenAI-compatible server: killed at several points with
+SIGKILL and run again, every input ends up in the results exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from fake_openai import FakeOpenAIServer, Weather, reference_replies
+from support import ARTICLES
+
+from summarizer.cli import main
+
+NO_AGREEMENT = "talks_without_agreement.txt"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FakeOpenAIServer(reference_replies(), Weather(latency=0.05)) as running:
+        yield running
+
+
+def article_folder(folder: Path, copies: int) -> list[str]:
+    """The example articles `copies` times over, plus an empty and a binary file."""
+    folder.mkdir()
+    ids = []
+    for n in range(copies):
+        for path in sorted(ARTICLES.glob("*.txt")):
+            name = f"{n:02d}-{path.name}"
+            (folder / name).write_bytes(path.read_bytes())
+            ids.append(name)
+    (folder / "empty.txt").write_text("\n")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    return sorted([*ids, "empty.txt", "binary.txt"])
+
+
+def batch_command(source: Path, out: Path, base_url: str, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "summarizer.cli", "batch", str(source), "--out", str(out),
+        "--base-url", base_url, "--concurrency", "4", "--quiet", *extra,
+    ]  # fmt: skip
+
+
+def environment(tmp_path: Path) -> dict[str, str]:
+    return {"PATH": os.environ["PATH"], "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def lines_in(out: Path) -> int:
+    return out.read_bytes().count(b"\n") if out.exists() else 0
+
+
+def test_killed_at_several_points_every_input_appears_exactly_once(tmp_path, server) -> None:
+    ids = article_folder(tmp_path / "articles", copies=3)
+    out = tmp_path / "results.jsonl"
+    command = batch_command(tmp_path / "articles", out, server.base_url, "--no-cache")
+    env = environment(tmp_path)
+    # Kill before anything is written, then after a few lines, then deeper in.
+    for lines_before_kill in (0, 3, 12, 25):
+        process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while lines_in(out) < lines_before_kill and process.poll() is None:
+            assert time.monotonic() < deadline, "the batch made no progress"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+    assert finished.returncode == 1, finished.stderr  # the empty and binary files failed
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert Counter(r["id"] for r in records) == Counter(dict.fromkeys(ids, 1))
+    status = {r["id"]: r["status"] for r in records}
+    errors = {r["id"]: r["error"]["type"] for r in records if r["status"] == "failed"}
+    assert errors == {"empty.txt": "EmptyInputError", "binary.txt": "NotTextError"}
+    for item_id in ids:
+        if item_id.endswith(NO_AGREEMENT):
+            assert status[item_id] == "no_agreement"
+        elif item_id not in errors:
+            assert status[item_id] == "summarized"
+    assert "failed" in finished.stderr and str(out) in finished.stderr
+
+
+def test_a_rerun_sends_nothing_and_the_cache_answers_a_new_results_file(
+    tmp_path, server, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "items.jsonl"
+    texts = [(ARTICLES / name).read_text() for name in ("interpol_tren_de_aragua.txt",)]
+    source.write_text(
+        "".join(json.dumps({"id": f"item-{n}", "text": texts[0]}) + "\n" for n in range(3))
+        + json.dumps({"id": "item-0", "text": texts[0]})
+        + "\n"
+    )
+    out = tmp_path / "results.jsonl"
+    args = ["batch", str(source), "--out", str(out), "--base-url", server.base_url, "--quiet"]
+    before = server.stats.completions
+    assert main(args) == 1  # the repeated id is a failed item
+    assert server.stats.completions == before + 1  # one article, three ids: the cache answers
+    assert main(args) == 1  # nothing left to do; the file still holds the duplicate
+    assert server.stats.completions == before + 1
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted((r["id"], r["status"]) for r in records) == [
+        ("item-0", "failed"),
+        ("item-0", "summarized"),
+        ("item-1", "summarized"),
+        ("item-2", "summarized"),
+    ]
+    assert sum(r["cached"] for r in records) == 2
+    err = capsys.readouterr().err
+    assert "4 done in earlier runs" in err
+
+
+def test_settings_that_cannot_work_stop_the_batch_before_any_item(tmp_path, capsys) -> None:
+    source = tmp_path / "items.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "x"}) + "\n")
+    status = main(["batch", str(source), "--out", str(tmp_path / "o.jsonl"), "--concurrency", "0"])
+    assert status == 2 and "concurrency" in capsys.readouterr().err
+    status = main(["batch", str(tmp_path / "missing"), "--out", str(tmp_path / "o.jsonl")])
+    assert status == 2 and "neither a folder" in capsys.readouterr().err
