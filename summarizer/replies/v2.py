@@ -8,6 +8,8 @@ The schema sent to the model carries no titles, to keep the fixed part of every 
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from typing import Any
 
 from pydantic import Field
@@ -97,10 +99,30 @@ class AgreementReply(Reply):
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The schema in few words: no titles (they say nothing the names don't), and a
-        nullable string as `"type": ["string", "null"]` rather than an `anyOf` of two."""
-        schema = super().model_json_schema(*args, **kwargs)
-        _compact(schema)
-        return schema
+        nullable string as `"type": ["string", "null"]` rather than an `anyOf` of two.
+
+        Built once per class and copied: instructor asks for it on every call, and
+        generating it anew cost more than the rest of our work on a reply.
+        """
+        fields = tuple((name, repr(field.annotation)) for name, field in cls.model_fields.items())
+        if args or kwargs or fields != _fields_of(AgreementReply):
+            schema = super().model_json_schema(*args, **kwargs)
+            _compact(schema)
+            return schema
+        # instructor wraps us in a subclass of its own per call; its fields are ours.
+        return copy.deepcopy(_default_schema())
+
+
+@cache
+def _fields_of(model: type[AgreementReply]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, repr(field.annotation)) for name, field in model.model_fields.items())
+
+
+@cache
+def _default_schema() -> dict[str, Any]:
+    schema = super(AgreementReply, AgreementReply).model_json_schema()
+    _compact(schema)
+    return schema
 
 
 def _compact(node: Any) -> None:
