@@ -40,9 +40,11 @@ check: $(INSTALLED)  ## lint and type-check
 wheel-test: $(INSTALLED)  ## build the wheel, install it in a clean venv, summarize a replayed fixture
 	$(PY) tests/wheel_check.py
 
-bench: $(INSTALLED)  ## our overhead per summary, and each request's fixed part, against plain instructor
+bench: $(INSTALLED)  ## overhead per summary and each request's fixed part against plain instructor; batch throughput and memory
 	$(PY) bench/overhead.py
 	$(PY) bench/prompt_size.py
+	$(PY) bench/throughput.py
+	$(PY) bench/batch_memory.py
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache
