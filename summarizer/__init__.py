@@ -5,8 +5,9 @@
 >>> summary.parties, summary.signatories, summary.venue, summary.meta.usage
 """
 
+import typing as _typing
+
 from .api import asummarize, summarize
-from .batch import ItemResult, asummarize_many, summarize_many
 from .cache import SummaryCache
 from .config import Settings
 from .errors import (
@@ -54,7 +55,26 @@ from .schema import (
     Venue,
 )
 
+if _typing.TYPE_CHECKING:
+    from .batch import ItemResult, asummarize_many, summarize_many
+
 __version__ = "0.1.0"
+
+# The batch machinery (asyncio, aiolimiter) loads when first named, not with the package.
+_LAZY = {"ItemResult", "asummarize_many", "summarize_many"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from . import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Agreement",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,10 +90,20 @@ async def asummarize(
 
 
 def open_cache(cache: SummaryCache | bool | None) -> SummaryCache | None:
-    """The cache a `cache=` argument asks for: None or False for none, True for the default."""
+    """The cache a `cache=` argument asks for: None or False for none, True for the default.
+
+    A default cache that cannot be opened (a read-only home, a full disk) is a warning, and
+    the work goes on without it.
+    """
     if isinstance(cache, SummaryCache):
         return cache
-    return _default_cache(default_cache_dir()) if cache else None
+    if not cache:
+        return None
+    try:
+        return _default_cache(default_cache_dir())
+    except (OSError, sqlite3.Error) as exc:
+        logger.warning("no response cache (%s); every article is sent", exc)
+        return None
 
 
 @lru_cache(maxsize=4)
@@ -208,15 +219,18 @@ class Job:
         client: openai.AsyncOpenAI | None,
         gate: RequestGate | None = None,
     ) -> AgreementSummary:
-        """The async twin of `run_cached()`."""
-        if store is not None and (summary := self.from_cache(store)) is not None:
+        """The async twin of `run_cached()`; the cache is read and written off the event
+        loop, which a busy sqlite file would otherwise stall."""
+        import asyncio  # here: `import summarizer` stays quick for sync users
+
+        if store is not None and (summary := await asyncio.to_thread(self.from_cache, store)):
             return summary
         try:
             summary = await self.arun(client, gate)
         except NoAgreementError as exc:
-            self.remember(store, exc)
+            await asyncio.to_thread(self.remember, store, exc)
             raise
-        self.remember(store, summary)
+        await asyncio.to_thread(self.remember, store, summary)
         return summary
 
     def remember(

@@ -25,6 +25,7 @@ from .cache import SummaryCache
 from .config import Settings, resolve
 from .errors import ConfigError, DuplicateItemError, NoAgreementError, ReplyError, SummarizerError
 from .limits import RequestGate
+from .prompts import load_prompt
 from .schema import AgreementSummary, Usage
 
 if TYPE_CHECKING:
@@ -56,7 +57,11 @@ Items = Iterable[tuple[str, ItemText]] | AsyncIterable[tuple[str, ItemText]]
 
 @dataclass(frozen=True)
 class ItemResult:
-    """What became of one item: its summary, or why there is none, and what it cost."""
+    """What became of one item: its summary, or why there is none, and what it cost.
+
+    `usage` is what this run spent on the item, so a results file sums to the bill: zero
+    for an answer from the cache (whose `summary.meta.usage` keeps what making it cost).
+    """
 
     id: str
     status: Status
@@ -131,17 +136,16 @@ async def asummarize_many(
     if concurrency < 1:
         raise ConfigError("concurrency must be at least 1")
     settings = settings or Settings()
+    # What would fail every item fails the batch instead, before any item is read.
+    load_prompt(settings.prompt, settings.prompt_version)
+    gate = RequestGate(requests_per_minute=requests_per_minute, tokens_per_minute=tokens_per_minute)
+    own_client: openai.AsyncOpenAI | None = None
     if client is None:
-        config = resolve(model=model, base_url=base_url, api_key=api_key, settings=settings)
         from .client import batch_client
 
-        own_client: openai.AsyncOpenAI | None = batch_client(config)
-        client = own_client
-    else:
-        own_client = None
-    gate = RequestGate(requests_per_minute=requests_per_minute, tokens_per_minute=tokens_per_minute)
+        config = resolve(model=model, base_url=base_url, api_key=api_key, settings=settings)
+        client = own_client = batch_client(config)
     store = open_cache(cache)
-
     same_article = _KeyLocks()
 
     async def one(item_id: str, text: str | bytes) -> ItemResult:
@@ -152,32 +156,43 @@ async def asummarize_many(
     seen: set[str] = set()
     running: set[asyncio.Task[ItemResult]] = set()
     source = _pairs(items)
+    # The next item is read by a task of its own, so results that finish while a slow
+    # source is still producing are yielded at once, not when the next item arrives.
+    reading: asyncio.Task[tuple[str, ItemText]] | None = None
     exhausted = False
     try:
         while True:
-            while not exhausted and len(running) < concurrency:
+            if reading is None and not exhausted and len(running) < concurrency:
+                reading = asyncio.ensure_future(anext(source))
+            waiting: set[asyncio.Future[Any]] = {*running, *([reading] if reading else [])}
+            if not waiting:
+                break
+            finished, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if reading is not None and reading in finished:
+                finished.discard(reading)
                 try:
-                    item_id, text = await anext(source)
+                    item_id, text = reading.result()
                 except StopAsyncIteration:
                     exhausted = True
-                    break
-                if not isinstance(text, SummarizerError):
+                else:
+                    # The first occurrence of an id claims it, whatever becomes of it.
                     if item_id in seen:
                         text = duplicate_item(item_id)
                     seen.add(item_id)
-                if isinstance(text, SummarizerError):
-                    yield ItemResult(item_id, "failed", error=text)
-                    continue
-                running.add(asyncio.create_task(one(item_id, text)))
-            if not running:
-                break
-            finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                    if isinstance(text, SummarizerError):
+                        yield ItemResult(item_id, "failed", error=text)
+                    else:
+                        running.add(asyncio.create_task(one(item_id, text)))
+                reading = None
             for task in finished:
+                running.discard(task)
                 yield task.result()
     finally:
-        for task in running:
+        pending = [*running, *([reading] if reading else [])]
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
+        await source.aclose()
         if own_client is not None:
             await own_client.close()
 
@@ -250,17 +265,19 @@ async def _summarize_item(
             async with same_article.holding(job.cache_key):
                 summary = await job.arun_cached(store, client, gate)
     except NoAgreementError as exc:
-        meta = exc.meta
-        return ItemResult(item_id, "no_agreement", error=exc, usage=meta.usage, cached=meta.cached)
+        cached = exc.meta.cached
+        usage = Usage() if cached else exc.meta.usage
+        return ItemResult(item_id, "no_agreement", error=exc, usage=usage, cached=cached)
     except SummarizerError as exc:
         return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
     except Exception as exc:
         # A bug of ours or a library's: recorded for this item, loudly, and the batch goes on.
         logger.exception("item %r failed unexpectedly", item_id)
         return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
-    return ItemResult(
-        item_id, "summarized", summary=summary, usage=summary.meta.usage, cached=summary.meta.cached
-    )
+    cached = summary.meta.cached
+    # A cached summary cost nothing this time; its meta keeps what making it cost.
+    usage = Usage() if cached else summary.meta.usage
+    return ItemResult(item_id, "summarized", summary=summary, usage=usage, cached=cached)
 
 
 class _KeyLocks:
@@ -289,7 +306,7 @@ def _spent(job: Job | None) -> Usage:
     return job.record.usage if job is not None else Usage()
 
 
-async def _pairs(items: Items) -> AsyncIterator[tuple[str, ItemText]]:
+async def _pairs(items: Items) -> AsyncGenerator[tuple[str, ItemText], None]:
     if isinstance(items, AsyncIterable):
         async for pair in items:
             yield pair

@@ -18,6 +18,7 @@ and `collect --output output.jsonl` reads its output (successes and failures in 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -26,15 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import pydantic
+
 from .api import Job, open_cache
 from .batch import ItemResult, ItemText, asummarize_many, duplicate_item
 from .cache import SummaryCache
 from .config import Settings, resolve
-from .errors import (
-    ConfigError,
-    NoAgreementError,
-    SummarizerError,
-)
+from .errors import ConfigError, DuplicateItemError, NoAgreementError, SummarizerError
 from .prompts import load_prompt
 from .replies import reply_model
 from .schema import Usage
@@ -109,15 +108,15 @@ def prepare(
     with out.open("w", encoding="utf-8") as lines:
         for item_id, text in items:
             try:
+                if item_id in seen:  # the first occurrence claims the id, sent or not
+                    raise duplicate_item(item_id)
+                seen.add(item_id)
                 if isinstance(text, SummarizerError):
                     raise text
-                if item_id in seen:
-                    raise duplicate_item(item_id)
                 article = check_article(text, max_chars=settings.max_input_chars)
             except SummarizerError as exc:
                 prepared.skipped.append((item_id, exc))
                 continue
-            seen.add(item_id)
             body = first_request(config, template.render(article=article), shape)
             line = {
                 "custom_id": custom_id(item_id, article),
@@ -255,15 +254,19 @@ async def collect(
     settings = settings or Settings()
     store = open_cache(cache)
     rerun: dict[str, Usage] = {}  # id -> what its batch reply cost
+    unreadable = False
     for item_id, text in _first_occurrences(items()):
         if isinstance(text, SummarizerError):
-            continue  # recorded by the sync pass below, with every other failure
+            unreadable = True  # recorded by the sync pass below, with every other failure
+            continue
         result = _verify_line(item_id, text, replies, store, model, base_url, settings)
         if result.status == "failed":
             logger.info("item %r goes to the sync path: %s", item_id, result.error)
             rerun[item_id] = result.usage
         else:
             yield result
+    if not (rerun or unreadable):
+        return  # every reply held: no endpoint, key or client is needed
 
     def again() -> Iterator[tuple[str, ItemText]]:
         for item_id, text in _first_occurrences(items()):
@@ -280,30 +283,24 @@ async def collect(
         concurrency=concurrency,
         cache=cache,
     ):
-        spent = rerun.get(result.id)
-        if spent is not None:
-            result = ItemResult(
-                result.id,
-                result.status,
-                summary=result.summary,
-                error=result.error,
-                usage=result.usage + spent,
-                cached=result.cached,
-            )
+        if not isinstance(result.error, DuplicateItemError):
+            # The re-run's own tokens, and those of the batch reply it replaces.
+            spent = rerun.pop(result.id, Usage())
+            result = dataclasses.replace(result, usage=result.usage + spent)
         yield result
 
 
 def _first_occurrences(
     items: Iterable[tuple[str, ItemText]],
 ) -> Iterator[tuple[str, ItemText]]:
-    """Items as given, with a repeated id turned into its `DuplicateItemError`."""
+    """Items as given, with a repeated id turned into its `DuplicateItemError`: the first
+    occurrence claims the id, whatever becomes of it (the rule of `asummarize_many`)."""
     seen: set[str] = set()
     for item_id, text in items:
-        if not isinstance(text, SummarizerError):
-            if item_id in seen:
-                yield item_id, duplicate_item(item_id)
-                continue
-            seen.add(item_id)
+        if item_id in seen:
+            yield item_id, duplicate_item(item_id)
+            continue
+        seen.add(item_id)
         yield item_id, text
 
 
@@ -316,7 +313,12 @@ def _verify_line(
     base_url: str | None,
     settings: Settings,
 ) -> ItemResult:
-    """The batch reply for one item, checked as the sync path checks its first reply."""
+    """The batch reply for one item, checked as the sync path checks its first reply.
+
+    Raises:
+        ConfigError: the reply comes from another model than the one configured, so the
+            summary's meta and its cache key would name the wrong one.
+    """
     from openai.types.chat import ChatCompletion
 
     from .client import verify_completion
@@ -330,17 +332,28 @@ def _verify_line(
         if body is None:
             return ItemResult(item_id, "failed", error=_NoBatchReply(_failure(line)))
         completion = ChatCompletion.model_validate(body)
+    except pydantic.ValidationError as exc:
+        error = _NoBatchReply(f"the line's body is not a chat completion: {exc}")
+        return ItemResult(item_id, "failed", error=error)
+    except SummarizerError as exc:
+        return ItemResult(item_id, "failed", error=exc)
+    # OpenAI answers with the dated snapshot of the model asked for ("gpt-4o-mini-2024-07-18").
+    if not completion.model.startswith(job.config.model):
+        raise ConfigError(
+            f"the batch's replies come from {completion.model!r}, and collect runs with "
+            f"{job.config.model!r}: give collect the --model (and --backend) given to prepare"
+        )
+    try:
         # The batch reply is the first of the call's replies: with re-asks allowed, a fact
         # that fails sends the item to the sync path, as it would re-ask there.
         with job.grounding():
             reply = verify_completion(completion, job.config, job.record, job.reply_model)
         summary = job.finish(reply.verified)
     except NoAgreementError as exc:
-        if job is not None:
-            job.remember(store, exc)
+        job.remember(store, exc)
         return ItemResult(item_id, "no_agreement", error=exc, usage=exc.meta.usage)
     except SummarizerError as exc:
-        return ItemResult(item_id, "failed", error=exc, usage=job.record.usage if job else Usage())
+        return ItemResult(item_id, "failed", error=exc, usage=job.record.usage)
     job.remember(store, summary)
     return ItemResult(item_id, "summarized", summary=summary, usage=summary.meta.usage)
 

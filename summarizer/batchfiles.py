@@ -12,14 +12,16 @@ command again finishes the batch with each item exactly once.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .batch import ItemResult, ItemText, duplicate_item
-from .errors import UnreadableInputError
+from .errors import ConfigError, DuplicateItemError, UnreadableInputError
 
 __all__ = ["ResultsFile", "count_items", "read_items"]
 
@@ -52,6 +54,10 @@ def _folder_files(folder: Path) -> list[Path]:
 def _folder_items(folder: Path) -> Iterator[tuple[str, ItemText]]:
     for path in _folder_files(folder):
         item_id = path.relative_to(folder).as_posix()
+        if not _encodable(item_id):  # a file name in another encoding than the system's
+            readable = item_id.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            yield readable, UnreadableInputError(f"the file name {readable!r} is not UTF-8")
+            continue
         try:
             # Bytes: the summarizer says precisely why a file is not UTF-8 text.
             yield item_id, path.read_bytes()
@@ -74,21 +80,36 @@ def _jsonl_items(path: Path) -> Iterator[tuple[str, ItemText]]:
                 continue
             item_id = str(record["id"])
             text = record.get("text")
-            if not isinstance(text, str):
+            if not _encodable(item_id):
+                yield f"line {number}", UnreadableInputError(f"line {number}: 'id' is not text")
+            elif not isinstance(text, str) or not _encodable(text):
                 yield item_id, UnreadableInputError(f"line {number} has no 'text' string")
-                continue
-            yield item_id, text
+            else:
+                yield item_id, text
+
+
+def _encodable(text: str) -> bool:
+    """False for a lone surrogate ("\\ud800" is valid JSON but not text)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class ResultsFile:
-    """An append-only JSONL of `ItemResult` lines that a re-run resumes from."""
+    """An append-only JSONL of `ItemResult` lines that a re-run resumes from.
 
-    def __init__(self, path: Path, done: set[str], duplicates: Counter[str], failed: int) -> None:
+    One run at a time: the file is locked while open, so two runs on the same file cannot
+    both summarize an item and append it twice.
+    """
+
+    def __init__(self, path: Path, fd: int) -> None:
         self.path = path
-        self.done = done  # ids with an answer or a failure of their own
-        self.duplicates = duplicates  # ids with lines for repeated occurrences
-        self.failed_before = failed
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.done: set[str] = set()  # ids with an answer or a failure of their own
+        self.duplicates: Counter[str] = Counter()  # ids with lines for repeated occurrences
+        self.failed_before = 0
+        self._fd = fd
 
     @classmethod
     def open(cls, path: Path, *, retry_failed: bool = False) -> ResultsFile:
@@ -96,23 +117,37 @@ class ResultsFile:
 
         A torn last line (a run killed mid-write) is cut off. With `retry_failed`, lines of
         failed items are removed first, so those items run again.
+
+        Raises:
+            ConfigError: another run has the file open.
+            UnreadableInputError: a line other than the last is not a result (the file
+                is not one of ours, or was edited).
         """
-        done: set[str] = set()
-        duplicates: Counter[str] = Counter()
-        failed = 0
-        if path.exists():
-            kept = _whole_lines(path)
+        results = cls(path, _open_locked(path))
+        try:
+            _cut_torn_line(results._fd)
             if retry_failed:
-                kept = [line for line in kept if not _retryable(line)]
-                _replace(path, kept)
-            for line in kept:
-                record = json.loads(line)
-                if record.get("error", {}).get("type") == "DuplicateItemError":
-                    duplicates[record["id"]] += 1
+                _drop_lines(path, _retryable)
+                # The file is a new one now; the old one's lock kept others out meanwhile.
+                results.close()
+                results._fd = _open_locked(path)
+            results._read_finished()
+        except BaseException:
+            results.close()
+            raise
+        return results
+
+    def _read_finished(self) -> None:
+        with open(self.path, "rb") as lines:  # streamed: the file may hold a night's work
+            for number, raw in enumerate(lines, start=1):
+                record = _result_line(raw, self.path, number)
+                if record is None:
+                    continue
+                if _is_duplicate(record):
+                    self.duplicates[record["id"]] += 1
                 else:
-                    done.add(record["id"])
-                failed += record["status"] == "failed"
-        return cls(path, done, duplicates, failed)
+                    self.done.add(record["id"])
+                self.failed_before += record["status"] == "failed"
 
     def pending(self, items: Iterable[tuple[str, ItemText]]) -> Iterator[tuple[str, ItemText]]:
         """The items without a line yet; a repeated id is passed on as a duplicate."""
@@ -134,7 +169,9 @@ class ResultsFile:
             data = data[written:]
 
     def close(self) -> None:
-        os.close(self._fd)
+        if self._fd >= 0:
+            os.close(self._fd)  # and with it the lock
+            self._fd = -1
 
     def __enter__(self) -> ResultsFile:
         return self
@@ -143,26 +180,61 @@ class ResultsFile:
         self.close()
 
 
-def _whole_lines(path: Path) -> list[str]:
-    """The file's complete lines, after cutting a torn last line off the file itself."""
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end < len(data):
-        with path.open("r+b") as file:
-            file.truncate(end)
-    lines = data[:end].decode("utf-8").splitlines()
-    return [line for line in lines if line.strip()]
-
-
-def _retryable(line: str) -> bool:
-    record = json.loads(line)
-    return bool(
-        record["status"] == "failed" and record.get("error", {}).get("type") != "DuplicateItemError"
+def _result_line(raw: bytes, path: Path, number: int) -> dict[str, Any] | None:
+    if not raw.strip():
+        return None
+    try:
+        record = json.loads(raw)
+        if isinstance(record, dict) and isinstance(record.get("id"), str) and "status" in record:
+            return record
+    except ValueError:
+        pass
+    raise UnreadableInputError(
+        f"{path} line {number} is not a result line; is --out the right file?"
     )
 
 
-def _replace(path: Path, lines: list[str]) -> None:
-    """Rewrite `path` with `lines` so that a kill leaves either the old file or the new."""
+def _is_duplicate(record: dict[str, Any]) -> bool:
+    error = record.get("error") or {}
+    return bool(error.get("type") == DuplicateItemError.__name__)
+
+
+def _retryable(record: dict[str, Any]) -> bool:
+    return bool(record["status"] == "failed" and not _is_duplicate(record))
+
+
+def _cut_torn_line(fd: int) -> None:
+    """Cut the file back to its last newline: a run killed mid-write leaves a partial line."""
+    size = os.fstat(fd).st_size
+    end = size
+    while end > 0:
+        start = max(0, end - 65536)
+        chunk = os.pread(fd, end - start, start)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            end = start + newline + 1
+            break
+        end = start
+    if end < size:
+        os.ftruncate(fd, end)
+
+
+def _drop_lines(path: Path, unwanted: Callable[[dict[str, Any]], bool]) -> None:
+    """Replace the file with one without the unwanted lines; a kill leaves the old or the new."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    with open(path, "rb") as lines, temporary.open("wb") as kept:
+        for number, raw in enumerate(lines, start=1):
+            record = _result_line(raw, path, number)
+            if record is not None and not unwanted(record):
+                kept.write(raw)
     os.replace(temporary, path)
+
+
+def _open_locked(path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ConfigError(f"another run is writing to {path}; let it finish first") from None
+    return fd

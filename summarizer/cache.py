@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -34,11 +35,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_CACHE_FILE",
     "DEFAULT_MAX_BYTES",
-    "CacheSpec",
     "SummaryCache",
     "cache_key",
     "default_cache_dir",
 ]
+
+logger = logging.getLogger("summarizer")
 
 CACHE_DIR_ENV = "SUMMARIZER_CACHE_DIR"
 DEFAULT_CACHE_FILE = "summaries.sqlite"
@@ -117,7 +119,7 @@ class SummaryCache:
         self.max_bytes = max_bytes
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+        self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False)
         with self._lock, self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
@@ -127,15 +129,22 @@ class SummaryCache:
         self._approx_bytes = self.size_bytes()
 
     def get(self, key: str) -> AgreementSummary | NoAgreementError | None:
-        """The stored outcome, marked as cached, or None."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT kind, payload FROM entries WHERE key = ?", (key,)
-            ).fetchone()
-            if row is None:
-                return None
-            with self._db:
-                self._db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
+        """The stored outcome, marked as cached, or None (also when the file cannot be read:
+        a cache that fails costs a request, never a result)."""
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT kind, payload FROM entries WHERE key = ?", (key,)
+                ).fetchone()
+                if row is None:
+                    return None
+                with self._db:
+                    self._db.execute(
+                        "UPDATE entries SET used = ? WHERE key = ?", (time.time(), key)
+                    )
+        except sqlite3.Error as exc:
+            logger.warning("response cache %s could not be read: %s", self.path, exc)
+            return None
         kind, payload = row
         data = json.loads(zlib.decompress(payload))
         if kind == "no_agreement":
@@ -145,7 +154,8 @@ class SummaryCache:
         return summary.model_copy(update={"meta": summary.meta.model_copy(update={"cached": True})})
 
     def put(self, key: str, outcome: AgreementSummary | NoAgreementError) -> None:
-        """Store an outcome, evicting the least recently used entries past the bound."""
+        """Store an outcome, evicting the least recently used entries past the bound; a
+        write that fails (a locked or full disk) is logged and skipped."""
         if isinstance(outcome, NoAgreementError):
             kind = "no_agreement"
             data = {"reason": outcome.reason, "meta": outcome.meta.model_dump(mode="json")}
@@ -153,14 +163,18 @@ class SummaryCache:
             kind, data = "summary", outcome.model_dump(mode="json")
         payload = zlib.compress(json.dumps(data, separators=(",", ":")).encode())
         now = time.time()
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-                (key, kind, payload, len(payload), now, now),
-            )
-            self._approx_bytes += len(payload)
-            if self._approx_bytes > self.max_bytes:
-                self._evict()
+        try:
+            with self._lock, self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                    (key, kind, payload, len(payload), now, now),
+                )
+                self._approx_bytes += len(payload)
+                if self._approx_bytes > self.max_bytes:
+                    self._evict()
+        except sqlite3.Error as exc:
+            # The summary is paid for and correct; failing to keep a copy must not lose it.
+            logger.warning("response cache %s could not be written: %s", self.path, exc)
 
     def _evict(self) -> None:
         (total,) = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()
@@ -203,6 +217,3 @@ class SummaryCache:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-CacheSpec = SummaryCache | bool | None

@@ -58,8 +58,8 @@ MaxInputChars = Annotated[int, typer.Option(help="Refuse longer articles before 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and (args[0] == "-" or not (args[0].startswith("-") or args[0] in _commands())):
-        args.insert(0, "summarize")  # `summarizer ARTICLE` is short for `summarize ARTICLE`
+    if args and args[0] not in _commands() | {"--help"}:
+        args.insert(0, "summarize")  # `summarizer ARTICLE ...` is short for `summarize ...`
     try:
         app(args=args, prog_name="summarizer")
     except SystemExit as exit_:
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _commands() -> set[str]:
-    return {command.name or "" for command in app.registered_commands} | {"batch-api", "--help"}
+    return {command.name or "" for command in app.registered_commands} | {"batch-api"}
 
 
 def _fail(message: str, status: int) -> typer.Exit:
@@ -136,6 +136,7 @@ def batch(
     from .batchfiles import ResultsFile, count_items, read_items
 
     try:
+        settings = Settings(max_input_chars=max_input_chars)
         items = read_items(source)
         total = count_items(source)
         results = ResultsFile.open(out, retry_failed=retry_failed)
@@ -147,7 +148,7 @@ def batch(
         results.pending(items),
         model=model,
         base_url=base_url,
-        settings=Settings(max_input_chars=max_input_chars),
+        settings=settings,
         concurrency=concurrency,
         requests_per_minute=rpm,
         tokens_per_minute=tpm,
@@ -275,29 +276,28 @@ def batch_api_collect(
     if (batch_id is None) == (not output):
         raise _fail("give either --batch BATCH_ID or --output FILE", EXIT_UNUSABLE)
     try:
+        settings = Settings(max_input_chars=max_input_chars, backend=backend)
         with _endpoint_errors():
             files = output or download(batch_id or "", _sync_client(base_url), downloads)
         replies = BatchReplies(files)
         total = count_items(source)
         results = ResultsFile.open(out)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SummarizerError) as exc:
         raise _fail(str(exc), EXIT_UNUSABLE) from None
-    settings = Settings(max_input_chars=max_input_chars, backend=backend)
+    outcomes = collect(
+        lambda: results.pending(read_items(source)),
+        replies,
+        model=model,
+        base_url=base_url,
+        settings=settings,
+        concurrency=concurrency,
+        cache=cache,
+    )
     with results:
-        failed = _run_batch(
-            collect(
-                lambda: results.pending(read_items(source)),
-                replies,
-                model=model,
-                base_url=base_url,
-                settings=settings,
-                concurrency=concurrency,
-                cache=cache,
-            ),
-            results,
-            total=total,
-            quiet=quiet,
-        )
+        try:
+            failed = _run_batch(outcomes, results, total=total, quiet=quiet)
+        except ConfigError as exc:
+            raise _fail(str(exc), EXIT_UNUSABLE) from None
     if failed:
         raise typer.Exit(EXIT_FAILED)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 
+from .errors import ConfigError
 from .retry import MAX_RETRY_AFTER_SECONDS
 
 __all__ = ["RequestGate", "estimated_tokens"]
@@ -47,7 +48,7 @@ class RequestGate:
             ("tokens_per_minute", tokens_per_minute),
         ):
             if value is not None and value <= 0:
-                raise ValueError(f"{name} must be positive")
+                raise ConfigError(f"{name} must be positive")
         self._requests = AsyncLimiter(requests_per_minute, 60) if requests_per_minute else None
         self._tokens = AsyncLimiter(tokens_per_minute, 60) if tokens_per_minute else None
         self._resume_at = 0.0  # on the event loop's clock
@@ -55,14 +56,15 @@ class RequestGate:
 
     async def wait_turn(self, request: dict[str, Any]) -> None:
         """Return when `request` may be sent: after any pause, within both limits."""
-        loop = asyncio.get_running_loop()
-        while (delay := self._resume_at - loop.time()) > 0:
-            await asyncio.sleep(delay)
         if self._requests is not None:
             await self._requests.acquire()
         if self._tokens is not None:
             # A request larger than the whole minute's budget still goes, alone.
             await self._tokens.acquire(min(estimated_tokens(request), self._tokens.max_rate))
+        # Last, so that a pause that began while this request waited for the limits holds it.
+        loop = asyncio.get_running_loop()
+        while (delay := self._resume_at - loop.time()) > 0:
+            await asyncio.sleep(delay)
 
     def pause(self, seconds: float) -> None:
         """Hold every request not yet sent for `seconds` (a 429's Retry-After)."""

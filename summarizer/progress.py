@@ -56,10 +56,8 @@ class BatchProgress:
             self.no_agreement += 1
         else:
             self.failed += 1
-        if result.cached:
-            self.cached += 1
-        else:
-            self.tokens += result.usage.total_tokens  # what this run paid for
+        self.cached += result.cached
+        self.tokens += result.usage.total_tokens  # what this run paid for
         self._bar.update(
             self._task, advance=1, failed=self.failed, tokens=self.tokens, rate=self._rate()
         )

@@ -21,10 +21,12 @@ from support import (
 )
 
 from summarizer import (
+    ConfigError,
     DuplicateItemError,
     EmptyInputError,
     ItemResult,
     NotTextError,
+    Settings,
     UngroundedReplyError,
     UnreadableInputError,
     asummarize_many,
@@ -194,7 +196,7 @@ def test_the_token_limit_counts_input_and_the_reply_allowance() -> None:
 
 
 def test_limits_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="requests_per_minute"):
+    with pytest.raises(ConfigError, match="requests_per_minute"):
         RequestGate(requests_per_minute=0)
 
 
@@ -213,3 +215,85 @@ def test_async_twin_yields_the_same_results() -> None:
     results = asyncio.run(collect())
     assert sorted(r.id for r in results) == sorted(i for i, _ in items)
     assert {r.status for r in results} == {"summarized", "no_agreement"}
+
+
+def test_results_are_yielded_while_a_slow_source_is_still_producing() -> None:
+    endpoint = ReferenceEndpoint()
+    seed = article(SEED)
+    yielded_at: list[float] = []
+
+    async def slow_source():
+        yield "first", seed
+        await asyncio.sleep(1.0)  # the next item takes a while to arrive
+        yield "second", seed
+
+    async def scenario() -> float:
+        started = time.monotonic()
+        async for _ in asummarize_many(
+            slow_source(), client=endpoint.async_client(), cache=False, settings=NO_WAIT
+        ):
+            yielded_at.append(time.monotonic() - started)
+        return time.monotonic() - started
+
+    total = asyncio.run(scenario())
+    assert len(yielded_at) == 2
+    assert yielded_at[0] < yielded_at[1] and total >= 1.0  # the first did not wait for it
+
+
+def test_what_would_fail_every_item_fails_the_batch_before_any_item() -> None:
+    from summarizer import PromptError
+
+    consumed = []
+
+    def items():
+        consumed.append(1)
+        yield "x", article(SEED)
+
+    with pytest.raises(PromptError):
+        list(summarize_many(items(), settings=Settings(prompt_version="99"), cache=False))
+    assert not consumed
+
+
+def test_the_first_occurrence_claims_an_id_even_when_it_fails() -> None:
+    endpoint = ReferenceEndpoint()
+    items = [("x", UnreadableInputError("cannot read")), ("x", article(SEED))]
+    results = run(items, client=endpoint.async_client())
+    assert [type(r.error).__name__ for r in results] == [
+        "UnreadableInputError",
+        "DuplicateItemError",
+    ]
+    assert endpoint.requests == 0
+
+
+def test_a_cache_that_fails_costs_a_request_never_a_result(tmp_path, caplog) -> None:
+    from summarizer import SummaryCache
+
+    store = SummaryCache(tmp_path / "cache.sqlite")
+    store.close()  # every read and write now fails
+    endpoint = ReferenceEndpoint()
+    (result,) = summarize_many([("x", article(SEED))], client=endpoint.async_client(), cache=store)
+    assert result.status == "summarized" and endpoint.requests == 1
+    assert "could not be written" in caplog.text
+
+
+def test_a_default_cache_that_cannot_open_is_skipped(monkeypatch, caplog) -> None:
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", "/proc/no-such-dir")
+    endpoint = ReferenceEndpoint()
+    (result,) = summarize_many([("x", article(SEED))], client=endpoint.async_client())
+    assert result.status == "summarized" and "no response cache" in caplog.text
+
+
+def test_a_pause_holds_a_request_that_was_already_waiting_for_the_limits() -> None:
+    request = {"messages": [], "max_tokens": 300}
+
+    async def scenario() -> float:
+        gate = RequestGate(tokens_per_minute=600)  # 10 a second, 600 at once
+        await gate.wait_turn(request)  # 301 of the 600
+        second = asyncio.create_task(gate.wait_turn(request))  # needs 0.2 s more budget
+        await asyncio.sleep(0.05)
+        paused_at = time.monotonic()
+        gate.pause(1.0)  # a 429 elsewhere, while the second waits for tokens
+        await asyncio.wait_for(second, timeout=30)
+        return time.monotonic() - paused_at
+
+    assert asyncio.run(scenario()) >= 1.0

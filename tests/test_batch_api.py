@@ -25,7 +25,7 @@ from support import (
     reference_reply,
 )
 
-from summarizer import ItemResult
+from summarizer import ConfigError, ItemResult
 from summarizer.batch_api import (
     BatchReplies,
     collect,
@@ -155,18 +155,20 @@ def test_submit_uploads_the_file_and_download_fetches_both_files(tmp_path) -> No
 
 
 def test_download_refuses_a_batch_still_running(tmp_path) -> None:
-    from summarizer import ConfigError
-
     api = ScriptedBatchAPI(output="", errors="", status="in_progress")
     with pytest.raises(ConfigError, match="in_progress"):
         download("batch_1", api.client(), tmp_path)
 
 
-def run_collect(items, replies: BatchReplies, client: openai.AsyncOpenAI) -> list[ItemResult]:
+def run_collect(
+    items, replies: BatchReplies, client: openai.AsyncOpenAI | None, model: str = "test-model"
+) -> list[ItemResult]:
     async def gather() -> list[ItemResult]:
         return [
             result
-            async for result in collect(lambda: iter(items), replies, client=client, cache=False)
+            async for result in collect(
+                lambda: iter(items), replies, model=model, client=client, cache=False
+            )
         ]
 
     return asyncio.run(gather())
@@ -257,7 +259,7 @@ def test_cli_prepare_then_collect_a_vllm_output_file(tmp_path, capsys) -> None:
         (folder / f"{stem}.txt").write_text(article(stem))
     requests = tmp_path / "requests.jsonl"
     prepare_args = ["batch-api", "prepare", str(folder), "--out", str(requests)]
-    assert main([*prepare_args, "--backend", "vllm", "--model", "m"]) == 0
+    assert main([*prepare_args, "--backend", "vllm", "--model", "test-model"]) == 0
     assert "3 request(s)" in capsys.readouterr().err
     # Stand in for `vllm run_batch`: answer each line with its article's reference reply,
     # except the last, which the server refused.
@@ -274,7 +276,8 @@ def test_cli_prepare_then_collect_a_vllm_output_file(tmp_path, capsys) -> None:
     with FakeOpenAIServer(replies) as server:
         status = main([
             "batch-api", "collect", str(folder), "--output", str(output), "--out", str(out),
-            "--base-url", server.base_url, "--no-cache", "--quiet",
+            "--base-url", server.base_url, "--no-cache", "--quiet", "--model", "test-model",
+            "--backend", "vllm",
         ])  # fmt: skip
         assert server.stats.completions == 1  # the refused line, run through the sync path
     assert status == 0
@@ -284,6 +287,34 @@ def test_cli_prepare_then_collect_a_vllm_output_file(tmp_path, capsys) -> None:
         ("interpol_tren_de_aragua.txt", "summarized"),
         ("talks_without_agreement.txt", "no_agreement"),
     ]
+
+
+def test_replies_from_another_model_stop_collect_before_anything_is_recorded(tmp_path) -> None:
+    seed = article(SEED)
+    output = tmp_path / "out.jsonl"
+    output.write_text(output_line(custom_id("seed", seed), reference_reply(SEED)))
+    with pytest.raises(ConfigError, match="'test-model'.*'gpt-4o-mini'"):
+        run_collect([("seed", seed)], BatchReplies([output]), None, model="gpt-4o-mini")
+
+
+def test_collect_needs_no_endpoint_when_every_reply_holds(tmp_path) -> None:
+    seed = article(SEED)
+    output = tmp_path / "out.jsonl"
+    output.write_text(output_line(custom_id("seed", seed), reference_reply(SEED)))
+    (result,) = run_collect([("seed", seed)], BatchReplies([output]), client=None)
+    assert result.status == "summarized"  # and no API key was asked for
+
+
+def test_a_line_that_is_not_a_chat_completion_goes_to_the_sync_path(tmp_path) -> None:
+    seed = article(SEED)
+    body = completion(reference_reply(SEED))
+    del body["created"]
+    line = {"custom_id": custom_id("seed", seed), "response": {"status_code": 200, "body": body}}
+    output = tmp_path / "out.jsonl"
+    output.write_text(json.dumps(line) + "\n")
+    script = Script(completion(reference_reply(SEED)))
+    (result,) = run_collect([("seed", seed)], BatchReplies([output]), script.async_client())
+    assert result.status == "summarized" and len(script.requests) == 1
 
 
 def test_cli_collect_needs_a_batch_or_an_output_file(tmp_path, capsys) -> None:

@@ -117,3 +117,44 @@ def test_lines_are_whole_json_objects_with_what_a_loader_needs(tmp_path) -> None
         "error": {"type": "EmptyInputError", "message": "empty"},
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }
+
+
+def test_an_id_or_text_that_is_not_text_fails_its_line_only(tmp_path) -> None:
+    source = tmp_path / "items.jsonl"
+    lines = [
+        '{"id": "\\ud800", "text": "x"}',
+        '{"id": "b", "text": "\\udfff"}',
+        '{"id": "c", "text": "ok"}',
+    ]
+    source.write_text("\n".join(lines) + "\n")
+    items = list(read_items(source))
+    assert [item_id for item_id, _ in items] == ["line 1", "b", "c"]
+    assert isinstance(items[0][1], UnreadableInputError)
+    assert isinstance(items[1][1], UnreadableInputError) and items[2][1] == "ok"
+
+
+def test_one_run_at_a_time_per_results_file(tmp_path) -> None:
+    from summarizer import ConfigError
+
+    out = tmp_path / "results.jsonl"
+    with ResultsFile.open(out):
+        try:
+            ResultsFile.open(out)
+        except ConfigError as exc:
+            assert "another run" in str(exc)
+        else:
+            raise AssertionError("a second run opened the same results file")
+    ResultsFile.open(out).close()  # free again once the first run ends
+
+
+def test_a_line_that_is_not_a_result_is_reported_not_skipped(tmp_path) -> None:
+    out = tmp_path / "results.jsonl"
+    out.write_text(
+        '{"id": "a", "status": "summarized"}\nnot json\n{"id": "b", "status": "failed"}\n'
+    )
+    try:
+        ResultsFile.open(out)
+    except UnreadableInputError as exc:
+        assert "line 2" in str(exc)
+    else:
+        raise AssertionError("a foreign line was accepted")

@@ -138,4 +138,5 @@ def test_batches_use_the_default_cache(tmp_path, monkeypatch) -> None:
     again = list(summarize_many(items, client=endpoint.async_client()))
     assert endpoint.requests == sent == len(items)
     assert not any(r.cached for r in first) and all(r.cached for r in again)
+    assert sum(r.usage.total_tokens for r in again) == 0  # a results file sums to the bill
     assert sorted(r.status for r in again) == sorted(r.status for r in first)

@@ -123,3 +123,14 @@ def test_settings_that_cannot_work_stop_the_batch_before_any_item(tmp_path, caps
     assert status == 2 and "concurrency" in capsys.readouterr().err
     status = main(["batch", str(tmp_path / "missing"), "--out", str(tmp_path / "o.jsonl")])
     assert status == 2 and "neither a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flags", [["--rpm", "0"], ["--tpm", "-5"], ["--max-input-chars", "0"]])
+def test_impossible_flags_are_a_message_and_status_2(tmp_path, capsys, flags) -> None:
+    source = tmp_path / "items.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "x"}) + "\n")
+    out = tmp_path / "o.jsonl"
+    status = main(
+        ["batch", str(source), "--out", str(out), "--base-url", "http://127.0.0.1:9/v1", *flags]
+    )
+    assert status == 2 and "must be positive" in capsys.readouterr().err

@@ -101,5 +101,7 @@ def test_cli_summarize_command_and_its_shorthand_agree(capsys) -> None:
     replay = str(REFERENCE / "afp_polri_letter_of_intent.json")
     long_form = cli(capsys, "summarize", article, "--replay", replay, "--json")
     short_form = cli(capsys, article, "--replay", replay, "--json")
-    assert long_form[0] == short_form[0] == 0
+    options_first = cli(capsys, "--json", article, "--replay", replay)
+    assert long_form[0] == short_form[0] == options_first[0] == 0
     assert json.loads(long_form[1])["parties"] == json.loads(short_form[1])["parties"]
+    assert json.loads(options_first[1])["parties"] == json.loads(short_form[1])["parties"]
