@@ -50,6 +50,7 @@ __all__ = [
     "custom_id",
     "download",
     "prepare",
+    "status",
     "submit",
 ]
 
@@ -146,6 +147,15 @@ def submit(requests: Path, client: openai.OpenAI) -> Any:
         completion_window="24h",
         metadata={"created_by": "summarizer", "requests": requests.name},
     )
+
+
+def status(batch_id: str, client: openai.OpenAI) -> str:
+    """One line on where a batch stands: its state and request counts."""
+    batch = client.batches.retrieve(batch_id)
+    line = f"{batch.id} {batch.status}"
+    if counts := batch.request_counts:
+        line += f": {counts.completed} completed, {counts.failed} failed of {counts.total}"
+    return line
 
 
 def download(batch_id: str, client: openai.OpenAI, folder: Path) -> list[Path]:

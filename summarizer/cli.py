@@ -238,13 +238,10 @@ def batch_api_status(
     base_url: BaseUrl = None,
 ) -> None:
     """Print a batch's state and its request counts."""
+    from .batch_api import status
+
     with _endpoint_errors():
-        batch = _sync_client(base_url).batches.retrieve(batch_id)
-    counts = batch.request_counts
-    done = (
-        f"{counts.completed} completed, {counts.failed} failed of {counts.total}" if counts else ""
-    )
-    print(f"{batch.id} {batch.status} {done}".rstrip())
+        print(status(batch_id, _sync_client(base_url)))
 
 
 @batch_api.command("collect")

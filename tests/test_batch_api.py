@@ -32,6 +32,7 @@ from summarizer.batch_api import (
     custom_id,
     download,
     prepare,
+    status,
     submit,
 )
 from summarizer.cassettes import Cassette
@@ -152,6 +153,11 @@ def test_submit_uploads_the_file_and_download_fetches_both_files(tmp_path) -> No
     assert api.created["completion_window"] == "24h"
     paths = download("batch_1", api.client(), tmp_path / "downloads")
     assert [p.read_text() for p in paths] == ["out\n", "err\n"]
+
+
+def test_status_says_where_the_batch_stands() -> None:
+    api = ScriptedBatchAPI(output="", errors="", status="in_progress")
+    assert status("batch_1", api.client()) == ("batch_1 in_progress: 2 completed, 1 failed of 3")
 
 
 def test_download_refuses_a_batch_still_running(tmp_path) -> None:
