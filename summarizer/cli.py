@@ -299,6 +299,71 @@ def batch_api_collect(
         raise typer.Exit(EXIT_FAILED)
 
 
+@app.command("eval")
+def evaluate(
+    gold: Annotated[
+        Path | None, typer.Argument(metavar="GOLD_DIR", help="<stem>.txt with <stem>.gold.json.")
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(metavar="CASSETTE_DIR", help="Score recorded replies: <stem>.json each."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Save the report as JSON.")] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(metavar="A.json B.json", help="Two saved reports side by side."),
+    ] = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    backend: Backend = None,
+    reasks: Annotated[int, typer.Option(help="Re-asks after the first reply.")] = Settings.reasks,
+    max_output_tokens: Annotated[int, typer.Option()] = Settings.max_output_tokens,
+    cache: Annotated[bool, typer.Option(help="Answer repeats from the cache.")] = True,
+    concurrency: Annotated[int, typer.Option(help="Articles in flight (live runs).")] = 4,
+    price_input: Annotated[
+        float | None, typer.Option(help="Price per million input tokens, for the cost.")
+    ] = None,
+    price_output: Annotated[
+        float | None, typer.Option(help="Price per million output tokens.")
+    ] = None,
+) -> None:
+    """Score a model on a gold set (live, from the cache, or replayed), or compare two runs."""
+    import asyncio
+
+    from . import evaluation
+    from .evaluation_view import show_comparison, show_report
+
+    try:
+        if compare is not None:
+            first, second = (evaluation.load_report(path) for path in compare)
+            show_comparison(first, second)
+            return
+        if gold is None:
+            raise ConfigError("give a GOLD_DIR to score, or --compare A.json B.json")
+        settings = Settings(backend=backend, reasks=reasks, max_output_tokens=max_output_tokens)
+        if replay is not None:
+            report = evaluation.evaluate_replayed(gold, replay, settings, model)
+        else:
+            report = asyncio.run(
+                evaluation.evaluate_live(
+                    gold,
+                    model=model,
+                    base_url=base_url,
+                    settings=settings,
+                    concurrency=concurrency,
+                    cache=cache,
+                )
+            )
+    except (OSError, ValueError, SummarizerError) as exc:
+        raise _fail(str(exc), EXIT_UNUSABLE) from None
+    if price_input is not None or price_output is not None:
+        report.price_per_million = (price_input or 0.0, price_output or 0.0)
+    data = report.as_dict()
+    show_report(data)
+    if out is not None:
+        report.save(out)
+
+
 def _sync_client(base_url: str | None) -> openai.OpenAI:
     import openai
 

@@ -7,6 +7,8 @@ printing the summary and anything the checks dropped or rejected.
 
     python tests/write_reference.py STEM REPLY.json            # examples/articles/STEM.txt
     python tests/write_reference.py STEM REPLY.json --check    # only check, write nothing
+    python tests/write_reference.py STEM REPLY.json --set eval # eval/gold/STEM.txt, written
+                                                               # to eval/cassettes/reference/
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ NOTE = (
 )
 
 
-def reference_cassette(stem: str, reply: dict, article: str) -> Cassette:
+# Where each set keeps its articles and its reference cassettes.
+SETS = {
+    "examples": (ROOT / "examples" / "articles", ROOT / "examples" / "cassettes" / "reference"),
+    "eval": (ROOT / "eval" / "gold", ROOT / "eval" / "cassettes" / "reference"),
+}
+
+
+def reference_cassette(stem: str, reply: dict, article: str, article_path: str) -> Cassette:
     prompt = load_prompt("agreement_summary", "2").render(article=article)
     schema = json.dumps(AgreementReply.model_json_schema())
     content = json.dumps(reply, ensure_ascii=False)
@@ -58,7 +67,7 @@ def reference_cassette(stem: str, reply: dict, article: str) -> Cassette:
     source = {
         "kind": "reference",
         "note": NOTE,
-        "article": f"examples/articles/{stem}.txt",
+        "article": article_path,
         "prompt": "agreement_summary v2",
     }
     interaction = {
@@ -70,8 +79,12 @@ def reference_cassette(stem: str, reply: dict, article: str) -> Cassette:
 
 def main() -> int:
     stem, reply_path = sys.argv[1], Path(sys.argv[2])
-    article = (ROOT / "examples" / "articles" / f"{stem}.txt").read_text(encoding="utf-8")
-    cassette = reference_cassette(stem, json.loads(reply_path.read_text()), article)
+    which = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else "examples"
+    articles, cassettes = SETS[which]
+    article_file = articles / f"{stem}.txt"
+    article = article_file.read_text(encoding="utf-8")
+    reply = json.loads(reply_path.read_text())
+    cassette = reference_cassette(stem, reply, article, str(article_file.relative_to(ROOT)))
     transport = ReplayTransport(cassette)
     with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
         try:
@@ -94,7 +107,7 @@ def main() -> int:
         if summary.meta.dropped:
             return 1
     if "--check" not in sys.argv:
-        cassette.save(ROOT / "examples" / "cassettes" / "reference" / f"{stem}.json")
+        cassette.save(cassettes / f"{stem}.json")
     return 0
 
 

@@ -1,0 +1,532 @@
+"""Score summaries against a gold set: how good a model (and prompt) is at this job.
+
+A gold set is a folder of articles, each `<stem>.txt` with `<stem>.gold.json` beside it
+(format in `eval/README.md`, model `GoldFile` here). `score_article()` compares one outcome
+(a summary, or the error instead of one) with its gold file field by field; `Report` adds
+the articles up: per-field precision, recall and F1, outcomes by type, the share of the
+model's facts that passed the checks, abstention (facts the gold leaves empty that the
+model filled), tokens and cost.
+
+Matching is on normalised text (normality: case, accents, punctuation and spacing folded)
+over each fact's names: a party's canonical name and its mention against the gold name
+and aliases, so "NCA" and "National Crime Agency" are one party.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from normality import normalize
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .api import summarize
+from .config import Settings
+from .errors import ConfigError, NoAgreementError, SummarizerError
+from .schema import AgreementSummary, Usage
+
+__all__ = [
+    "FIELDS",
+    "ArticleScore",
+    "FieldScore",
+    "GoldFile",
+    "Report",
+    "evaluate_live",
+    "evaluate_replayed",
+    "gold_articles",
+    "load_report",
+    "score_article",
+]
+
+REPLAY_URL = "http://replay.invalid/v1"
+
+# The scored fields, in the order reports show them.
+FIELDS = (
+    "outcome",
+    "agreement.kind",
+    "agreement.signed_on",
+    "parties",
+    "parties.country",
+    "signatories",
+    "signatories.title",
+    "aims",
+    "venue.city",
+    "venue.country",
+    "dateline.city",
+    "dateline.country",
+    "dateline.filed_on",
+    "threat_groups",
+)
+
+
+class _Gold(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GoldAgreement(_Gold):
+    kind: str | None = None
+    signed_on: date | None = None
+
+
+class GoldParty(_Gold):
+    name: str
+    aliases: list[str] = []
+    country: str | None = None
+
+
+class GoldSignatory(_Gold):
+    name: str | None
+    title: str | None = None
+    party: str | None = None
+
+
+class GoldPlace(_Gold):
+    city: str | None = None
+    country: str | None = None
+
+
+class GoldDateline(GoldPlace):
+    filed_on: date | None = None
+
+
+class GoldGroup(_Gold):
+    name: str | None
+    aliases: list[str] = []
+    described_as: str | None = None
+
+
+class GoldFile(_Gold):
+    """One article's facts as a careful analyst records them; empty means must stay empty."""
+
+    gold_format: Literal[1]
+    notes: str = ""
+    reports_agreement: bool
+    agreement: GoldAgreement = GoldAgreement()
+    parties: list[GoldParty] = []
+    signatories: list[GoldSignatory] = []
+    aims: list[str] = []
+    venue: GoldPlace | None = None
+    dateline: GoldDateline | None = None
+    threat_groups: list[GoldGroup] = []
+
+    @classmethod
+    def load(cls, path: Path) -> GoldFile:
+        try:
+            return cls.model_validate_json(path.read_bytes())
+        except ValidationError as exc:
+            raise ConfigError(f"{path} is not a gold file: {exc}") from exc
+
+
+def gold_articles(folder: Path) -> Iterator[tuple[str, str, GoldFile]]:
+    """`(stem, article, gold)` for every `<stem>.gold.json` with its `<stem>.txt`, by stem.
+
+    Raises:
+        ConfigError: a gold file without its article, or a folder with no gold file.
+    """
+    paths = sorted(folder.glob("*.gold.json"))
+    if not paths:
+        raise ConfigError(f"no *.gold.json files in {folder}")
+    for path in paths:
+        stem = path.name.removesuffix(".gold.json")
+        article = path.with_name(f"{stem}.txt")
+        if not article.is_file():
+            raise ConfigError(f"{path} has no article beside it ({article.name})")
+        yield stem, article.read_text(encoding="utf-8"), GoldFile.load(path)
+
+
+@dataclass
+class FieldScore:
+    """Counts for one field; precision, recall and F1 follow from them."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def __add__(self, other: FieldScore) -> FieldScore:
+        return FieldScore(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
+
+
+@dataclass
+class ArticleScore:
+    """One article: its outcome, each field's counts, and what it cost."""
+
+    stem: str
+    outcome: str  # "summary", "no_agreement" or the error's type name
+    expected: str  # "summary" or "no_agreement"
+    fields: dict[str, FieldScore] = field(default_factory=dict)
+    abstention_violations: list[str] = field(default_factory=list)
+    empty_facts: int = 0  # facts the gold leaves empty, so chances to abstain
+    quotes: int = 0  # facts kept, each with a grounded quote
+    dropped: int = 0  # facts the model proposed and the checks left out
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    cached: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stem": self.stem,
+            "outcome": self.outcome,
+            "expected": self.expected,
+            "fields": {name: score.as_dict() for name, score in self.fields.items()},
+            "abstention_violations": self.abstention_violations,
+            "empty_facts": self.empty_facts,
+            "quotes": self.quotes,
+            "dropped": self.dropped,
+            "attempts": self.attempts,
+            "usage": self.usage.model_dump(),
+            "cached": self.cached,
+        }
+
+
+def score_article(
+    stem: str, gold: GoldFile, outcome: AgreementSummary | BaseException
+) -> ArticleScore:
+    """Compare one outcome with its gold file, field by field."""
+    expected = "summary" if gold.reports_agreement else "no_agreement"
+    summary = outcome if isinstance(outcome, AgreementSummary) else None
+    if summary is not None:
+        got = "summary"
+    elif isinstance(outcome, NoAgreementError):
+        got = "no_agreement"
+    else:
+        got = type(outcome).__name__
+    score = ArticleScore(stem, got, expected)
+    score.fields["outcome"] = FieldScore(tp=1) if got == expected else FieldScore(fp=1, fn=1)
+    # With no agreement in the story, every fact a summary states is one it should not.
+    truth = gold if gold.reports_agreement else GoldFile(gold_format=1, reports_agreement=False)
+    _FieldComparison(truth, summary, score).run()
+    meta = summary.meta if summary is not None else getattr(outcome, "meta", None)
+    if meta is not None:
+        score.quotes = meta.grounding.quotes
+        score.dropped = len(meta.dropped)
+        score.attempts = meta.attempts
+        score.usage = meta.usage
+        score.cached = meta.cached
+    else:
+        score.usage = getattr(outcome, "usage", None) or Usage()
+        score.attempts = getattr(outcome, "attempts", 0)
+    return score
+
+
+class _FieldComparison:
+    """The field-by-field comparison of one summary (None when there is none) with gold."""
+
+    def __init__(self, gold: GoldFile, summary: AgreementSummary | None, score: ArticleScore):
+        self.gold = gold
+        self.summary = summary
+        self.score = score
+
+    def run(self) -> None:
+        s, g = self.summary, self.gold
+        self.single("agreement.kind", g.agreement.kind if g.reports_agreement else None,
+                    s.agreement.kind if s else None)  # fmt: skip
+        self.single("agreement.signed_on", g.agreement.signed_on,
+                    s.agreement.signed_on if s else None)  # fmt: skip
+        self.parties()
+        self.signatories()
+        self.multiset("aims", g.aims, [a.category for a in s.aims] if s else [])
+        venue = s.venue if s else None
+        self.single("venue.city", g.venue.city if g.venue else None,
+                    venue.city.name if venue and venue.city else None)  # fmt: skip
+        self.single("venue.country", g.venue.country if g.venue else None,
+                    venue.country.code if venue and venue.country else None)  # fmt: skip
+        line = s.dateline if s else None
+        self.single("dateline.city", g.dateline.city if g.dateline else None,
+                    line.city.name if line and line.city else None)  # fmt: skip
+        self.single("dateline.country", g.dateline.country if g.dateline else None,
+                    line.country.code if line and line.country else None)  # fmt: skip
+        self.single("dateline.filed_on", g.dateline.filed_on if g.dateline else None,
+                    line.filed_on if line else None)  # fmt: skip
+        self.groups()
+
+    def add(self, name: str, score: FieldScore) -> None:
+        self.score.fields[name] = self.score.fields.get(name, FieldScore()) + score
+
+    def single(self, name: str, gold: object, got: object) -> None:
+        """A one-valued fact: right, wrong (a false positive and a miss), missed, or filled
+        where the gold says it must stay empty."""
+        if gold is None:
+            self.score.empty_facts += 1
+            if got is not None:
+                self.score.abstention_violations.append(f"{name}: {got}")
+                self.add(name, FieldScore(fp=1))
+            else:
+                self.add(name, FieldScore())
+        elif got is None:
+            self.add(name, FieldScore(fn=1))
+        elif _same(gold, got):
+            self.add(name, FieldScore(tp=1))
+        else:
+            self.add(name, FieldScore(fp=1, fn=1))
+
+    def multiset(self, name: str, gold: list[str], got: list[str]) -> None:
+        left, right = Counter(gold), Counter(got)
+        tp = sum((left & right).values())
+        self.add(name, FieldScore(tp, sum(right.values()) - tp, sum(left.values()) - tp))
+        self.empty_list(name, gold, got)
+
+    def empty_list(self, name: str, gold: list[Any], got: list[Any]) -> None:
+        if not gold:
+            self.score.empty_facts += 1
+            if got:
+                self.score.abstention_violations.append(f"{name}: {len(got)} given")
+
+    def parties(self) -> None:
+        got = self.summary.parties if self.summary else []
+        gold = self.gold.parties
+        pairs = _match(
+            [_names(p.name, *p.aliases) for p in gold], [_names(p.name, p.mention) for p in got]
+        )
+        self.add("parties", _set_score(len(gold), len(got), len(pairs)))
+        self.empty_list("parties", gold, got)
+        for i, j in pairs:
+            country = got[j].country
+            self.single("parties.country", gold[i].country, country.code if country else None)
+
+    def signatories(self) -> None:
+        got = self.summary.signatories if self.summary else []
+        gold = self.gold.signatories
+        # An unnamed signatory is matched through the party it signed for.
+        keys_gold = [_signatory_keys(s.name, s.party, self.gold) for s in gold]
+        keys_got = [_signatory_keys(s.name, s.party, self.gold) for s in got]
+        pairs = _match(keys_gold, keys_got)
+        self.add("signatories", _set_score(len(gold), len(got), len(pairs)))
+        self.empty_list("signatories", gold, got)
+        for i, j in pairs:
+            if gold[i].name is None and got[j].name is not None:
+                self.score.abstention_violations.append(f"signatories: named {got[j].name}")
+            if gold[i].title is not None or got[j].title is not None:
+                self.single("signatories.title", gold[i].title, got[j].title)
+
+    def groups(self) -> None:
+        got = self.summary.threat_groups if self.summary else []
+        gold = self.gold.threat_groups
+        pairs = _match(
+            [_names(g.name, *g.aliases) if g.name else {"<unnamed>"} for g in gold],
+            [_names(g.name, *g.aliases) if g.name else {"<unnamed>"} for g in got],
+        )
+        self.add("threat_groups", _set_score(len(gold), len(got), len(pairs)))
+        self.empty_list("threat_groups", gold, got)
+
+
+def _set_score(gold: int, got: int, matched: int) -> FieldScore:
+    return FieldScore(tp=matched, fp=got - matched, fn=gold - matched)
+
+
+def _fold(text: str | None) -> str:
+    return (normalize(text, lowercase=True, ascii=True) or "") if text else ""
+
+
+def _names(*names: str | None) -> set[str]:
+    return {folded for name in names if (folded := _fold(name))}
+
+
+def _signatory_keys(name: str | None, party: str | None, gold: GoldFile) -> set[str]:
+    if name:
+        return _names(name)
+    # The party's gold name, whichever of its names the summary used.
+    for candidate in gold.parties:
+        names = _names(candidate.name, *candidate.aliases)
+        if _fold(party) in names:
+            return {"<unnamed> " + _fold(candidate.name)}
+    return {"<unnamed> " + _fold(party)}
+
+
+def _same(gold: object, got: object) -> bool:
+    if isinstance(gold, str) and isinstance(got, str):
+        left, right = _fold(gold), _fold(got)
+        # A title may be written with more or fewer words ("director" in "the director").
+        return left == right or set(left.split()) <= set(right.split())
+    return gold == got
+
+
+def _match(gold: list[set[str]], got: list[set[str]]) -> list[tuple[int, int]]:
+    """Pairs (gold index, got index) sharing a name, each side used at most once."""
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for i, names in enumerate(gold):
+        for j, candidate in enumerate(got):
+            if j not in taken and names & candidate:
+                pairs.append((i, j))
+                taken.add(j)
+                break
+    return pairs
+
+
+@dataclass
+class Report:
+    """A run over a gold set: the articles' scores and what they add up to."""
+
+    run: dict[str, Any]
+    articles: list[ArticleScore]
+    price_per_million: tuple[float, float] | None = None  # input, output
+
+    def fields(self) -> dict[str, FieldScore]:
+        totals = {name: FieldScore() for name in FIELDS}
+        for article in self.articles:
+            for name, score in article.fields.items():
+                totals[name] = totals[name] + score
+        return totals
+
+    def outcomes(self) -> Counter[str]:
+        return Counter(article.outcome for article in self.articles)
+
+    def grounding_rate(self) -> float | None:
+        """Of the facts the model proposed in its final replies, the share that held."""
+        kept = sum(a.quotes for a in self.articles)
+        proposed = kept + sum(a.dropped for a in self.articles)
+        return kept / proposed if proposed else None
+
+    def abstention(self) -> tuple[int, int]:
+        """(facts filled that the gold leaves empty, facts the gold leaves empty)."""
+        return (
+            sum(len(a.abstention_violations) for a in self.articles),
+            sum(a.empty_facts for a in self.articles),
+        )
+
+    def usage(self) -> Usage:
+        total = Usage()
+        for article in self.articles:
+            if not article.cached:
+                total += article.usage
+        return total
+
+    def cost(self) -> float | None:
+        if self.price_per_million is None:
+            return None
+        usage = self.usage()
+        price_in, price_out = self.price_per_million
+        return (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1e6
+
+    def as_dict(self) -> dict[str, Any]:
+        violations, chances = self.abstention()
+        count = len(self.articles) or 1
+        cost = self.cost()
+        return {
+            "run": self.run,
+            "articles": [a.as_dict() for a in self.articles],
+            "fields": {name: score.as_dict() for name, score in self.fields().items()},
+            "outcomes": dict(self.outcomes()),
+            "grounding_rate": self.grounding_rate(),
+            "abstention": {"filled": violations, "empty_in_gold": chances},
+            "re_asked": sum(a.attempts > 1 for a in self.articles),
+            "tokens": self.usage().model_dump(),
+            "tokens_per_article": self.usage().total_tokens / count,
+            "cost": cost,
+            "cost_per_article": cost / count if cost is not None else None,
+        }
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.as_dict(), indent=2, default=str) + "\n")
+
+
+def evaluate_replayed(
+    folder: Path, cassettes: Path, settings: Settings, model: str | None = None
+) -> Report:
+    """Score the replies recorded for each gold article (`<cassettes>/<stem>.json`), offline.
+
+    Each cassette is replayed in order, whatever the exact requests: what is scored is what
+    the model answered. The model named in a cassette's source is the one reported.
+    """
+    from .cassettes import Cassette, ReplayTransport
+    from .client import client_over
+
+    scores = []
+    models: set[str] = set()
+    for stem, article, gold in gold_articles(folder):
+        path = cassettes / f"{stem}.json"
+        outcome: AgreementSummary | BaseException
+        try:
+            cassette = Cassette.load(path)
+            cassette.match = "order"
+            name = model or cassette.source.get("model") or cassette.source.get("kind", "replay")
+            models.add(name)
+            transport = ReplayTransport(cassette)
+            with client_over(transport, base_url=REPLAY_URL, api_key="replay") as client:
+                outcome = summarize(article, model=name, client=client, settings=settings)
+        except SummarizerError as exc:
+            outcome = exc
+        scores.append(score_article(stem, gold, outcome))
+    run = {"gold": str(folder), "source": f"replayed from {cassettes}", "model": sorted(models)}
+    return Report(run=_describe(run, settings), articles=scores)
+
+
+async def evaluate_live(
+    folder: Path,
+    *,
+    model: str | None,
+    base_url: str | None,
+    settings: Settings,
+    concurrency: int,
+    cache: bool,
+) -> Report:
+    """Score a live endpoint (answers from the cache count, and say so) on a gold set."""
+    from .batch import asummarize_many
+    from .config import resolve
+
+    golds = {stem: gold for stem, _, gold in gold_articles(folder)}
+    items = ((stem, article) for stem, article, _ in gold_articles(folder))
+    scores = {}
+    async for result in asummarize_many(
+        items,
+        model=model,
+        base_url=base_url,
+        settings=settings,
+        concurrency=concurrency,
+        cache=cache,
+    ):
+        outcome = result.summary if result.summary is not None else result.error
+        assert outcome is not None
+        scores[result.id] = score_article(result.id, golds[result.id], outcome)
+    config = resolve(model=model, base_url=base_url, settings=settings)
+    run = {"gold": str(folder), "source": config.endpoint, "model": [config.model]}
+    return Report(run=_describe(run, settings), articles=[scores[s] for s in sorted(scores)])
+
+
+def _describe(run: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    from .prompts import load_prompt
+
+    template = load_prompt(settings.prompt, settings.prompt_version)
+    return {**run, "prompt": f"{template.name} v{template.version}", "reasks": settings.reasks}
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """A report saved by `Report.save()`, for `--compare`."""
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict) or "fields" not in data:
+        raise ConfigError(f"{path} is not an evaluation report")
+    return data
+
+
+def field_rows(report: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    return ((name, report["fields"].get(name, {})) for name in FIELDS)

@@ -1,0 +1,75 @@
+"""Evaluation reports as tables in the terminal (rich), one run or two side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .evaluation import FIELDS
+
+__all__ = ["show_comparison", "show_report"]
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def show_report(report: dict[str, Any], console: Console | None = None) -> None:
+    """The per-field table, then outcomes, grounding, abstention, tokens and cost."""
+    console = console or Console()
+    run = report["run"]
+    table = Table(title=f"{', '.join(run['model'])} · {run['prompt']} · {run['source']}")
+    for column in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name in FIELDS:
+        score = report["fields"][name]
+        table.add_row(
+            name,
+            _ratio(score["precision"]),
+            _ratio(score["recall"]),
+            _ratio(score["f1"]),
+            str(score["tp"]),
+            str(score["fp"]),
+            str(score["fn"]),
+        )
+    console.print(table)
+    articles = len(report["articles"])
+    outcomes = ", ".join(f"{name} {count}" for name, count in sorted(report["outcomes"].items()))
+    filled, empty = report["abstention"]["filled"], report["abstention"]["empty_in_gold"]
+    cost = report["cost_per_article"]
+    console.print(f"articles: {articles}; outcomes: {outcomes}")
+    console.print(
+        f"grounding rate: {_ratio(report['grounding_rate'])} of the facts proposed in final "
+        f"replies held; re-asked: {report['re_asked']} article(s)"
+    )
+    console.print(f"abstention: {filled} of {empty} facts the gold leaves empty were filled")
+    console.print(
+        f"tokens: {report['tokens']['total_tokens']:,} "
+        f"({report['tokens_per_article']:,.0f} per article)"
+        + (f"; cost {cost:.5f} per article" if cost is not None else "")
+    )
+
+
+def show_comparison(
+    first: dict[str, Any], second: dict[str, Any], console: Console | None = None
+) -> None:
+    """F1 per field for two runs (two models, or two prompt versions) and the difference."""
+    console = console or Console()
+    names = [", ".join(r["run"]["model"]) + " · " + r["run"]["prompt"] for r in (first, second)]
+    table = Table(title=f"A: {names[0]}   B: {names[1]}")
+    for column in ("field", "F1 A", "F1 B", "B - A"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name in FIELDS:
+        a, b = first["fields"][name]["f1"], second["fields"][name]["f1"]
+        delta = "—" if a is None or b is None else f"{b - a:+.2f}"
+        table.add_row(name, _ratio(a), _ratio(b), delta)
+    console.print(table)
+    for label, report in zip("AB", (first, second), strict=True):
+        outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report["outcomes"].items()))
+        console.print(
+            f"{label}: outcomes {outcomes}; grounding {_ratio(report['grounding_rate'])}; "
+            f"abstention {report['abstention']['filled']}/{report['abstention']['empty_in_gold']}"
+            f"; {report['tokens_per_article']:,.0f} tokens per article"
+        )

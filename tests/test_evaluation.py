@@ -1,0 +1,170 @@
+"""The evaluation metric on small cases checked by hand, so its figures can be trusted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support import ARTICLES, REFERENCE
+
+from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError, Usage
+from summarizer.cassettes import Cassette, ReplayTransport
+from summarizer.client import client_over
+from summarizer.evaluation import GoldFile, Report, score_article
+from summarizer.schema import Meta
+
+STEM = "abbreviation_nca"
+# The truth of examples/articles/abbreviation_nca.txt, written by hand.
+GOLD = {
+    "gold_format": 1,
+    "reports_agreement": True,
+    "agreement": {"kind": "memorandum_of_understanding", "signed_on": "2025-03-12"},
+    "parties": [
+        {"name": "National Crime Agency", "aliases": ["NCA"], "country": "GB"},
+        {"name": "Dutch National Police", "aliases": ["Dutch Police"], "country": "NL"},
+    ],
+    "signatories": [
+        {"name": "Martin Ashby-Reeve", "title": "director general", "party": "NCA"},
+        {
+            "name": "Eveline de Graaf",
+            "title": "chief commissioner",
+            "party": "Dutch National Police",
+        },
+    ],
+    "aims": ["information_sharing", "joint_investigations", "other"],
+    "venue": {"city": "Rotterdam", "country": "NL"},
+    "dateline": {"city": "London", "country": "GB", "filed_on": None},
+    "threat_groups": [],
+}
+
+
+@pytest.fixture(scope="module")
+def summary() -> AgreementSummary:
+    from summarizer import summarize
+
+    transport = ReplayTransport(Cassette.load(REFERENCE / f"{STEM}.json"))
+    with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
+        return summarize((ARTICLES / f"{STEM}.txt").read_text(), client=client)
+
+
+def gold(**changes) -> GoldFile:
+    return GoldFile.model_validate({**GOLD, **changes})
+
+
+def counts(score, name: str) -> tuple[int, int, int]:
+    field = score.fields[name]
+    return field.tp, field.fp, field.fn
+
+
+def test_a_perfect_reply_scores_one_everywhere(summary) -> None:
+    score = score_article(STEM, gold(), summary)
+    assert score.outcome == score.expected == "summary"
+    for name, field in score.fields.items():
+        assert field.fp == field.fn == 0, name
+    assert counts(score, "parties") == (2, 0, 0)  # "NCA" matched through the alias
+    assert counts(score, "parties.country") == (2, 0, 0)
+    assert counts(score, "aims") == (3, 0, 0)
+    assert counts(score, "venue.city") == (1, 0, 0)
+    assert counts(score, "dateline.filed_on") == (0, 0, 0)  # empty in gold and in the summary
+    assert score.abstention_violations == [] and score.empty_facts >= 2
+    assert score.fields["parties"].f1 == 1.0
+
+
+def test_a_missing_party_is_a_miss_and_its_signatory_too(summary) -> None:
+    fewer = summary.model_copy(
+        update={"parties": summary.parties[:1], "signatories": summary.signatories[:1]}
+    )
+    score = score_article(STEM, gold(), fewer)
+    assert counts(score, "parties") == (1, 0, 1)
+    assert score.fields["parties"].precision == 1.0 and score.fields["parties"].recall == 0.5
+    assert score.fields["parties"].f1 == pytest.approx(2 / 3)
+    assert counts(score, "signatories") == (1, 0, 1)
+
+
+def test_an_extra_party_is_a_false_positive(summary) -> None:
+    extra = summary.parties[0].model_copy(update={"name": "Europol", "mention": "Europol"})
+    more = summary.model_copy(update={"parties": [*summary.parties, extra]})
+    score = score_article(STEM, gold(), more)
+    assert counts(score, "parties") == (2, 1, 0)
+    assert score.fields["parties"].precision == pytest.approx(2 / 3)
+
+
+def test_an_alias_matches_and_case_and_punctuation_do_not_matter(summary) -> None:
+    renamed = [
+        summary.parties[0].model_copy(update={"name": "N.C.A.", "mention": "the nca"}),
+        summary.parties[1].model_copy(update={"name": "DUTCH  national-police"}),
+    ]
+    score = score_article(STEM, gold(parties=[
+        {"name": "National Crime Agency", "aliases": ["the NCA"], "country": "GB"},
+        {"name": "Dutch National Police", "aliases": [], "country": "NL"},
+    ]), summary.model_copy(update={"parties": renamed}))  # fmt: skip
+    assert counts(score, "parties") == (2, 0, 0)
+
+
+def test_a_wrong_venue_is_a_false_positive_and_a_miss(summary) -> None:
+    assert summary.venue is not None and summary.venue.city is not None
+    city = summary.venue.city.model_copy(update={"name": "Amsterdam"})
+    wrong = summary.model_copy(update={"venue": summary.venue.model_copy(update={"city": city})})
+    score = score_article(STEM, gold(), wrong)
+    assert counts(score, "venue.city") == (0, 1, 1)
+    assert counts(score, "venue.country") == (1, 0, 0)
+
+
+def test_a_fact_the_gold_leaves_empty_and_the_model_fills_is_an_abstention_miss(summary) -> None:
+    score = score_article(STEM, gold(venue=None, threat_groups=[]), summary)
+    assert counts(score, "venue.city") == (0, 1, 0)
+    assert counts(score, "venue.country") == (0, 1, 0)
+    assert score.abstention_violations == ["venue.city: Rotterdam", "venue.country: NL"]
+    # And an unnamed gold signatory must come back unnamed.
+    unnamed = [dict(GOLD["signatories"][0], name=None), GOLD["signatories"][1]]
+    nameless = [summary.signatories[0].model_copy(update={"name": None}), summary.signatories[1]]
+    score = score_article(
+        STEM, gold(signatories=unnamed), summary.model_copy(update={"signatories": nameless})
+    )
+    assert counts(score, "signatories") == (2, 0, 0) and not score.abstention_violations
+
+
+def test_an_error_instead_of_a_summary_misses_everything(summary) -> None:
+    error = UngroundedReplyError(
+        "no", last_reply=None, usage=Usage(prompt_tokens=10, completion_tokens=5, total_tokens=15),
+        attempts=3, problems=["x"],
+    )  # fmt: skip
+    score = score_article(STEM, gold(), error)
+    assert score.outcome == "UngroundedReplyError" and counts(score, "outcome") == (0, 1, 1)
+    assert counts(score, "parties") == (0, 0, 2) and score.usage.total_tokens == 15
+    assert score.attempts == 3
+
+
+def test_no_agreement_is_right_for_failed_talks_and_a_summary_is_all_wrong(summary) -> None:
+    talks = GoldFile.model_validate({"gold_format": 1, "reports_agreement": False})
+    meta = Meta.model_validate(summary.meta.model_dump())
+    score = score_article("talks", talks, NoAgreementError("talks ended", meta=meta))
+    assert counts(score, "outcome") == (1, 0, 0) and counts(score, "parties") == (0, 0, 0)
+    score = score_article("talks", talks, summary)
+    assert counts(score, "outcome") == (0, 1, 1)
+    assert counts(score, "parties") == (0, 2, 0) and score.abstention_violations
+
+
+def test_the_report_adds_articles_up(summary, tmp_path) -> None:
+    perfect = score_article(STEM, gold(), summary)
+    fewer = score_article(STEM, gold(), summary.model_copy(update={"parties": []}))
+    report = Report(run={"model": ["m"], "prompt": "p", "source": "s"}, articles=[perfect, fewer])
+    report.price_per_million = (1.0, 2.0)
+    data = report.as_dict()
+    assert data["fields"]["parties"]["tp"] == 2 and data["fields"]["parties"]["fn"] == 2
+    assert data["fields"]["parties"]["recall"] == 0.5
+    assert data["outcomes"] == {"summary": 2}
+    usage = summary.meta.usage
+    expected = 2 * (usage.prompt_tokens * 1.0 + usage.completion_tokens * 2.0) / 1e6
+    assert data["cost"] == pytest.approx(expected)
+    report.save(tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text())["fields"]["aims"]["f1"] == 1.0
+
+
+def test_a_gold_file_with_an_unknown_key_is_refused(tmp_path) -> None:
+    from summarizer import ConfigError
+
+    path = tmp_path / "x.gold.json"
+    path.write_text(json.dumps({**GOLD, "partys": []}))
+    with pytest.raises(ConfigError, match="not a gold file"):
+        GoldFile.load(path)
