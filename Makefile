@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test check wheel-test bench integration clean
+.PHONY: demo test check wheel-test bench eval integration clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ bench: $(INSTALLED)  ## overhead per summary and each request's fixed part again
 	$(PY) bench/prompt_size.py
 	$(PY) bench/throughput.py
 	$(PY) bench/batch_memory.py
+
+eval: $(INSTALLED)  ## score the gold set offline: the reference replies, then the llama.cpp recordings
+	mkdir -p build
+	$(PY) -m summarizer.cli eval eval/gold --replay eval/cassettes/reference --reasks 0 --out build/eval-reference.json
+	$(PY) -m summarizer.cli eval eval/gold --replay eval/cassettes/llama_cpp --reasks 1 --out build/eval-llama.json
+	$(PY) -m summarizer.cli eval --compare build/eval-reference.json build/eval-llama.json
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache
