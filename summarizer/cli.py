@@ -87,6 +87,9 @@ def summarize(
         Path | None, typer.Option(metavar="CASSETTE", help="Answer from a cassette, offline.")
     ] = None,
     cache: Annotated[bool, typer.Option(help="Use the response cache.")] = False,
+    html: Annotated[
+        Path | None, typer.Option(metavar="PAGE", help="Also write the evidence report page.")
+    ] = None,
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
     from .api import summarize as summarize_article
@@ -111,6 +114,55 @@ def summarize(
     except SummarizerError as exc:
         raise _fail(f"{type(exc).__name__}: {exc}", EXIT_FAILED) from None
     print(summary.model_dump_json(indent=2) if json else brief(summary))
+    if html is not None:
+        from .report import summary_page
+
+        html.write_text(summary_page(summary, text_of(text), title=article.name), encoding="utf-8")
+
+
+def text_of(raw: bytes) -> str:
+    return raw.decode("utf-8")  # summarize() accepted it, so it is UTF-8
+
+
+@app.command("report")
+def report(
+    source: Annotated[
+        Path, typer.Argument(metavar="RESULTS", help="A summary (.json) or batch results (.jsonl).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML page to write.")],
+    article: Annotated[
+        Path | None,
+        typer.Option(help="The article a summary was made from, or the batch's INPUT."),
+    ] = None,
+) -> None:
+    """Write a self-contained HTML page: each fact beside the words it stands on."""
+    import json as json_module
+
+    from .batchfiles import read_items
+    from .report import batch_page, summary_page
+    from .schema import AgreementSummary
+
+    try:
+        if source.suffix == ".jsonl":
+            texts = {}
+            if article is not None:
+                texts = {i: t for i, t in read_items(article) if isinstance(t, (str, bytes))}
+
+            def text_for(item_id: str) -> str | None:
+                text = texts.get(item_id)
+                return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+
+            with source.open(encoding="utf-8") as lines:
+                records = [json_module.loads(line) for line in lines if line.strip()]
+            page = batch_page(records, text_for)
+        else:
+            if article is None:
+                raise ConfigError("a summary's page needs --article, the text it was made from")
+            summary = AgreementSummary.model_validate_json(source.read_bytes())
+            page = summary_page(summary, article.read_text(encoding="utf-8"), title=article.name)
+    except (OSError, ValueError, SummarizerError) as exc:
+        raise _fail(str(exc), EXIT_UNUSABLE) from None
+    out.write_text(page, encoding="utf-8")
 
 
 @app.command("batch")

@@ -286,10 +286,16 @@ def spells_out(text: str, short: str, full: str) -> bool:
     return len(initials) >= 2 and letters == initials and contains_words(text, full)
 
 
+# A possessive is part of its word here: "Zambia's Drug Enforcement Commission (DEC)" keeps
+# Zambia within four words of "DEC".
+_WORD_AND_POSSESSIVE = re.compile(r"\w+(?:['\u2019]s\b)?")
+
+
 def words_around(quote: str, mention: str, words: int = 4) -> str:
     """The words of `quote` around `mention`: up to `words` either side."""
-    tokens = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(quote)]
-    wanted = [w.casefold() for w in _WORD.findall(mention)]
+    found = _WORD_AND_POSSESSIVE.finditer(quote)
+    tokens = [(m.start(), m.end(), m.group().casefold()) for m in found]
+    wanted = [w.casefold() for w in _WORD_AND_POSSESSIVE.findall(mention)]
     for i in range(len(tokens) - len(wanted) + 1):
         if [t[2] for t in tokens[i : i + len(wanted)]] == wanted:
             first = max(i - words, 0)

@@ -156,3 +156,11 @@ def test_contains_words_respects_word_boundaries() -> None:
 def test_contains_words_ignores_case_only_where_asked() -> None:
     assert contains_words("Interpol Washington Director", "INTERPOL Washington")
     assert not contains_words("Interpol Washington Director", "INTERPOL Ottawa")
+
+
+def test_a_possessive_counts_with_its_word_around_a_mention() -> None:
+    from summarizer.grounding import words_around
+
+    quote = "Zambia's Drug Enforcement Commission (DEC) and the Malawi Police Service"
+    assert words_around(quote, "DEC").startswith("Zambia's")
+    assert words_around("the NCA and the Dutch police", "NCA", words=1) == "the NCA and"

@@ -1,0 +1,44 @@
+"""`summarizer report` and `summarizer summarize --html` write the evidence pages."""
+
+from __future__ import annotations
+
+import json
+
+from fake_openai import FakeOpenAIServer, reference_replies
+from support import ARTICLES, REFERENCE
+
+from summarizer.cli import main
+
+SEED = "interpol_tren_de_aragua"
+
+
+def test_summarize_writes_the_page_beside_its_brief(tmp_path, capsys) -> None:
+    page = tmp_path / "seed.html"
+    article = str(ARTICLES / f"{SEED}.txt")
+    status = main([article, "--replay", str(REFERENCE / f"{SEED}.json"), "--html", str(page)])
+    assert status == 0 and "Venue:" in capsys.readouterr().out
+    html = page.read_text()
+    assert '<mark id="ev-1"' in html and "Content-Security-Policy" in html
+
+
+def test_report_from_a_saved_summary_and_from_a_batch_results_file(tmp_path, capsys) -> None:
+    article = ARTICLES / f"{SEED}.txt"
+    summary = tmp_path / "seed.json"
+    main([str(article), "--replay", str(REFERENCE / f"{SEED}.json"), "--json"])
+    summary.write_text(capsys.readouterr().out)
+    page = tmp_path / "one.html"
+    assert main(["report", str(summary), "--article", str(article), "--out", str(page)]) == 0
+    assert "INTERPOL Washington" in page.read_text()
+    assert main(["report", str(summary), "--out", str(page)]) == 2  # no article: no offsets
+    assert "--article" in capsys.readouterr().err
+
+    results = tmp_path / "results.jsonl"
+    with FakeOpenAIServer(reference_replies()) as server:
+        batch = ["batch", str(ARTICLES), "--out", str(results), "--base-url", server.base_url]
+        assert main([*batch, "--no-cache", "--quiet"]) == 0
+    index = tmp_path / "index.html"
+    assert main(["report", str(results), "--article", str(ARTICLES), "--out", str(index)]) == 0
+    html = index.read_text()
+    ids = [json.loads(line)["id"] for line in results.read_text().splitlines()]
+    assert all(item_id in html for item_id in ids) and "no_agreement" in html
+    assert html.count('<mark id="') > len(ids)  # the summarized items' spans, all of them
