@@ -117,11 +117,11 @@ def summarize(
     if html is not None:
         from .report import summary_page
 
-        html.write_text(summary_page(summary, text_of(text), title=article.name), encoding="utf-8")
-
-
-def text_of(raw: bytes) -> str:
-    return raw.decode("utf-8")  # summarize() accepted it, so it is UTF-8
+        page = summary_page(summary, text.decode("utf-8"), title=article.name)
+        try:
+            html.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {html}: {exc.strerror}", EXIT_UNUSABLE) from None
 
 
 @app.command("report")
@@ -159,10 +159,12 @@ def report(
             if article is None:
                 raise ConfigError("a summary's page needs --article, the text it was made from")
             summary = AgreementSummary.model_validate_json(source.read_bytes())
-            page = summary_page(summary, article.read_text(encoding="utf-8"), title=article.name)
+            # Bytes decoded as summarize() decodes them: newlines kept, so offsets hold.
+            text = article.read_bytes().decode("utf-8")
+            page = summary_page(summary, text, title=article.name)
+        out.write_text(page, encoding="utf-8")
     except (OSError, ValueError, SummarizerError) as exc:
         raise _fail(str(exc), EXIT_UNUSABLE) from None
-    out.write_text(page, encoding="utf-8")
 
 
 @app.command("batch")
@@ -392,6 +394,8 @@ def evaluate(
             return
         if gold is None:
             raise ConfigError("give a GOLD_DIR to score, or --compare A.json B.json")
+        if (price_input is None) != (price_output is None):
+            raise ConfigError("give both --price-input and --price-output, or neither")
         settings = Settings(backend=backend, reasks=reasks, max_output_tokens=max_output_tokens)
         if replay is not None:
             report = evaluation.evaluate_replayed(gold, replay, settings, model)
@@ -408,12 +412,14 @@ def evaluate(
             )
     except (OSError, ValueError, SummarizerError) as exc:
         raise _fail(str(exc), EXIT_UNUSABLE) from None
-    if price_input is not None or price_output is not None:
-        report.price_per_million = (price_input or 0.0, price_output or 0.0)
-    data = report.as_dict()
-    show_report(data)
+    if price_input is not None and price_output is not None:
+        report.price_per_million = (price_input, price_output)
+    show_report(report.as_dict())
     if out is not None:
-        report.save(out)
+        try:
+            report.save(out)
+        except OSError as exc:
+            raise _fail(f"cannot write {out}: {exc.strerror}", EXIT_UNUSABLE) from None
 
 
 def _sync_client(base_url: str | None) -> openai.OpenAI:

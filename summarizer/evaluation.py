@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from normality import normalize
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pycountry import countries
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
 from .api import summarize
 from .config import Settings
-from .errors import ConfigError, NoAgreementError, SummarizerError
-from .schema import AgreementSummary, Usage
+from .errors import ConfigError, NoAgreementError, ReplyError, SummarizerError
+from .schema import AgreementKind, AgreementSummary, AimCategory, Usage
 
 __all__ = [
     "FIELDS",
@@ -53,6 +54,7 @@ FIELDS = (
     "parties",
     "parties.country",
     "signatories",
+    "signatories.party",
     "signatories.title",
     "aims",
     "venue.city",
@@ -68,15 +70,24 @@ class _Gold(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _country_code(code: str | None) -> str | None:
+    if code is not None and countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code")
+    return code
+
+
+CountryCode = Annotated[str | None, AfterValidator(_country_code)]
+
+
 class GoldAgreement(_Gold):
-    kind: str | None = None
+    kind: AgreementKind | None = None
     signed_on: date | None = None
 
 
 class GoldParty(_Gold):
     name: str
     aliases: list[str] = []
-    country: str | None = None
+    country: CountryCode = None
 
 
 class GoldSignatory(_Gold):
@@ -87,7 +98,7 @@ class GoldSignatory(_Gold):
 
 class GoldPlace(_Gold):
     city: str | None = None
-    country: str | None = None
+    country: CountryCode = None
 
 
 class GoldDateline(GoldPlace):
@@ -109,10 +120,18 @@ class GoldFile(_Gold):
     agreement: GoldAgreement = GoldAgreement()
     parties: list[GoldParty] = []
     signatories: list[GoldSignatory] = []
-    aims: list[str] = []
+    aims: list[AimCategory] = []
     venue: GoldPlace | None = None
     dateline: GoldDateline | None = None
     threat_groups: list[GoldGroup] = []
+
+    @model_validator(mode="after")
+    def _signatories_sign_for_gold_parties(self) -> GoldFile:
+        names = {_fold(n) for p in self.parties for n in (p.name, *p.aliases)}
+        for signatory in self.signatories:
+            if signatory.party is not None and _fold(signatory.party) not in names:
+                raise ValueError(f"signatory party {signatory.party!r} is not a gold party")
+        return self
 
     @classmethod
     def load(cls, path: Path) -> GoldFile:
@@ -160,10 +179,10 @@ class FieldScore:
 
     @property
     def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if p is None or r is None:
+        """None only when there was nothing to find and nothing was given."""
+        if self.tp + self.fp + self.fn == 0:
             return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -232,9 +251,9 @@ def score_article(
         score.attempts = meta.attempts
         score.usage = meta.usage
         score.cached = meta.cached
-    else:
-        score.usage = getattr(outcome, "usage", None) or Usage()
-        score.attempts = getattr(outcome, "attempts", 0)
+    elif isinstance(outcome, ReplyError):  # an endpoint error's attempts are HTTP retries
+        score.usage = outcome.usage
+        score.attempts = outcome.attempts
     return score
 
 
@@ -276,6 +295,8 @@ class _FieldComparison:
         """A one-valued fact: right, wrong (a false positive and a miss), missed, or filled
         where the gold says it must stay empty."""
         if gold is None:
+            if self.summary is None:
+                return  # no summary, so no chance to abstain or not
             self.score.empty_facts += 1
             if got is not None:
                 self.score.abstention_violations.append(f"{name}: {got}")
@@ -284,19 +305,19 @@ class _FieldComparison:
                 self.add(name, FieldScore())
         elif got is None:
             self.add(name, FieldScore(fn=1))
-        elif _same(gold, got):
+        elif _same(gold, got, title=name.endswith(".title")):
             self.add(name, FieldScore(tp=1))
         else:
             self.add(name, FieldScore(fp=1, fn=1))
 
-    def multiset(self, name: str, gold: list[str], got: list[str]) -> None:
+    def multiset(self, name: str, gold: Sequence[str], got: Sequence[str]) -> None:
         left, right = Counter(gold), Counter(got)
         tp = sum((left & right).values())
         self.add(name, FieldScore(tp, sum(right.values()) - tp, sum(left.values()) - tp))
         self.empty_list(name, gold, got)
 
-    def empty_list(self, name: str, gold: list[Any], got: list[Any]) -> None:
-        if not gold:
+    def empty_list(self, name: str, gold: Sequence[Any], got: Sequence[Any]) -> None:
+        if not gold and self.summary is not None:
             self.score.empty_facts += 1
             if got:
                 self.score.abstention_violations.append(f"{name}: {len(got)} given")
@@ -323,10 +344,22 @@ class _FieldComparison:
         self.add("signatories", _set_score(len(gold), len(got), len(pairs)))
         self.empty_list("signatories", gold, got)
         for i, j in pairs:
-            if gold[i].name is None and got[j].name is not None:
-                self.score.abstention_violations.append(f"signatories: named {got[j].name}")
+            self.single("signatories.party", _party_key(gold[i].party, self.gold),
+                        _party_key(got[j].party, self.gold))  # fmt: skip
             if gold[i].title is not None or got[j].title is not None:
                 self.single("signatories.title", gold[i].title, got[j].title)
+        if self.summary is None:
+            return
+        # A name given to a signatory the article leaves unnamed: an abstention missed.
+        matched = {i for i, _ in pairs}
+        for i, signatory in enumerate(gold):
+            if signatory.name is not None:
+                continue
+            self.score.empty_facts += 1
+            party = _party_key(signatory.party, self.gold)
+            invented = [s.name for s in got if s.name and _party_key(s.party, self.gold) == party]
+            if i not in matched and invented:
+                self.score.abstention_violations.append(f"signatories: named {invented[0]}")
 
     def groups(self) -> None:
         got = self.summary.threat_groups if self.summary else []
@@ -354,33 +387,52 @@ def _names(*names: str | None) -> set[str]:
 def _signatory_keys(name: str | None, party: str | None, gold: GoldFile) -> set[str]:
     if name:
         return _names(name)
-    # The party's gold name, whichever of its names the summary used.
+    return {"<unnamed> " + _party_key(party, gold)}
+
+
+def _party_key(party: str | None, gold: GoldFile) -> str:
+    """The gold party's folded name, whichever of its names (or aliases) `party` is."""
+    folded = _fold(party)
     for candidate in gold.parties:
-        names = _names(candidate.name, *candidate.aliases)
-        if _fold(party) in names:
-            return {"<unnamed> " + _fold(candidate.name)}
-    return {"<unnamed> " + _fold(party)}
+        if folded in _names(candidate.name, *candidate.aliases):
+            return _fold(candidate.name)
+    return folded
 
 
-def _same(gold: object, got: object) -> bool:
-    if isinstance(gold, str) and isinstance(got, str):
-        left, right = _fold(gold), _fold(got)
-        # A title may be written with more or fewer words ("director" in "the director").
-        return left == right or set(left.split()) <= set(right.split())
-    return gold == got
+def _same(gold: object, got: object, *, title: bool = False) -> bool:
+    """Equal values; text folded. Titles as written may also differ in number and article
+    ("the defence ministers" is "defence minister"), but any other word, such as "deputy",
+    makes another title."""
+    if not (isinstance(gold, str) and isinstance(got, str)):
+        return gold == got
+    if not title:
+        return _fold(gold) == _fold(got)
+    return _title_words(gold) == _title_words(got)
+
+
+def _title_words(title: str) -> list[str]:
+    words = [w for w in _fold(title).split() if w not in ("the", "a", "an")]
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
 
 
 def _match(gold: list[set[str]], got: list[set[str]]) -> list[tuple[int, int]]:
-    """Pairs (gold index, got index) sharing a name, each side used at most once."""
-    pairs: list[tuple[int, int]] = []
-    taken: set[int] = set()
-    for i, names in enumerate(gold):
-        for j, candidate in enumerate(got):
-            if j not in taken and names & candidate:
-                pairs.append((i, j))
-                taken.add(j)
-                break
-    return pairs
+    """The most pairs (gold index, got index) sharing a name, each side used at most once
+    (augmenting paths: the first pairing found must not block a better one)."""
+    owner: dict[int, int] = {}  # got index -> gold index
+
+    def place(i: int, visited: set[int]) -> bool:
+        for j, names in enumerate(got):
+            if j in visited or not gold[i] & names:
+                continue
+            visited.add(j)
+            if j not in owner or place(owner[j], visited):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(gold)):
+        place(i, set())
+    return sorted((i, j) for j, i in owner.items())
 
 
 @dataclass
@@ -430,7 +482,9 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         violations, chances = self.abstention()
-        count = len(self.articles) or 1
+        cached = sum(a.cached for a in self.articles)
+        # What a run costs per article it paid for: answers from the cache cost nothing.
+        count = (len(self.articles) - cached) or 1
         cost = self.cost()
         return {
             "run": self.run,
@@ -440,6 +494,7 @@ class Report:
             "grounding_rate": self.grounding_rate(),
             "abstention": {"filled": violations, "empty_in_gold": chances},
             "re_asked": sum(a.attempts > 1 for a in self.articles),
+            "cached": cached,
             "tokens": self.usage().model_dump(),
             "tokens_per_article": self.usage().total_tokens / count,
             "cost": cost,
@@ -465,6 +520,9 @@ def evaluate_replayed(
     models: set[str] = set()
     for stem, article, gold in gold_articles(folder):
         path = cassettes / f"{stem}.json"
+        if not path.is_file():
+            # A missing recording says nothing of the model: no score rather than a wrong one.
+            raise ConfigError(f"no recording for {stem} in {cassettes} ({path.name})")
         outcome: AgreementSummary | BaseException
         try:
             cassette = Cassette.load(path)
@@ -522,8 +580,12 @@ def _describe(run: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 def load_report(path: Path) -> dict[str, Any]:
     """A report saved by `Report.save()`, for `--compare`."""
-    data = json.loads(path.read_text())
-    if not isinstance(data, dict) or "fields" not in data:
+    try:
+        data = json.loads(path.read_text())
+    except ValueError as exc:
+        raise ConfigError(f"{path} is not an evaluation report: {exc}") from None
+    needed = {"run", "fields", "outcomes", "abstention", "tokens_per_article"}
+    if not isinstance(data, dict) or not needed <= set(data):
         raise ConfigError(f"{path} is not an evaluation report")
     return data
 

@@ -39,7 +39,9 @@ def show_report(report: dict[str, Any], console: Console | None = None) -> None:
     outcomes = ", ".join(f"{name} {count}" for name, count in sorted(report["outcomes"].items()))
     filled, empty = report["abstention"]["filled"], report["abstention"]["empty_in_gold"]
     cost = report["cost_per_article"]
-    console.print(f"articles: {articles}; outcomes: {outcomes}")
+    cached = report.get("cached", 0)
+    from_cache = f" ({cached} answered from the cache)" if cached else ""
+    console.print(f"articles: {articles}{from_cache}; outcomes: {outcomes}")
     console.print(
         f"grounding rate: {_ratio(report['grounding_rate'])} of the facts proposed in final "
         f"replies held; re-asked: {report['re_asked']} article(s)"
@@ -47,7 +49,7 @@ def show_report(report: dict[str, Any], console: Console | None = None) -> None:
     console.print(f"abstention: {filled} of {empty} facts the gold leaves empty were filled")
     console.print(
         f"tokens: {report['tokens']['total_tokens']:,} "
-        f"({report['tokens_per_article']:,.0f} per article)"
+        f"({report['tokens_per_article']:,.0f} per article paid for)"
         + (f"; cost {cost:.5f} per article" if cost is not None else "")
     )
 
@@ -57,6 +59,11 @@ def show_comparison(
 ) -> None:
     """F1 per field for two runs (two models, or two prompt versions) and the difference."""
     console = console or Console()
+    if first["run"].get("gold") != second["run"].get("gold"):
+        console.print(
+            f"[bold]note:[/] the runs scored different gold sets "
+            f"({first['run'].get('gold')} and {second['run'].get('gold')})"
+        )
     names = [", ".join(r["run"]["model"]) + " · " + r["run"]["prompt"] for r in (first, second)]
     table = Table(title=f"A: {names[0]}   B: {names[1]}")
     for column in ("field", "F1 A", "F1 B", "B - A"):

@@ -291,11 +291,16 @@ def spells_out(text: str, short: str, full: str) -> bool:
 _WORD_AND_POSSESSIVE = re.compile(r"\w+(?:['\u2019]s\b)?")
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive, folded: "Guard's" is found as "Guard"."""
+    return re.sub(r"['\u2019]s\Z", "", word).casefold()
+
+
 def words_around(quote: str, mention: str, words: int = 4) -> str:
     """The words of `quote` around `mention`: up to `words` either side."""
     found = _WORD_AND_POSSESSIVE.finditer(quote)
-    tokens = [(m.start(), m.end(), m.group().casefold()) for m in found]
-    wanted = [w.casefold() for w in _WORD_AND_POSSESSIVE.findall(mention)]
+    tokens = [(m.start(), m.end(), _bare(m.group())) for m in found]
+    wanted = [_bare(w) for w in _WORD_AND_POSSESSIVE.findall(mention)]
     for i in range(len(tokens) - len(wanted) + 1):
         if [t[2] for t in tokens[i : i + len(wanted)]] == wanted:
             first = max(i - words, 0)

@@ -460,14 +460,21 @@ class _Item:
     error: Mapping[str, Any] | None
 
     @classmethod
-    def read(cls, index: int, record: Mapping[str, Any]) -> _Item:
+    def read(cls, index: int, record: object) -> _Item:
+        if not isinstance(record, Mapping):
+            message = f"line {index + 1} is not a result object"
+            return cls(index, f"line {index + 1}", "failed", False, 0, None,
+                       {"type": "UnreadableLine", "message": message})  # fmt: skip
         summary, error = None, record.get("error")
+        if error is not None and not isinstance(error, Mapping):
+            error = {"type": "UnreadableError", "message": str(error)}
         if record.get("summary") is not None:
             try:
                 summary = AgreementSummary.model_validate(record["summary"])
             except ValidationError as exc:
                 error = {"type": "UnreadableSummary", "message": str(exc)}
-        usage = record.get("usage") or {}
+        usage = record.get("usage")
+        usage = usage if isinstance(usage, Mapping) else {}
         return cls(
             index=index,
             id=str(record.get("id", "")),

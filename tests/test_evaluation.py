@@ -95,8 +95,8 @@ def test_an_alias_matches_and_case_and_punctuation_do_not_matter(summary) -> Non
         summary.parties[1].model_copy(update={"name": "DUTCH  national-police"}),
     ]
     score = score_article(STEM, gold(parties=[
-        {"name": "National Crime Agency", "aliases": ["the NCA"], "country": "GB"},
-        {"name": "Dutch National Police", "aliases": [], "country": "NL"},
+        {"name": "National Crime Agency", "aliases": ["the NCA", "NCA"], "country": "GB"},
+        {"name": "Dutch National Police", "aliases": ["Dutch Police"], "country": "NL"},
     ]), summary.model_copy(update={"parties": renamed}))  # fmt: skip
     assert counts(score, "parties") == (2, 0, 0)
 
@@ -168,3 +168,65 @@ def test_a_gold_file_with_an_unknown_key_is_refused(tmp_path) -> None:
     path.write_text(json.dumps({**GOLD, "partys": []}))
     with pytest.raises(ConfigError, match="not a gold file"):
         GoldFile.load(path)
+
+
+def test_nothing_found_is_an_f1_of_zero_and_no_summary_is_no_chance_to_abstain(summary) -> None:
+    error = UngroundedReplyError("no", last_reply=None, usage=Usage(), attempts=1)
+    score = score_article(STEM, gold(venue=None), error)
+    assert score.fields["parties"].f1 == 0.0 and score.fields["parties"].precision is None
+    assert score.empty_facts == 0 and score.abstention_violations == []
+    report = Report(run={}, articles=[score]).as_dict()
+    assert report["fields"]["threat_groups"]["f1"] is None  # nothing to find, none given
+
+
+def test_a_name_given_to_a_signatory_the_article_leaves_unnamed_is_an_abstention_miss(
+    summary,
+) -> None:
+    unnamed = [dict(s, name=None) for s in GOLD["signatories"]]
+    score = score_article(STEM, gold(signatories=unnamed), summary)
+    assert counts(score, "signatories") == (0, 2, 2)
+    assert score.abstention_violations == [
+        "signatories: named Martin Ashby-Reeve",
+        "signatories: named Eveline de Graaf",
+    ]
+
+
+def test_titles_may_differ_in_number_but_not_in_rank_and_cities_must_be_equal(summary) -> None:
+    from summarizer.evaluation import _same
+
+    assert _same("defence minister", "the defence ministers", title=True)
+    assert not _same("director", "deputy director", title=True)
+    assert not _same("Santiago", "Santiago de Compostela")
+    assert _same("São Paulo", "sao paulo")
+
+
+def test_matching_pairs_as_many_as_it_can() -> None:
+    from summarizer.evaluation import _match
+
+    assert _match([{"a", "b"}, {"b"}], [{"b"}, {"a"}]) == [(0, 1), (1, 0)]
+
+
+def test_a_signatory_given_to_the_wrong_party_is_scored(summary) -> None:
+    swapped = [
+        summary.signatories[0].model_copy(update={"party": summary.signatories[1].party}),
+        summary.signatories[1],
+    ]
+    score = score_article(STEM, gold(), summary.model_copy(update={"signatories": swapped}))
+    assert counts(score, "signatories") == (2, 0, 0)
+    assert counts(score, "signatories.party") == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"agreement": {"kind": "memorandum_of_understandin"}},
+        {"parties": [{"name": "X", "country": "UK"}]},
+        {"aims": ["intelligence"]},
+        {"signatories": [{"name": "A", "party": "Nobody"}]},
+    ],
+)
+def test_a_gold_file_with_a_typo_is_refused(change) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        GoldFile.model_validate({**GOLD, **change})

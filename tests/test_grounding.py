@@ -164,3 +164,11 @@ def test_a_possessive_counts_with_its_word_around_a_mention() -> None:
     quote = "Zambia's Drug Enforcement Commission (DEC) and the Malawi Police Service"
     assert words_around(quote, "DEC").startswith("Zambia's")
     assert words_around("the NCA and the Dutch police", "NCA", words=1) == "the NCA and"
+
+
+def test_a_mention_followed_by_a_possessive_is_still_found() -> None:
+    from summarizer.grounding import words_around
+
+    quote = "the Civil Guard's director general signed with the Royal Moroccan Gendarmerie"
+    # Four words either side, as for any mention; not the whole quote.
+    assert words_around(quote, "Civil Guard") == "the Civil Guard's director general signed with"
