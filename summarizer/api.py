@@ -18,12 +18,12 @@ from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_di
 from .config import ResolvedConfig, Settings, resolve
 from .errors import NoAgreementError, ReplyError
 from .grounding import ArticleText
-from .inputs import check_article
+from .inputs import article_from
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
 from .record import CallRecord
 from .replies import Reply, reply_model
 from .retry import TransportPolicy
-from .schema import AgreementSummary, GroundingReport, Meta
+from .schema import AgreementSummary, GroundingReport, Meta, Page
 from .verify import Verified, checking
 
 if TYPE_CHECKING:
@@ -121,6 +121,7 @@ class Job:
     template: PromptTemplate
     prompt: RenderedPrompt
     policy: TransportPolicy
+    page: Page | None = None  # the web page the article was extracted from, if it was one
     record: CallRecord = field(default_factory=CallRecord)
     started: float = field(default_factory=time.perf_counter)
 
@@ -135,7 +136,9 @@ class Job:
         client: openai.OpenAI | openai.AsyncOpenAI | None,
     ) -> Job:
         settings = settings or Settings()
-        article = check_article(text, max_chars=settings.max_input_chars)
+        article, page = article_from(
+            text, max_chars=settings.max_input_chars, input_format=settings.input_format
+        )
         if client is not None:
             base_url = base_url or str(client.base_url)
             api_key = api_key or client.api_key
@@ -152,6 +155,7 @@ class Job:
             template=template,
             prompt=template.render(article=article),
             policy=policy,
+            page=page,
         )
 
     def run(self, client: openai.OpenAI | None) -> AgreementSummary:
@@ -190,7 +194,7 @@ class Job:
 
     @property
     def cache_key(self) -> str:
-        return cache_key(self.article.text, self.config, self.template)
+        return cache_key(self.article.text, self.config, self.template, self.page)
 
     def from_cache(self, store: SummaryCache) -> AgreementSummary | None:
         """A stored summary; a stored no-agreement answer is raised as it was the first time."""
@@ -287,6 +291,7 @@ class Job:
                 rejected_in_earlier_replies=ledger.rejected_before,
             ),
             dropped=verified.dropped,
+            page=self.page,
         )
         logger.info(
             "summarized with %s: %d attempt(s), %d tokens, %.2fs",

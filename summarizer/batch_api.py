@@ -97,7 +97,7 @@ def prepare(
         ConfigError: past OpenAI's limits for one file (50,000 lines, 200 MB).
     """
     from .client import first_request
-    from .inputs import check_article
+    from .inputs import article_from
 
     settings = settings or Settings()
     # The key is never written to the file; a placeholder keeps resolve() from asking.
@@ -114,7 +114,9 @@ def prepare(
                 seen.add(item_id)
                 if isinstance(text, SummarizerError):
                     raise text
-                article = check_article(text, max_chars=settings.max_input_chars)
+                article, _ = article_from(
+                    text, max_chars=settings.max_input_chars, input_format=settings.input_format
+                )
             except SummarizerError as exc:
                 prepared.skipped.append((item_id, exc))
                 continue

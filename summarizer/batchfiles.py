@@ -1,6 +1,7 @@
 """The files a batch reads and writes: inputs as a stream, results as a resumable JSONL.
 
-Inputs are a folder of `.txt` files (the id is the path inside the folder) or a JSONL file
+Inputs are a folder of `.txt` (or saved `.html`) files (the id is the path inside the
+folder) or a JSONL file
 of `{"id": ..., "text": ...}` objects, read one item at a time. An item that cannot be
 read becomes an `UnreadableInputError` in its place, so the batch records it and goes on.
 
@@ -48,7 +49,9 @@ def count_items(source: Path) -> int:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*.txt") if path.is_file())
+    # Saved web pages too: their story is extracted as summarize() extracts it.
+    found = (p for pattern in ("*.txt", "*.html", "*.htm") for p in folder.rglob(pattern))
+    return sorted(path for path in found if path.is_file())
 
 
 def _folder_items(folder: Path) -> Iterator[tuple[str, ItemText]]:

@@ -31,6 +31,7 @@ from .schema import AgreementSummary, Meta
 if TYPE_CHECKING:
     from .config import ResolvedConfig
     from .prompts import PromptTemplate
+    from .schema import Page
 
 __all__ = [
     "DEFAULT_CACHE_FILE",
@@ -73,7 +74,9 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("summarizer", appauthor=False))
 
 
-def cache_key(article: str, config: ResolvedConfig, template: PromptTemplate) -> str:
+def cache_key(
+    article: str, config: ResolvedConfig, template: PromptTemplate, page: Page | None = None
+) -> str:
     """The key of one summary: a hash over every input that changes it."""
     from . import __version__
     from .schema import SCHEMA_VERSION
@@ -94,6 +97,8 @@ def cache_key(article: str, config: ResolvedConfig, template: PromptTemplate) ->
         "max_output_tokens": settings.max_output_tokens,
         "reasks": settings.reasks,
         "on_failed_detail": settings.on_failed_detail,
+        # A page's summary carries the page (title, date, address) in its meta.
+        "page": _sha256(page.model_dump_json()) if page is not None else None,
     }
     return _sha256(json.dumps(parts, sort_keys=True))
 

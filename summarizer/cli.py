@@ -78,7 +78,12 @@ def _fail(message: str, status: int) -> typer.Exit:
 
 @app.command("summarize")
 def summarize(
-    article: Annotated[Path, typer.Argument(help="A UTF-8 text file, or - for standard input.")],
+    article: Annotated[
+        str,
+        typer.Argument(
+            help="A UTF-8 text file or saved web page, an http(s) URL, or - for standard input."
+        ),
+    ],
     json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     model: Model = None,
     base_url: BaseUrl = None,
@@ -95,8 +100,9 @@ def summarize(
     from .api import summarize as summarize_article
     from .render import brief
 
+    is_url = article.startswith(("http://", "https://"))
     try:
-        text = sys.stdin.buffer.read() if str(article) == "-" else article.read_bytes()
+        text = _read_article(article, is_url)
         summary = summarize_article(
             text,
             model=model,
@@ -113,15 +119,33 @@ def summarize(
         raise _fail(str(exc), EXIT_UNUSABLE) from None
     except SummarizerError as exc:
         raise _fail(f"{type(exc).__name__}: {exc}", EXIT_FAILED) from None
+    if is_url and summary.meta.page is not None:
+        # The page came from the address; the library only saw its HTML.
+        page_meta = summary.meta.page.model_copy(update={"url": article})
+        summary = summary.model_copy(
+            update={"meta": summary.meta.model_copy(update={"page": page_meta})}
+        )
     print(summary.model_dump_json(indent=2) if json else brief(summary))
     if html is not None:
         from .report import summary_page
 
-        page = summary_page(summary, text.decode("utf-8"), title=article.name)
+        # A page's offsets point into its extracted story, which meta keeps.
+        source = summary.meta.page.text if summary.meta.page else text.decode("utf-8")
+        title = article if is_url else Path(article).name
         try:
-            html.write_text(page, encoding="utf-8")
+            html.write_text(summary_page(summary, source, title=title), encoding="utf-8")
         except OSError as exc:
             raise _fail(f"cannot write {html}: {exc.strerror}", EXIT_UNUSABLE) from None
+
+
+def _read_article(article: str, is_url: bool) -> bytes:
+    if article == "-":
+        return sys.stdin.buffer.read()
+    if is_url:
+        from .webpage import fetch_page
+
+        return fetch_page(article).encode("utf-8")
+    return Path(article).read_bytes()
 
 
 @app.command("report")
@@ -156,12 +180,15 @@ def report(
                 records = [json_module.loads(line) for line in lines if line.strip()]
             page = batch_page(records, text_for)
         else:
-            if article is None:
-                raise ConfigError("a summary's page needs --article, the text it was made from")
             summary = AgreementSummary.model_validate_json(source.read_bytes())
-            # Bytes decoded as summarize() decodes them: newlines kept, so offsets hold.
-            text = article.read_bytes().decode("utf-8")
-            page = summary_page(summary, text, title=article.name)
+            if summary.meta.page is not None:  # a web page's story, kept in the summary
+                text, name = summary.meta.page.text, summary.meta.page.url or source.name
+            elif article is None:
+                raise ConfigError("a summary's page needs --article, the text it was made from")
+            else:
+                # Bytes decoded as summarize() decodes them: newlines kept, so offsets hold.
+                text, name = article.read_bytes().decode("utf-8"), article.name
+            page = summary_page(summary, text, title=name)
         out.write_text(page, encoding="utf-8")
     except (OSError, ValueError, SummarizerError) as exc:
         raise _fail(str(exc), EXIT_UNUSABLE) from None

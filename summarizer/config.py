@@ -58,6 +58,9 @@ class Settings:
     # When an optional detail (a country, an aim, an alias) fails its check: "reask" asks the
     # model again while re-asks remain, then drops it; "drop" drops it at once, unpaid.
     on_failed_detail: Literal["reask", "drop"] = "reask"
+    # "auto": a document that opens as an HTML page has its story extracted first;
+    # "text" never extracts, "html" always does.
+    input_format: Literal["auto", "text", "html"] = "auto"
 
     def __post_init__(self) -> None:
         for name in ("timeout_seconds", "max_input_chars", "max_output_tokens"):
@@ -69,6 +72,8 @@ class Settings:
             raise ConfigError("Settings.transport_attempts must be at least 1")
         if self.on_failed_detail not in ("reask", "drop"):
             raise ConfigError("Settings.on_failed_detail must be 'reask' or 'drop'")
+        if self.input_format not in ("auto", "text", "html"):
+            raise ConfigError("Settings.input_format must be 'auto', 'text' or 'html'")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ __all__ = [
     "Fact",
     "GroundingReport",
     "Meta",
+    "Page",
     "Party",
     "Place",
     "Rule",
@@ -267,6 +268,15 @@ class GroundingReport(_Strict):
     rejected_in_earlier_replies: int
 
 
+class Page(_Strict):
+    """The web page an article was extracted from: every offset points into `text`."""
+
+    text: str = Field(description="The story as extracted: what was summarized.")
+    title: str | None
+    published: date | None = Field(description="The page's own date, when it states one.")
+    url: str | None = None
+
+
 class Meta(_Strict):
     """How a summary was made: by which model and prompt, at what cost, in how long."""
 
@@ -285,6 +295,10 @@ class Meta(_Strict):
     grounding: GroundingReport
     dropped: list[Dropped] = Field(
         default_factory=list, description="Optional facts left out because they failed checks."
+    )
+    page: Page | None = Field(
+        default=None,
+        description="Set when the input was a web page: the text the offsets point into.",
     )
     cached: bool = Field(
         default=False,

@@ -1,0 +1,86 @@
+"""Saved web pages and URLs: the story's text, without menus, banners, links and footers.
+
+Extraction is trafilatura's (precision first: a menu item quoted as a fact is worse than a
+sentence left out). The page's title line is taken off the top, so that the story starts
+with its dateline as a wire story does, and kept, with the page's date, in `meta.page`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .errors import EmptyInputError, UnreadableInputError
+from .schema import Page
+
+__all__ = ["MAX_PAGE_BYTES", "extract_page", "fetch_page", "looks_like_html"]
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+# Fewer words than this is a menu or a caption that extraction fell back on, not a story.
+MIN_STORY_WORDS = 12
+_HTML_START = re.compile(
+    r"\A(?:\ufeff)?\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """True for a document that opens as an HTML page does."""
+    return bool(_HTML_START.match(text[:1024]))
+
+
+def extract_page(html: str, *, url: str | None = None) -> Page:
+    """The story of a page, its title and date.
+
+    Raises:
+        EmptyInputError: the page holds no text that reads as a story.
+    """
+    import trafilatura  # only for pages
+
+    text = trafilatura.extract(
+        html, favor_precision=True, include_comments=False, include_tables=False
+    )
+    if not text or len(text.split()) < MIN_STORY_WORDS:
+        raise EmptyInputError(
+            "the page holds no story text that could be extracted"
+            + (f" (only {text.strip()!r})" if text and text.strip() else "")
+        )
+    metadata = trafilatura.extract_metadata(html)
+    title = metadata.title if metadata else None
+    first, _, rest = text.partition("\n")
+    if title and rest and first.strip() == title.strip():
+        text = rest
+    return Page(
+        text=text, title=title, published=_date(metadata.date if metadata else None), url=url
+    )
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def fetch_page(url: str, *, timeout: float = 30.0) -> str:
+    """The HTML at `url`, at most `MAX_PAGE_BYTES`.
+
+    Raises:
+        UnreadableInputError: the page could not be fetched, is too large, or is not HTML.
+    """
+    import httpx2
+
+    try:
+        with httpx2.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+            if response.status_code != 200:
+                raise UnreadableInputError(f"{url} answered HTTP {response.status_code}")
+            kind = response.headers.get("content-type", "")
+            if "html" not in kind and "text/plain" not in kind:
+                raise UnreadableInputError(f"{url} is {kind or 'untyped'}, not a web page")
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_PAGE_BYTES:
+                    raise UnreadableInputError(f"{url} is larger than {MAX_PAGE_BYTES:,} bytes")
+            return bytes(body).decode(response.encoding or "utf-8", errors="replace")
+    except httpx2.HTTPError as exc:
+        raise UnreadableInputError(f"could not fetch {url}: {exc}") from exc
