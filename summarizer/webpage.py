@@ -23,9 +23,16 @@ _HTML_START = re.compile(
 )
 
 
+_CLOSING_BLOCK = re.compile(r"</(?:p|div|article|section|main|body|html)>", re.IGNORECASE)
+
+
 def looks_like_html(text: str) -> bool:
-    """True for a document that opens as an HTML page does."""
-    return bool(_HTML_START.match(text[:1024]))
+    """True for a document that opens as an HTML page does, or for raw HTML: markup from
+    its first character, with closing block tags ("<p>...</p>")."""
+    head = text[:5000]
+    if _HTML_START.match(head):
+        return True
+    return head.lstrip("\ufeff \t\r\n").startswith("<") and bool(_CLOSING_BLOCK.search(head))
 
 
 def extract_page(html: str, *, url: str | None = None) -> Page:

@@ -60,6 +60,7 @@ def test_what_counts_as_a_page() -> None:
     assert looks_like_html("\ufeff\n  <html lang='en'><body>x</body></html>")
     assert not looks_like_html("LYON (Agency) - Two police forces signed <a> memorandum")
     assert not looks_like_html("The <html> tag opens a page, the article said.")
+    assert looks_like_html("<div class='story'><p>LYON (Agency) - Two forces signed</p></div>")
     html = (PAGES / "antwerp_port_mou.html").read_text()
     assert article_from(html, max_chars=60_000, input_format="text")[1] is None
     text, page = article_from(html.encode(), max_chars=60_000)
