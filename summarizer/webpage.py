@@ -21,8 +21,6 @@ MIN_STORY_WORDS = 12
 _HTML_START = re.compile(
     r"\A(?:\ufeff)?\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I
 )
-
-
 _CLOSING_BLOCK = re.compile(r"</(?:p|div|article|section|main|body|html)>", re.IGNORECASE)
 
 
