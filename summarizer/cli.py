@@ -1,8 +1,12 @@
-"""Command line: one article, a batch of them, or a batch through the provider's Batch API.
+"""Command line: one article, a batch of them, a batch through the provider's Batch API,
+an evidence page, and a score on a gold set.
 
-    summarizer summarize ARTICLE.txt [--json]     (or just `summarizer ARTICLE.txt`)
-    summarizer batch INPUT --out results.jsonl    (INPUT: a folder of .txt, or JSONL)
+    summarizer summarize ARTICLE [--json] [--html PAGE]  (or `summarizer ARTICLE`; a .txt
+                                                          or .html file, a URL, or -)
+    summarizer batch INPUT --out results.jsonl           (INPUT: a folder, or JSONL)
     summarizer batch-api prepare|submit|status|collect
+    summarizer report RESULTS --out PAGE.html
+    summarizer eval GOLD_DIR [--replay CASSETTES] [--out report.json] | --compare A B
 
 Exit status: 0 done (every item summarized or found to report no agreement), 1 a failure
 (endpoint or reply; for a batch, some items failed and their lines say why), 2 unusable
