@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -192,7 +192,7 @@ class Job:
                 return self.finish(self.rescue(exc))
         return self.finish(reply.verified)
 
-    @property
+    @cached_property  # asked for by the batch's lock, the lookup and the store
     def cache_key(self) -> str:
         return cache_key(self.article.text, self.config, self.template, self.page)
 

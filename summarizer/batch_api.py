@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pydantic
 
 from .api import Job, open_cache
-from .batch import ItemResult, ItemText, asummarize_many, duplicate_item
+from .batch import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
 from .cache import SummaryCache
 from .config import Settings, resolve
 from .errors import ConfigError, DuplicateItemError, NoAgreementError, SummarizerError
@@ -105,13 +105,9 @@ def prepare(
     template = load_prompt(settings.prompt, settings.prompt_version)
     shape = reply_model(template.reply_schema)
     prepared = Prepared(out)
-    seen: set[str] = set()
     with out.open("w", encoding="utf-8") as lines:
-        for item_id, text in items:
+        for item_id, text in _first_occurrences(items):
             try:
-                if item_id in seen:  # the first occurrence claims the id, sent or not
-                    raise duplicate_item(item_id)
-                seen.add(item_id)
                 if isinstance(text, SummarizerError):
                     raise text
                 article, _ = article_from(
@@ -255,7 +251,7 @@ async def collect(
     api_key: str | None = None,
     settings: Settings | None = None,
     client: openai.AsyncOpenAI | None = None,
-    concurrency: int = 8,
+    concurrency: int = DEFAULT_CONCURRENCY,
     cache: SummaryCache | bool | None = True,
 ) -> AsyncIterator[ItemResult]:
     """One result per item: its batch reply verified, else a sync run with re-asks.

@@ -40,6 +40,7 @@ from .errors import SummarizerError, redact
 __all__ = [
     "Cassette",
     "CassetteMissError",
+    "REPLAY_BASE_URL",
     "RecordingTransport",
     "ReplayTransport",
     "cassette_transport",
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+# Where replayed requests pretend to go: an address that can never resolve.
+REPLAY_BASE_URL = "http://replay.invalid/v1"
 RECORD_ENV = "SUMMARIZER_RECORD"
 Match = Literal["body", "order"]
 

@@ -239,20 +239,14 @@ def batch(
         tokens_per_minute=tpm,
         cache=cache,
     )
-    with results:
-        try:
-            failed = _run_batch(outcomes, results, total=total, quiet=quiet)
-        except ConfigError as exc:
-            raise _fail(str(exc), EXIT_UNUSABLE) from None
-    if failed:
-        raise typer.Exit(EXIT_FAILED)
+    _run_batch(outcomes, results, total=total, quiet=quiet)
 
 
 def _run_batch(
     outcomes: AsyncIterator[ItemResult], results: ResultsFile, *, total: int, quiet: bool
-) -> int:
-    """Append each result as it comes, with a progress bar on a terminal; returns how
-    many items of the results file failed."""
+) -> None:
+    """Append each result as it comes, with a progress bar on a terminal, then close the
+    results file; exits with status 1 when any item of the file failed."""
     import asyncio
 
     from .progress import BatchProgress
@@ -263,10 +257,15 @@ def _run_batch(
             progress.add(result)
 
     already = len(results.done) + sum(results.duplicates.values())
-    with BatchProgress(total=total, already=already, quiet=quiet) as progress:
-        asyncio.run(run(progress))
+    with results:
+        try:
+            with BatchProgress(total=total, already=already, quiet=quiet) as progress:
+                asyncio.run(run(progress))
+        except ConfigError as exc:  # settings that fail before the first item
+            raise _fail(str(exc), EXIT_UNUSABLE) from None
     progress.report(results.path, failed_before=results.failed_before)
-    return progress.failed + results.failed_before
+    if progress.failed + results.failed_before:
+        raise typer.Exit(EXIT_FAILED)
 
 
 Backend = Annotated[
@@ -375,13 +374,7 @@ def batch_api_collect(
         concurrency=concurrency,
         cache=cache,
     )
-    with results:
-        try:
-            failed = _run_batch(outcomes, results, total=total, quiet=quiet)
-        except ConfigError as exc:
-            raise _fail(str(exc), EXIT_UNUSABLE) from None
-    if failed:
-        raise typer.Exit(EXIT_FAILED)
+    _run_batch(outcomes, results, total=total, quiet=quiet)
 
 
 @app.command("eval")
@@ -476,11 +469,10 @@ def _endpoint_errors() -> Iterator[None]:
 
 
 def _replay_client(path: Path) -> openai.OpenAI:
-    from .cassettes import Cassette, ReplayTransport
-    from .client import client_over
+    from .cassettes import Cassette
+    from .client import replay_client
 
-    transport = ReplayTransport(Cassette.load(path))
-    return client_over(transport, base_url="http://replay.invalid/v1", api_key="replay")
+    return replay_client(Cassette.load(path))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from tenacity import AsyncRetrying, Retrying
 
 from .backends import response_format
+from .cassettes import REPLAY_BASE_URL, Cassette, ReplayTransport
 from .config import ResolvedConfig
 from .errors import (
     AuthError,
@@ -66,6 +67,7 @@ __all__ = [
     "conversation",
     "first_request",
     "verify_completion",
+    "replay_client",
     "request_kwargs",
 ]
 
@@ -257,6 +259,11 @@ def client_over(transport: httpx2.BaseTransport, *, base_url: str, api_key: str)
     """An openai client whose requests go through `transport` (a cassette, a mock)."""
     http = httpx2.Client(transport=transport)
     return openai.OpenAI(api_key=api_key, base_url=base_url, http_client=http, max_retries=0)
+
+
+def replay_client(cassette: Cassette) -> openai.OpenAI:
+    """An openai client answered from `cassette`, offline."""
+    return client_over(ReplayTransport(cassette), base_url=REPLAY_BASE_URL, api_key="replay")
 
 
 def async_client_over(

@@ -44,8 +44,6 @@ __all__ = [
     "score_article",
 ]
 
-REPLAY_URL = "http://replay.invalid/v1"
-
 # The scored fields, in the order reports show them.
 FIELDS = (
     "outcome",
@@ -486,6 +484,7 @@ class Report:
         # What a run costs per article it paid for: answers from the cache cost nothing.
         count = (len(self.articles) - cached) or 1
         cost = self.cost()
+        usage = self.usage()
         return {
             "run": self.run,
             "articles": [a.as_dict() for a in self.articles],
@@ -495,8 +494,8 @@ class Report:
             "abstention": {"filled": violations, "empty_in_gold": chances},
             "re_asked": sum(a.attempts > 1 for a in self.articles),
             "cached": cached,
-            "tokens": self.usage().model_dump(),
-            "tokens_per_article": self.usage().total_tokens / count,
+            "tokens": usage.model_dump(),
+            "tokens_per_article": usage.total_tokens / count,
             "cost": cost,
             "cost_per_article": cost / count if cost is not None else None,
         }
@@ -513,8 +512,8 @@ def evaluate_replayed(
     Each cassette is replayed in order, whatever the exact requests: what is scored is what
     the model answered. The model named in a cassette's source is the one reported.
     """
-    from .cassettes import Cassette, ReplayTransport
-    from .client import client_over
+    from .cassettes import Cassette
+    from .client import replay_client
 
     scores = []
     models: set[str] = set()
@@ -529,8 +528,7 @@ def evaluate_replayed(
             cassette.match = "order"
             name = model or cassette.source.get("model") or cassette.source.get("kind", "replay")
             models.add(name)
-            transport = ReplayTransport(cassette)
-            with client_over(transport, base_url=REPLAY_URL, api_key="replay") as client:
+            with replay_client(cassette) as client:
                 outcome = summarize(article, model=name, client=client, settings=settings)
         except SummarizerError as exc:
             outcome = exc
@@ -552,8 +550,9 @@ async def evaluate_live(
     from .batch import asummarize_many
     from .config import resolve
 
-    golds = {stem: gold for stem, _, gold in gold_articles(folder)}
-    items = ((stem, article) for stem, article, _ in gold_articles(folder))
+    articles = list(gold_articles(folder))  # a gold set is small; read it once
+    golds = {stem: gold for stem, _, gold in articles}
+    items = ((stem, article) for stem, article, _ in articles)
     scores = {}
     async for result in asummarize_many(
         items,

@@ -28,13 +28,11 @@ from pathlib import Path
 import openai
 import pytest
 
-from .cassettes import cassette_transport, recording_requested
+from .cassettes import REPLAY_BASE_URL, cassette_transport, recording_requested
 from .client import async_client_over, client_over
 from .config import resolve
 
 __all__ = ["CassetteSession", "recorded_client", "summarizer_cassette"]
-
-REPLAY_BASE_URL = "http://replay.invalid/v1"
 
 
 class CassetteSession:

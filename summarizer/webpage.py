@@ -33,7 +33,7 @@ def looks_like_html(text: str) -> bool:
     return head.lstrip("\ufeff \t\r\n").startswith("<") and bool(_CLOSING_BLOCK.search(head))
 
 
-def extract_page(html: str, *, url: str | None = None) -> Page:
+def extract_page(html: str) -> Page:
     """The story of a page, its title and date.
 
     Raises:
@@ -54,9 +54,7 @@ def extract_page(html: str, *, url: str | None = None) -> Page:
     first, _, rest = text.partition("\n")
     if title and rest and first.strip() == title.strip():
         text = rest
-    return Page(
-        text=text, title=title, published=_date(metadata.date if metadata else None), url=url
-    )
+    return Page(text=text, title=title, published=_date(metadata.date if metadata else None))
 
 
 def _date(value: str | None) -> date | None:

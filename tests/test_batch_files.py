@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from summarizer import DuplicateItemError, ItemResult, UnreadableInputError
 from summarizer.batchfiles import ResultsFile, count_items, read_items
 from summarizer.errors import EmptyInputError
@@ -49,12 +51,8 @@ def test_a_jsonl_gives_its_items_and_names_each_bad_line(tmp_path) -> None:
 
 
 def test_a_missing_input_is_an_unreadable_input(tmp_path) -> None:
-    try:
+    with pytest.raises(UnreadableInputError, match="neither a folder"):
         read_items(tmp_path / "nowhere.jsonl")
-    except UnreadableInputError as exc:
-        assert "neither a folder" in str(exc)
-    else:
-        raise AssertionError("expected UnreadableInputError")
 
 
 def ok(item_id: str) -> ItemResult:
@@ -137,13 +135,8 @@ def test_one_run_at_a_time_per_results_file(tmp_path) -> None:
     from summarizer import ConfigError
 
     out = tmp_path / "results.jsonl"
-    with ResultsFile.open(out):
-        try:
-            ResultsFile.open(out)
-        except ConfigError as exc:
-            assert "another run" in str(exc)
-        else:
-            raise AssertionError("a second run opened the same results file")
+    with ResultsFile.open(out), pytest.raises(ConfigError, match="another run"):
+        ResultsFile.open(out)
     ResultsFile.open(out).close()  # free again once the first run ends
 
 
@@ -152,9 +145,5 @@ def test_a_line_that_is_not_a_result_is_reported_not_skipped(tmp_path) -> None:
     out.write_text(
         '{"id": "a", "status": "summarized"}\nnot json\n{"id": "b", "status": "failed"}\n'
     )
-    try:
+    with pytest.raises(UnreadableInputError, match="line 2"):
         ResultsFile.open(out)
-    except UnreadableInputError as exc:
-        assert "line 2" in str(exc)
-    else:
-        raise AssertionError("a foreign line was accepted")
