@@ -81,10 +81,10 @@ print("[offline] a scripted endpoint built from the reference reply\n")
 good = reference_completion(STEM)
 reply = json.loads(good["choices"][0]["message"]["content"])
 bad = copy.deepcopy(reply)
-bad["signatories"][0]["evidence"] = "Director Jeff Grimming of INTERPOL Washington"
+bad["agreements"][0]["signatories"][0]["evidence"] = "Director Jeff Grimming of INTERPOL Washington"
 ungrounded = with_content(good, json.dumps(bad))
 bad_core = copy.deepcopy(reply)
-bad_core["agreement"]["evidence"] = "signed a Memorandum of Understanding"
+bad_core["agreements"][0]["agreement"]["evidence"] = "signed a Memorandum of Understanding"
 ungrounded_core = with_content(good, json.dumps(bad_core))
 ok = httpx2.Response(200, json=good)
 

@@ -7,7 +7,7 @@
 
 import typing as _typing
 
-from .api import asummarize, summarize
+from .api import asummarize, asummarize_all, summarize, summarize_all
 from .cache import SummaryCache
 from .config import Settings
 from .errors import (
@@ -46,6 +46,7 @@ from .schema import (
     Fact,
     GroundingReport,
     Meta,
+    PartRun,
     Party,
     Place,
     Signatory,
@@ -101,6 +102,7 @@ __all__ = [
     "Meta",
     "NoAgreementError",
     "NotTextError",
+    "PartRun",
     "Party",
     "Place",
     "PromptError",
@@ -121,7 +123,9 @@ __all__ = [
     "Usage",
     "Venue",
     "asummarize",
+    "asummarize_all",
     "asummarize_many",
     "summarize",
+    "summarize_all",
     "summarize_many",
 ]

@@ -6,24 +6,37 @@ import hashlib
 import logging
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from .backends import mode_name
 from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_dir
 from .config import ResolvedConfig, Settings, resolve
-from .errors import NoAgreementError, ReplyError
+from .dateline import read_dateline
+from .errors import NoAgreementError, ReplyError, SummarizerError
 from .grounding import ArticleText
 from .inputs import article_from
+from .languages import detect_language, language_code
+from .parts import merge, merge_one, shifted, split_text
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
 from .record import CallRecord
 from .replies import Reply, reply_model
 from .retry import TransportPolicy
-from .schema import AgreementSummary, GroundingReport, Meta, Page
+from .schema import (
+    AgreementSummary,
+    Dateline,
+    Dropped,
+    GroundingReport,
+    Meta,
+    Page,
+    PartRun,
+    evidence_in,
+)
 from .verify import Verified, checking
 
 if TYPE_CHECKING:
@@ -31,7 +44,7 @@ if TYPE_CHECKING:
 
     from .limits import RequestGate
 
-__all__ = ["asummarize", "open_cache", "summarize"]
+__all__ = ["asummarize", "asummarize_all", "open_cache", "summarize", "summarize_all"]
 
 logger = logging.getLogger("summarizer")
 
@@ -55,6 +68,10 @@ def summarize(
         client: an `openai.OpenAI` to send requests with (its own retries are switched off).
         cache: a `SummaryCache`, or True for the default one; off unless asked for.
 
+    A story that reports several agreements gives its principal one; `meta.other_agreements`
+    says how many more it reports, and `summarize_all()` returns every one. An article longer
+    than `Settings.max_part_chars` is summarized in parts and merged (`meta.parts`).
+
     Raises:
         InputError: before any request, when the article is empty, binary or too long.
         NoAgreementError: when the article reports no agreement.
@@ -70,6 +87,43 @@ def summarize(
     """
     return Job.prepare(text, model, base_url, api_key, settings, client).run_cached(
         open_cache(cache), client
+    )[0]
+
+
+def summarize_all(
+    text: str | bytes,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    settings: Settings | None = None,
+    client: openai.OpenAI | None = None,
+    cache: SummaryCache | bool | None = None,
+) -> list[AgreementSummary]:
+    """One summary for each agreement the article reports, the principal one first.
+
+    Same arguments, errors and cost as `summarize()`: one call answers both. Each summary's
+    `meta` is that of the whole call, with usage counted once per call, not per agreement.
+    With a prompt version older than 3, which asks about one agreement, the list has one.
+    """
+    return Job.prepare(text, model, base_url, api_key, settings, client).run_cached(
+        open_cache(cache), client
+    )
+
+
+async def asummarize_all(
+    text: str | bytes,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    settings: Settings | None = None,
+    client: openai.AsyncOpenAI | None = None,
+    cache: SummaryCache | bool | None = None,
+) -> list[AgreementSummary]:
+    """Async twin of `summarize_all()`."""
+    return await Job.prepare(text, model, base_url, api_key, settings, client).arun_cached(
+        open_cache(cache), client
     )
 
 
@@ -84,9 +138,10 @@ async def asummarize(
     cache: SummaryCache | bool | None = None,
 ) -> AgreementSummary:
     """Async twin of `summarize()`, with an `openai.AsyncOpenAI` client if one is given."""
-    return await Job.prepare(text, model, base_url, api_key, settings, client).arun_cached(
+    summaries = await Job.prepare(text, model, base_url, api_key, settings, client).arun_cached(
         open_cache(cache), client
     )
+    return summaries[0]
 
 
 def open_cache(cache: SummaryCache | bool | None) -> SummaryCache | None:
@@ -114,14 +169,22 @@ def _default_cache(directory: Path) -> SummaryCache:
 
 @dataclass
 class Job:
-    """Everything one call needs before and after the model speaks."""
+    """Everything one call needs before and after the model speaks.
+
+    A long article is one job whose `parts` are jobs of their own: each asks the model about
+    its slice of the text, and this one merges what they found.
+    """
 
     article: ArticleText
     config: ResolvedConfig
     template: PromptTemplate
     prompt: RenderedPrompt
     policy: TransportPolicy
+    language: str
     page: Page | None = None  # the web page the article was extracted from, if it was one
+    parts: list[Job] = field(default_factory=list)
+    offset: int = 0  # where a part starts in the whole text
+    dateline: Dateline | None = None  # the whole text's, for a part that does not hold it
     record: CallRecord = field(default_factory=CallRecord)
     started: float = field(default_factory=time.perf_counter)
 
@@ -149,17 +212,49 @@ class Job:
             max_seconds=settings.transport_max_seconds,
             wait=settings.transport_wait,
         )
-        return cls(
-            article=ArticleText(article),
+        whole = ArticleText(article)
+        language = (
+            language_code(settings.language) if settings.language else detect_language(whole.body)
+        )
+        job = cls(
+            article=whole,
             config=config,
             template=template,
             prompt=template.render(article=article),
             policy=policy,
+            language=language,
             page=page,
         )
+        slices = split_text(article, settings.max_part_chars, settings.part_overlap_chars)
+        if len(slices) > 1:
+            dateline = read_dateline(whole, language)
+            job.parts = [
+                job.part(piece.start, piece.end, f"{number}/{len(slices)}", dateline)
+                for number, piece in enumerate(slices, 1)
+            ]
+        return job
 
-    def run(self, client: openai.OpenAI | None) -> AgreementSummary:
-        """Ask the model (re-asking as the settings allow) and build the summary."""
+    def part(self, start: int, end: int, number: str, dateline: Dateline | None) -> Job:
+        """The job for `text[start:end]`, told which part of how many it is."""
+        text = self.article.text[start:end]
+        which, total = number.split("/")
+        note = _PART_NOTE.format(which=which, total=total)
+        return Job(
+            article=ArticleText(text),
+            config=self.config,
+            template=self.template,
+            prompt=self.template.render(article=text, part=note),
+            policy=self.policy,
+            language=self.language,
+            offset=start,
+            dateline=dateline,
+        )
+
+    def run(self, client: openai.OpenAI | None) -> list[AgreementSummary]:
+        """Ask the model (re-asking as the settings allow) and build the summaries, the
+        principal agreement first."""
+        if self.parts:
+            return self.run_parts(client)
         from .client import complete  # openai and instructor load on first use, not at import
 
         with self.grounding():
@@ -173,8 +268,10 @@ class Job:
 
     async def arun(
         self, client: openai.AsyncOpenAI | None, gate: RequestGate | None = None
-    ) -> AgreementSummary:
+    ) -> list[AgreementSummary]:
         """The async twin of `run()`; `gate` holds a batch's shared rate limits."""
+        if self.parts:
+            return await self.arun_parts(client, gate)
         from .client import acomplete
 
         with self.grounding():
@@ -192,12 +289,105 @@ class Job:
                 return self.finish(self.rescue(exc))
         return self.finish(reply.verified)
 
+    def run_parts(self, client: openai.OpenAI | None) -> list[AgreementSummary]:
+        """Each part in its own thread, up to `part_concurrency` at once, then merged."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def outcome(part: Job) -> PartOutcome:
+            try:
+                return part.run(client)
+            except SummarizerError as exc:
+                return exc
+
+        workers = min(self.config.settings.part_concurrency, len(self.parts))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summarizer-part") as pool:
+            return self.merged(list(pool.map(outcome, self.parts)))
+
+    async def arun_parts(
+        self, client: openai.AsyncOpenAI | None, gate: RequestGate | None
+    ) -> list[AgreementSummary]:
+        import asyncio
+
+        slots = asyncio.Semaphore(self.config.settings.part_concurrency)
+
+        async def outcome(part: Job) -> PartOutcome:
+            async with slots:
+                try:
+                    return await part.arun(client, gate)
+                except SummarizerError as exc:
+                    return exc
+
+        return self.merged(list(await asyncio.gather(*(outcome(p) for p in self.parts))))
+
+    def merged(self, outcomes: list[PartOutcome]) -> list[AgreementSummary]:
+        """The parts' summaries as one per agreement, with every quote in the whole text.
+
+        A part that failed costs its facts, not the summary: it is listed in `meta.parts`
+        and `meta.dropped`. Only when no part found an agreement is the first part's error
+        (or else the story's no-agreement answer) raised.
+        """
+        runs: list[PartRun] = []
+        found: list[list[AgreementSummary]] = []
+        lost: list[Dropped] = []
+        for index, (part, outcome) in enumerate(zip(self.parts, outcomes, strict=True)):
+            self.record.add(part.record)
+            end = part.offset + len(part.article.text)
+            error = None
+            status: Literal["summarized", "no_agreement", "failed"]
+            if isinstance(outcome, list):
+                status = "summarized"
+                found.append([cast(AgreementSummary, shifted(s, part.offset)) for s in outcome])
+            elif isinstance(outcome, NoAgreementError):
+                status = "no_agreement"
+            else:
+                status, error = "failed", f"{type(outcome).__name__}: {outcome}"
+                where = f"characters {part.offset}-{end}"
+                lost.append(Dropped(path=f"parts[{index}]", value=where, reason=error))
+            runs.append(
+                PartRun(
+                    start=part.offset, end=end, outcome=status, usage=part.record.usage,
+                    attempts=part.record.replies, http_requests=part.record.http_requests,
+                    error=error,
+                )
+            )  # fmt: skip
+        if not found:
+            for outcome in outcomes:
+                if isinstance(outcome, SummarizerError) and not isinstance(
+                    outcome, NoAgreementError
+                ):
+                    raise outcome
+            reason = next(o.reason for o in outcomes if isinstance(o, NoAgreementError))
+            raise NoAgreementError(reason, meta=self.meta(GroundingReport(
+                quotes=0, exact=0, normalized=0, rejected_in_earlier_replies=0
+            ), [], runs))  # fmt: skip
+        if lost:
+            logger.warning("%d of %d parts failed; their facts are missing", len(lost), len(runs))
+        groups = merge(found)
+        dateline = read_dateline(self.article, self.language)
+        summaries = []
+        for group in groups:
+            one = merge_one(group).model_copy(update={"dateline": dateline})
+            counts = Counter(e.match for e in evidence_in(_facts(one)))
+            grounding = GroundingReport(
+                quotes=sum(counts.values()),
+                exact=counts["exact"],
+                normalized=counts["normalized"],
+                elided=counts["elided"],
+                rejected_in_earlier_replies=sum(
+                    p.record.grounding.rejected_before for p in self.parts
+                ),
+            )
+            dropped = lost + [d for s in group for d in s.meta.dropped]
+            meta = self.meta(grounding, dropped, runs, others=len(groups) - 1)
+            summaries.append(one.model_copy(update={"meta": meta}))
+        return summaries
+
     @cached_property  # asked for by the batch's lock, the lookup and the store
     def cache_key(self) -> str:
         return cache_key(self.article.text, self.config, self.template, self.page)
 
-    def from_cache(self, store: SummaryCache) -> AgreementSummary | None:
-        """A stored summary; a stored no-agreement answer is raised as it was the first time."""
+    def from_cache(self, store: SummaryCache) -> list[AgreementSummary] | None:
+        """Stored summaries; a stored no-agreement answer is raised as it was the first time."""
         outcome = store.get(self.cache_key)
         if isinstance(outcome, NoAgreementError):
             raise outcome
@@ -205,40 +395,40 @@ class Job:
 
     def run_cached(
         self, store: SummaryCache | None, client: openai.OpenAI | None
-    ) -> AgreementSummary:
+    ) -> list[AgreementSummary]:
         """`run()` behind the cache: a stored outcome, else a fresh one that is then stored."""
-        if store is not None and (summary := self.from_cache(store)) is not None:
-            return summary
+        if store is not None and (summaries := self.from_cache(store)) is not None:
+            return summaries
         try:
-            summary = self.run(client)
+            summaries = self.run(client)
         except NoAgreementError as exc:
             self.remember(store, exc)
             raise
-        self.remember(store, summary)
-        return summary
+        self.remember(store, summaries)
+        return summaries
 
     async def arun_cached(
         self,
         store: SummaryCache | None,
         client: openai.AsyncOpenAI | None,
         gate: RequestGate | None = None,
-    ) -> AgreementSummary:
+    ) -> list[AgreementSummary]:
         """The async twin of `run_cached()`; the cache is read and written off the event
         loop, which a busy sqlite file would otherwise stall."""
         import asyncio  # here: `import summarizer` stays quick for sync users
 
-        if store is not None and (summary := await asyncio.to_thread(self.from_cache, store)):
-            return summary
+        if store is not None and (summaries := await asyncio.to_thread(self.from_cache, store)):
+            return summaries
         try:
-            summary = await self.arun(client, gate)
+            summaries = await self.arun(client, gate)
         except NoAgreementError as exc:
             await asyncio.to_thread(self.remember, store, exc)
             raise
-        await asyncio.to_thread(self.remember, store, summary)
-        return summary
+        await asyncio.to_thread(self.remember, store, summaries)
+        return summaries
 
     def remember(
-        self, store: SummaryCache | None, outcome: AgreementSummary | NoAgreementError
+        self, store: SummaryCache | None, outcome: list[AgreementSummary] | NoAgreementError
     ) -> None:
         if store is not None:
             store.put(self.cache_key, outcome)
@@ -255,6 +445,8 @@ class Job:
             self.record.grounding,
             max_replies=1 + settings.reasks,
             on_failed_detail=settings.on_failed_detail,
+            dateline=self.dateline,
+            language=self.language,
         ):
             yield
 
@@ -267,11 +459,41 @@ class Job:
         logger.info("later replies failed (%s); keeping an earlier one without its faults", error)
         return fallback
 
-    def finish(self, verified: Verified | None) -> AgreementSummary:
+    def finish(self, verified: Verified | None) -> list[AgreementSummary]:
+        """The summaries of one reply's agreements, the principal first."""
         assert verified is not None, "replies are validated inside grounding()"
-        ledger = self.record.grounding
-        counts = verified.match_counts()
-        meta = Meta(
+        others = len(verified.others)
+        meta = self.meta(_grounding_of(verified, self.record), verified.dropped, others=others)
+        logger.info(
+            "summarized with %s: %d attempt(s), %d tokens, %.2fs",
+            meta.model,
+            meta.attempts,
+            meta.usage.total_tokens,
+            meta.latency_seconds,
+        )
+        if verified.agreement is None:
+            raise NoAgreementError(verified.no_agreement_reason or verified.headline, meta=meta)
+        return [
+            verified.summary(meta),
+            *(
+                other.summary(
+                    self.meta(_grounding_of(other, self.record), other.dropped, others=others)
+                )
+                for other in verified.others
+            ),
+        ]
+
+    def meta(
+        self,
+        grounding: GroundingReport,
+        dropped: list[Dropped],
+        parts: list[PartRun] | None = None,
+        *,
+        others: int = 0,
+    ) -> Meta:
+        """How this job's summaries were made; `others` only counts for a prompt version
+        that asks for every agreement."""
+        return Meta(
             model=self.config.model,
             endpoint=self.config.endpoint,
             endpoint_kind=self.config.backend,
@@ -283,23 +505,43 @@ class Job:
             attempts=self.record.replies,
             http_requests=self.record.http_requests,
             latency_seconds=round(time.perf_counter() - self.started, 4),
-            grounding=GroundingReport(
-                quotes=sum(counts.values()),
-                exact=counts["exact"],
-                normalized=counts["normalized"],
-                elided=counts["elided"],
-                rejected_in_earlier_replies=ledger.rejected_before,
-            ),
-            dropped=verified.dropped,
+            grounding=grounding,
+            dropped=dropped,
             page=self.page,
+            language=self.language,
+            other_agreements=others if self.reply_model.reports_every_agreement else None,
+            parts=parts or [],
         )
-        logger.info(
-            "summarized with %s: %d attempt(s), %d tokens, %.2fs",
-            meta.model,
-            meta.attempts,
-            meta.usage.total_tokens,
-            meta.latency_seconds,
-        )
-        if verified.agreement is None:
-            raise NoAgreementError(verified.no_agreement_reason or verified.headline, meta=meta)
-        return verified.summary(meta)
+
+
+# Told to the model with each part of a long article.
+_PART_NOTE = (
+    "This is part {which} of {total} of one long article, cut at paragraph breaks. Report "
+    "what this part says about each agreement, with quotes from this part only."
+)
+
+# What one part of a long article came to.
+PartOutcome = list[AgreementSummary] | SummarizerError
+
+
+def _grounding_of(verified: Verified, record: CallRecord) -> GroundingReport:
+    counts = verified.match_counts()
+    return GroundingReport(
+        quotes=sum(counts.values()),
+        exact=counts["exact"],
+        normalized=counts["normalized"],
+        elided=counts["elided"],
+        rejected_in_earlier_replies=record.grounding.rejected_before,
+    )
+
+
+def _facts(summary: AgreementSummary) -> list[object]:
+    """What a summary's quotes support (not its dateline, which code reads)."""
+    return [
+        summary.agreement,
+        summary.parties,
+        summary.signatories,
+        summary.aims,
+        summary.venue,
+        summary.threat_groups,
+    ]

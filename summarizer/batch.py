@@ -258,12 +258,12 @@ async def _summarize_item(
     try:
         job = Job.prepare(text, model, base_url, api_key, settings, client)
         if store is None:
-            summary = await job.arun(client, gate)
+            summary = (await job.arun(client, gate))[0]
         else:
             # A copy of an article already in flight (wire copy runs in many outlets)
             # waits for it and is then answered from the cache, instead of paying twice.
             async with same_article.holding(job.cache_key):
-                summary = await job.arun_cached(store, client, gate)
+                summary = (await job.arun_cached(store, client, gate))[0]
     except NoAgreementError as exc:
         cached = exc.meta.cached
         usage = Usage() if cached else exc.meta.usage

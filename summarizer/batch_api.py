@@ -33,7 +33,13 @@ from .api import Job, open_cache
 from .batch import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
 from .cache import SummaryCache
 from .config import Settings, resolve
-from .errors import ConfigError, DuplicateItemError, NoAgreementError, SummarizerError
+from .errors import (
+    ConfigError,
+    DuplicateItemError,
+    InputTooLongError,
+    NoAgreementError,
+    SummarizerError,
+)
 from .prompts import load_prompt
 from .replies import reply_model
 from .schema import Usage
@@ -113,6 +119,14 @@ def prepare(
                 article, _ = article_from(
                     text, max_chars=settings.max_input_chars, input_format=settings.input_format
                 )
+                if len(article) > settings.max_part_chars:
+                    # Sent in parts, which the batch's one-request-per-article cannot hold.
+                    raise InputTooLongError(
+                        length=len(article),
+                        limit=settings.max_part_chars,
+                        hint="longer articles are summarized in parts: run them with "
+                        "`summarizer batch`",
+                    )
             except SummarizerError as exc:
                 prepared.skipped.append((item_id, exc))
                 continue
@@ -356,13 +370,14 @@ def _verify_line(
         # that fails sends the item to the sync path, as it would re-ask there.
         with job.grounding():
             reply = verify_completion(completion, job.config, job.record, job.reply_model)
-        summary = job.finish(reply.verified)
+        summaries = job.finish(reply.verified)
     except NoAgreementError as exc:
         job.remember(store, exc)
         return ItemResult(item_id, "no_agreement", error=exc, usage=exc.meta.usage)
     except SummarizerError as exc:
         return ItemResult(item_id, "failed", error=exc, usage=job.record.usage)
-    job.remember(store, summary)
+    job.remember(store, summaries)
+    summary = summaries[0]
     return ItemResult(item_id, "summarized", summary=summary, usage=summary.meta.usage)
 
 

@@ -49,7 +49,7 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 # Eviction frees down to this share of the bound, so a full cache does not evict on every put.
 _EVICT_TO = 0.9
 # Bump when what is stored changes shape; older entries then simply miss.
-_FORMAT = 1
+_FORMAT = 2  # 2: every agreement of a story, as a list
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -133,7 +133,7 @@ class SummaryCache:
         # sum is taken when it passes the bound.
         self._approx_bytes = self.size_bytes()
 
-    def get(self, key: str) -> AgreementSummary | NoAgreementError | None:
+    def get(self, key: str) -> list[AgreementSummary] | NoAgreementError | None:
         """The stored outcome, marked as cached, or None (also when the file cannot be read:
         a cache that fails costs a request, never a result)."""
         try:
@@ -155,17 +155,21 @@ class SummaryCache:
         if kind == "no_agreement":
             meta = Meta.model_validate(data["meta"]).model_copy(update={"cached": True})
             return NoAgreementError(data["reason"], meta=meta)
-        summary = AgreementSummary.model_validate(data)
-        return summary.model_copy(update={"meta": summary.meta.model_copy(update={"cached": True})})
+        summaries = [AgreementSummary.model_validate(item) for item in data]
+        return [
+            s.model_copy(update={"meta": s.meta.model_copy(update={"cached": True})})
+            for s in summaries
+        ]
 
-    def put(self, key: str, outcome: AgreementSummary | NoAgreementError) -> None:
+    def put(self, key: str, outcome: list[AgreementSummary] | NoAgreementError) -> None:
         """Store an outcome, evicting the least recently used entries past the bound; a
         write that fails (a locked or full disk) is logged and skipped."""
+        data: object
         if isinstance(outcome, NoAgreementError):
             kind = "no_agreement"
             data = {"reason": outcome.reason, "meta": outcome.meta.model_dump(mode="json")}
         else:
-            kind, data = "summary", outcome.model_dump(mode="json")
+            kind, data = "summaries", [summary.model_dump(mode="json") for summary in outcome]
         payload = zlib.compress(json.dumps(data, separators=(",", ":")).encode())
         now = time.time()
         try:

@@ -13,12 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from . import dates, places
+from . import dates, languages, places
 from .grounding import ArticleText, Span, contains_words, spells_out, words_around, words_in
+from .languages import ENGLISH
 from .schema import (
     Agreement,
     AgreementSummary,
     Aim,
+    Basis,
     Country,
     Dateline,
     Designation,
@@ -77,6 +79,8 @@ class Verified:
     dateline: Dateline | None
     no_agreement_reason: str | None
     dropped: list[Dropped]
+    # The story's other agreements, checked the same way (a reply shape that lists them).
+    others: tuple[Verified, ...] = ()
 
     def match_counts(self) -> Counter[str]:
         """How the quotes of the kept facts were found: exact, normalized, elided."""
@@ -102,9 +106,18 @@ class Verified:
 class ReplyChecker:
     """Checks one reply, collecting problems instead of stopping at the first."""
 
-    def __init__(self, article: ArticleText, dateline: Dateline | None) -> None:
+    def __init__(
+        self,
+        article: ArticleText,
+        dateline: Dateline | None,
+        *,
+        prefix: str = "",
+        language: str = "en",
+    ) -> None:
         self.article = article
         self.dateline = dateline
+        self.prefix = prefix  # "agreements[1]." when the reply lists several
+        self.language = language
         self.problems: list[Problem] = []
         # Facts lost only because another failed (a signatory's link to a dropped party):
         # dropped with it, but not put to the model as faults of their own.
@@ -113,7 +126,7 @@ class ReplyChecker:
         self.renamed: dict[str, str] = {}  # a refused party name -> the mention kept instead
 
     def fail(self, path: str, value: object, reason: str, *, core: bool = False) -> None:
-        self.problems.append(Problem(path, str(value), reason, core))
+        self.problems.append(Problem(self.prefix + path, str(value), reason, core))
 
     def reply(self, reply: v2.AgreementReply) -> Verified:
         if not reply.reports_agreement or reply.agreement is None:
@@ -157,6 +170,9 @@ class ReplyChecker:
             match=span.match,
         )
 
+    def country_in(self, text: str, code: str, name: str) -> Country | None:
+        return _country_in(text, code, name, self.language)
+
     def in_dateline(self, evidence: Evidence) -> bool:
         return self.article.in_dateline(Span(evidence.start, evidence.end, evidence.match))
 
@@ -182,7 +198,7 @@ class ReplyChecker:
             date_text = None
         if date_text:
             reference = self.dateline.filed_on if self.dateline else None
-            resolved = dates.resolve_date(date_text, reference=reference)
+            resolved = dates.resolve_date(date_text, reference=reference, language=self.language)
             if resolved:
                 signed = SigningDate(
                     on=resolved.day, earliest=resolved.earliest, latest=resolved.latest,
@@ -225,7 +241,7 @@ class ReplyChecker:
 
     def party_name(
         self, path: str, given: v2.Party, evidence: Evidence
-    ) -> tuple[str, Literal["stated", "derived"], Literal["demonym", "abbreviation"] | None]:
+    ) -> tuple[str, Basis, Literal["demonym", "abbreviation"] | None]:
         if contains_words(given.mention, given.name):  # "Judicial Police" in "Portugal's ..."
             return given.name, "stated", None
         if spells_out(self.article.text, given.mention, given.name):
@@ -233,6 +249,10 @@ class ReplyChecker:
         as_country = places.canonical_country(given.mention)
         if as_country and as_country == places.canonical_country(given.name):
             return as_country[1], "derived", "demonym"
+        if self.language != ENGLISH:
+            # "Policía Nacional de Colombia" as "National Police of Colombia": no code can
+            # check a translation, so it is kept apart from the verified names.
+            return given.name, "translated", None
         self.fail(
             f"{path}.name", given.name,
             f"is neither its mention {given.mention!r}, nor a full form the article spells out "
@@ -249,9 +269,9 @@ class ReplyChecker:
         known = self.known_country(path, proposed)
         if known is None:
             return None
-        found = _country_in(quote, *known)
+        found = self.country_in(quote, *known)
         if found is None and parent_body:
-            found = _country_in(parent_body, *known)
+            found = self.country_in(parent_body, *known)
             found = found and found.model_copy(update={"basis": "derived", "rule": "party"})
         if found is None:
             self.fail_country(path, proposed)
@@ -290,7 +310,7 @@ class ReplyChecker:
             if given.party.casefold() in self.failed_parties:
                 reason = "the party it names was dropped"
                 self.knock_on.append(
-                    Dropped(path=f"{path}.party", value=given.party, reason=reason)
+                    Dropped(path=f"{self.prefix}{path}.party", value=given.party, reason=reason)
                 )
             else:
                 self.fail(f"{path}.party", given.party, "is not one of the parties' names")
@@ -333,6 +353,10 @@ class ReplyChecker:
                 )  # fmt: skip
                 return None
             return Place(name=proposed, mention=proposed, basis="stated")
+        if self.language != ENGLISH and (
+            found := languages.city_mention(evidence.quote, proposed, self.language)
+        ):  # "в Гаване" is Havana by one of its GeoNames names
+            return Place(name=found[0].name, mention=found[1], basis="derived", rule="gazetteer")
         dateline_city = self.dateline.city if self.dateline else None
         named = places.city(proposed)
         if (
@@ -362,12 +386,12 @@ class ReplyChecker:
         known = self.known_country("venue.country", proposed)
         if known is None:
             return None
-        if city and known[0] not in places.countries_of_city(city.mention, evidence.quote):
+        if city and known[0] not in places.countries_of_city(city.name, evidence.quote):
             self.fail(
                 "venue.country", proposed, f"is not the country of the venue city {city.name!r}"
             )
             return None
-        found = _country_in(evidence.quote, *known)
+        found = self.country_in(evidence.quote, *known)
         if found:
             return found
         if city and city.basis == "dateline" and self.dateline and self.dateline.country:
@@ -438,7 +462,7 @@ class ReplyChecker:
         if evidence is None:
             return None
         country = places.canonical_country(given.value)
-        if country and _country_in(evidence.quote, *country) is None:
+        if country and self.country_in(evidence.quote, *country) is None:
             self.fail(f"{path}.value", given.value, "does not follow from its quote")
             return None
         return Fact(value=given.value, evidence=evidence)
@@ -459,9 +483,13 @@ class ReplyChecker:
         return Designation(label=given.label, designated_by=by, evidence=evidence)
 
 
-def _country_in(text: str, code: str, name: str) -> Country | None:
-    """Country `code` as `text` names it, or implies it by a nationality word or a city."""
+def _country_in(text: str, code: str, name: str, language: str = ENGLISH) -> Country | None:
+    """Country `code` as `text` names it, or implies it by a nationality word or a city;
+    in the article's language too ("España", "в Гаване") when it is not English."""
     hit = places.best_hit(text, code)
+    if hit is None and language != ENGLISH:
+        found = [h for h in languages.countries_named(text, language) if h.code == code]
+        hit = min(found, key=lambda h: h.how != "name", default=None)
     if hit is None:
         return None
     if hit.how == "name":

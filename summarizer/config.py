@@ -26,7 +26,14 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ResolvedConfig", "Settings", "r
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT_SECONDS = 120.0
-DEFAULT_MAX_INPUT_CHARS = 60_000
+# A hard ceiling on what one call accepts, for the user to lower; long articles below it are
+# summarized in parts of at most DEFAULT_MAX_PART_CHARS.
+DEFAULT_MAX_INPUT_CHARS = 2_000_000
+# About 20,000 tokens of English (fewer characters a token in other scripts): with the prompt
+# and a 4,096-token reply, one part fits a 32k-token context.
+DEFAULT_MAX_PART_CHARS = 60_000
+DEFAULT_PART_OVERLAP_CHARS = 1_500
+DEFAULT_PART_CONCURRENCY = 4
 DEFAULT_MAX_OUTPUT_TOKENS = 4_096
 DEFAULT_REASKS = 2
 DEFAULT_TRANSPORT_ATTEMPTS = 4
@@ -61,9 +68,22 @@ class Settings:
     # "auto": a document that opens as an HTML page has its story extracted first;
     # "text" never extracts, "html" always does.
     input_format: Literal["auto", "text", "html"] = "auto"
+    # An article longer than max_part_chars is split at paragraph breaks into parts that
+    # overlap by part_overlap_chars; up to part_concurrency of them are sent at once.
+    max_part_chars: int = DEFAULT_MAX_PART_CHARS
+    part_overlap_chars: int = DEFAULT_PART_OVERLAP_CHARS
+    part_concurrency: int = DEFAULT_PART_CONCURRENCY
+    # The article's language as an ISO 639-1 code ("es"); None detects it.
+    language: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("timeout_seconds", "max_input_chars", "max_output_tokens"):
+        for name in (
+            "timeout_seconds",
+            "max_input_chars",
+            "max_output_tokens",
+            "max_part_chars",
+            "part_concurrency",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Settings.{name} must be positive")
         if self.reasks < 0:
@@ -74,6 +94,10 @@ class Settings:
             raise ConfigError("Settings.on_failed_detail must be 'reask' or 'drop'")
         if self.input_format not in ("auto", "text", "html"):
             raise ConfigError("Settings.input_format must be 'auto', 'text' or 'html'")
+        if not 0 <= self.part_overlap_chars <= self.max_part_chars // 2:
+            raise ConfigError(
+                "Settings.part_overlap_chars must be between 0 and max_part_chars / 2"
+            )
 
 
 @dataclass(frozen=True)

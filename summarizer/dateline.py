@@ -10,8 +10,9 @@ from .schema import Country, Dateline, Evidence, Place
 __all__ = ["read_dateline"]
 
 
-def read_dateline(article: ArticleText) -> Dateline | None:
-    """The article's dateline parsed into place, country, date and agency, if it has one."""
+def read_dateline(article: ArticleText, language: str = "en") -> Dateline | None:
+    """The article's dateline parsed into place, country, date and agency, if it has one;
+    its date is read in `language` (the article's)."""
     parts = article.dateline
     if parts is None:
         return None
@@ -33,7 +34,7 @@ def read_dateline(article: ArticleText) -> Dateline | None:
         place=parts.place,
         city=place,
         country=country,
-        filed_on=dates.parse_dateline_day(written_date) if written_date else None,
+        filed_on=dates.parse_dateline_day(written_date, language) if written_date else None,
         agency=parts.agency,
         evidence=Evidence(
             quote=article.text[parts.start : parts.end], start=parts.start, end=parts.end

@@ -5,6 +5,8 @@ An absolute date with its year ("on 12 February 2025") is *stated*. A date witho
 against the dateline's date, and only when the story has a dated dateline: the story's
 own date is never taken for the signing date. "last week" becomes a range, not a day.
 A result after the dateline's date, or whose weekday contradicts the words, is refused.
+Dates in other languages ("el 11 de marzo de 2025", "20 июня") are read by dateparser in
+the article's language; its English rules for weekdays do not apply to them.
 """
 
 from __future__ import annotations
@@ -43,8 +45,12 @@ class ResolvedDate:
         return self.earliest if self.earliest == self.latest else None
 
 
-def resolve_date(mention: str, *, reference: date | None) -> ResolvedDate | None:
+def resolve_date(
+    mention: str, *, reference: date | None, language: str = "en"
+) -> ResolvedDate | None:
     """The date `mention` names, relative to `reference` (the dateline's date), or None."""
+    if language != "en":
+        return _resolve_in(mention, reference, language)
     # "Tuesday's signing", "on Feb. 11 in Lyon": the date words alone.
     words = _PLACE_AFTER.split(_POSSESSIVE.sub("", mention))[0]
     has_month = bool(_MONTH.search(words))
@@ -74,6 +80,24 @@ def resolve_date(mention: str, *, reference: date | None) -> ResolvedDate | None
     return ResolvedDate(earliest, latest, basis, rule)
 
 
+def _resolve_in(words: str, reference: date | None, language: str) -> ResolvedDate | None:
+    """A date written in another language: stated with its year, else against the dateline."""
+    has_year = bool(_YEAR.search(words))
+    if not has_year and reference is None:
+        return None
+    base = reference or date.today()
+    prefer = "current_period" if has_year else "past"
+    found = _parse(words, base=base, prefer=prefer, language=language)
+    if found is None or (reference is not None and found[0] > reference):
+        return None
+    if has_year:
+        return ResolvedDate(found[0], found[1], "stated", None)
+    rule: Literal["relative_to_dateline", "year_from_dateline"] = (
+        "year_from_dateline" if re.search(r"\d", words) else "relative_to_dateline"
+    )
+    return ResolvedDate(found[0], min(found[1], base), "derived", rule)
+
+
 def _weekday(words: str, weekday: int, reference: date | None) -> ResolvedDate | None:
     """A weekday named without a date: the latest such day on or before the dateline, or in
     the week before it for "last week", or strictly before it for "last Tuesday"."""
@@ -93,15 +117,16 @@ def _weekday(words: str, weekday: int, reference: date | None) -> ResolvedDate |
     return ResolvedDate(day, day, "derived", "relative_to_dateline")
 
 
-def parse_dateline_day(text: str) -> date | None:
-    """The date in a dateline ("2025-02-14", "Feb. 14, 2025"); None without a year."""
+def parse_dateline_day(text: str, language: str = "en") -> date | None:
+    """The date in a dateline ("2025-02-14", "Feb. 14, 2025", "12 de marzo de 2025");
+    None without a year."""
     if not _YEAR.search(text):
         return None
-    found = _parse(text, base=date.today(), prefer="current_period")
+    found = _parse(text, base=date.today(), prefer="current_period", language=language)
     return found[0] if found and found[0] == found[1] else None
 
 
-def _parse(text: str, *, base: date, prefer: str) -> tuple[date, date] | None:
+def _parse(text: str, *, base: date, prefer: str, language: str = "en") -> tuple[date, date] | None:
     from dateparser.date import DateDataParser
 
     settings = {
@@ -109,12 +134,13 @@ def _parse(text: str, *, base: date, prefer: str) -> tuple[date, date] | None:
         "PREFER_DATES_FROM": prefer,
         "RETURN_TIME_AS_PERIOD": True,
     }
-    parser = DateDataParser(languages=["en"], settings=settings)
+    languages = list(dict.fromkeys([language, "en"]))
+    parser = DateDataParser(languages=languages, settings=settings)
     data = parser.get_date_data(text)
     if data.date_obj is None:
         from dateparser.search import search_dates
 
-        hits = search_dates(text, languages=["en"], settings=settings)
+        hits = search_dates(text, languages=languages, settings=settings)
         if not hits:
             return None
         data = parser.get_date_data(hits[0][0])

@@ -105,14 +105,15 @@ class NotTextError(InputError):
 
 
 class InputTooLongError(InputError):
-    """Raised when the article is longer than `Settings.max_input_chars`."""
+    """Raised when the article is longer than `Settings.max_input_chars`, a ceiling the user
+    sets (articles below it but longer than one call should carry are summarized in parts)."""
 
-    def __init__(self, *, length: int, limit: int) -> None:
+    def __init__(self, *, length: int, limit: int, hint: str | None = None) -> None:
         self.length = length
         self.limit = limit
         super().__init__(
             f"article is {length:,} characters; the limit is {limit:,} "
-            "(raise Settings(max_input_chars=...) if your model's context allows it)"
+            f"({hint or 'Settings(max_input_chars=...) sets it'})"
         )
 
 

@@ -3,8 +3,11 @@
 A quote matches in one of three ways, and the span always slices the article's own words:
 
 - "exact": the quote is a stretch of the article as it stands;
-- "normalized": equal once both are folded the same way (curly quotes become straight
-  ones, every dash a hyphen, whitespace ignored);
+- "normalized": equal once both are folded the same way: curly quotes, guillemets and
+  corner brackets become straight quotes, every dash a hyphen, Arabic punctuation its Latin
+  twin; Unicode compatibility forms are decomposed (NFKD: a precomposed "é" meets "e" with
+  a combining accent, a ligature its letters); whitespace, direction marks, zero-width
+  characters, soft hyphens and the Arabic tatweel are ignored;
 - "elided": the quote's words occur in the article in the same order, with a few words
   left out between them (smaller models shorten long sentences). No word may be added,
   changed or moved, no negation may be left out, and the gaps are bounded.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -52,10 +56,18 @@ _FOLD = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+        "\u300c": '"', "\u300d": '"', "\u300e": '"', "\u300f": '"',
+        "\u060c": ",", "\u061b": ";", "\u061f": "?",
         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
         "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
     }
+)  # fmt: skip
+# Marks that change how text is shown, not what it says: soft hyphen, zero-width space and
+# joiners, direction marks and embeddings (right-to-left text), byte-order mark, tatweel.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u061c\u0640\u202a\u202b\u202c"
+             "\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"),
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
 
@@ -67,6 +79,15 @@ _DATELINE = re.compile(
         (?:,[ ](?P<region>[A-Za-z.]+(?:[ ][A-Za-z.]+)*))?                 # , Region
         (?:,[ ](?P<day>[A-Z][a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?      # , Feb. 14[, 2025]
         \s*(?:\((?P<agency>[^()\n]{1,40})\))?\s*[-\u2013\u2014]{1,2}""",
+    re.VERBOSE,
+)
+# The same in other languages and scripts: "BOGOTÁ, 12 de marzo de 2025 (Agencia) –",
+# "МОСКВА, 20 июня 2025 года (ТАСС) –", "الرباط، 15 مايو 2025 (وكالة) –". The place is in
+# capitals where the script has them; the date holds a digit.
+_DATELINE_ANY = re.compile(
+    r"""\A\s*(?P<place>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})\s*[,\u060c]\s*
+        (?P<iso>)(?P<region>)(?P<day>[^\W\d_]{0,12}[ ]?\d[^()\n\u2013\u2014]{1,40}?)
+        \s*(?:\((?P<agency>[^()\n]{1,60})\))?\s*[-\u2013\u2014]{1,2}""",
     re.VERBOSE,
 )
 _BOILERPLATE = re.compile(
@@ -107,9 +128,15 @@ class ArticleText:
     def __init__(self, text: str) -> None:
         self.text = text
         folded = fold(text)
-        keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
-        self._squeezed = "".join(folded[i] for i in keep)
-        self._offsets = keep
+        if text.isascii():
+            keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
+            self._squeezed = "".join(folded[i] for i in keep)
+            self._offsets = keep
+        else:  # one character may compare as several ("ﬁ" as "fi", "é" as "e" + accent)
+            pairs = [(out, i) for i, ch in enumerate(text) for out in _comparable(ch)]
+            pairs = [(out, i) for out, i in pairs if not out.isspace()]
+            self._squeezed = "".join(out for out, _ in pairs)
+            self._offsets = [i for _, i in pairs]
         self._folded = folded
         self.dateline = _parse_dateline(text)
         boilerplate = _BOILERPLATE.search(text, len(text) // 2)
@@ -165,9 +192,15 @@ class ArticleText:
         while start != -1:
             yield Span(start, start + len(quote), "exact")
             start = self.text.find(quote, start + 1)
+        offsets, size = self._offsets, len(squeezed)
         at = self._squeezed.find(squeezed)
         while at != -1:
-            yield Span(self._offsets[at], self._offsets[at + len(squeezed) - 1] + 1, "normalized")
+            last = at + size - 1
+            # Whole characters only: "cafe" is not "café" cut before its accent.
+            if (at == 0 or offsets[at - 1] != offsets[at]) and (
+                last + 1 == len(offsets) or offsets[last + 1] != offsets[last]
+            ):
+                yield Span(offsets[at], offsets[last] + 1, "normalized")
             at = self._squeezed.find(squeezed, at + 1)
         yield from self._elided(_WORD.findall(fold(quote)))
 
@@ -212,15 +245,15 @@ class ArticleText:
 
 
 def _parse_dateline(text: str) -> DatelineParts | None:
-    found = _DATELINE.match(text)
-    if not found:
+    found = _DATELINE.match(text) or _DATELINE_ANY.match(text)
+    if not found or (found.re is _DATELINE_ANY and any(ch.islower() for ch in found["place"])):
         return None
     return DatelineParts(
         start=found.start("place") if not found["iso"] else found.start("iso"),
         end=found.end(),
         place=found["place"],
-        region=found["region"],
-        iso_date=found["iso"],
+        region=found["region"] or None,
+        iso_date=found["iso"] or None,
         day=found["day"],
         agency=found["agency"],
     )
@@ -232,12 +265,18 @@ def contains_words(haystack: str, needle: str) -> bool:
     Case, punctuation, curly quotes, dashes and spacing are ignored, word boundaries are
     kept: "Somalia" is not in "Somali and".
     """
-    wanted = [w.casefold() for w in _WORD.findall(fold(needle))]
+    wanted = _words_of(needle)
     if not wanted:
         return False
-    have = [w.casefold() for w in _WORD.findall(fold(haystack))]
+    have = _words_of(haystack)
     size = len(wanted)
     return any(have[i : i + size] == wanted for i in range(len(have) - size + 1))
+
+
+def _words_of(text: str) -> list[str]:
+    """The words of `text`, folded and composed (NFC), so that "é" is one letter of a word."""
+    composed = unicodedata.normalize("NFC", fold(text).translate(_INVISIBLE))
+    return [w.casefold() for w in _WORD.findall(composed)]
 
 
 # Words too common to prove anything when checking that a label's words are in its quote.
@@ -264,7 +303,12 @@ def _stem(word: str) -> str:
 
 
 def _squeeze(text: str) -> str:
-    return "".join(fold(text).split())
+    return "".join(_comparable(text).split())
+
+
+def _comparable(text: str) -> str:
+    """`text` as quotes are compared: folded, invisible marks gone, decomposed (NFKD)."""
+    return unicodedata.normalize("NFKD", fold(text).translate(_INVISIBLE))
 
 
 def spells_out(text: str, short: str, full: str) -> bool:

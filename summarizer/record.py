@@ -27,3 +27,10 @@ class CallRecord:
     def replies(self) -> int:
         """Model replies received so far (the ledger counts them, reply by reply)."""
         return self.grounding.replies
+
+    def add(self, other: CallRecord) -> None:
+        """Count another call's spending in this one (a long article's parts in the whole)."""
+        self.usage += other.usage
+        self.http_requests += other.http_requests
+        self.grounding.replies += other.grounding.replies
+        self.grounding.rejected_before += other.grounding.rejected_before

@@ -9,7 +9,10 @@ we store, with its `basis`:
 - "derived": code derived it by `rule` from the quote ("Somali" -> Somalia by demonym,
   "Abuja" -> Nigeria by gazetteer, "NCA" -> National Crime Agency by the abbreviation the
   article spells out, "on Tuesday" -> 2025-02-11 relative to the dateline);
-- "dateline": taken from the dateline, for a venue the body places at "its headquarters".
+- "dateline": taken from the dateline, for a venue the body places at "its headquarters";
+- "translated": an organisation's English name for a mention in another language
+  ("Policía Nacional de Colombia" -> "National Police of Colombia"), which no code can check:
+  kept, but never counted as verified.
 
 The model never fills these objects directly: it fills a reply (`summarizer.replies`),
 and `summarizer.verify` builds these from what code could check.
@@ -40,6 +43,7 @@ __all__ = [
     "GroundingReport",
     "Meta",
     "Page",
+    "PartRun",
     "Party",
     "Place",
     "Rule",
@@ -72,7 +76,7 @@ AimCategory = Literal[
     "other",
 ]
 ThreatGroupKind = Literal["gang", "cartel", "terrorist_organization", "insurgent_group", "other"]
-Basis = Literal["stated", "derived", "dateline"]
+Basis = Literal["stated", "derived", "dateline", "translated"]
 Rule = Literal[
     "demonym",  # a nationality adjective names the country ("Salvadoran")
     "gazetteer",  # a city names its country ("Abuja"), or a city's other name
@@ -277,6 +281,18 @@ class Page(_Strict):
     url: str | None = None
 
 
+class PartRun(_Strict):
+    """One part of a long article, summarized on its own: where it lies and what it cost."""
+
+    start: int = Field(ge=0, description="Where the part starts in the whole text.")
+    end: int = Field(ge=0)
+    outcome: Literal["summarized", "no_agreement", "failed"]
+    usage: Usage
+    attempts: int
+    http_requests: int
+    error: str | None = Field(default=None, description="Why the part failed, when it did.")
+
+
 class Meta(_Strict):
     """How a summary was made: by which model and prompt, at what cost, in how long."""
 
@@ -299,6 +315,19 @@ class Meta(_Strict):
     page: Page | None = Field(
         default=None,
         description="Set when the input was a web page: the text the offsets point into.",
+    )
+    language: str | None = Field(
+        default=None, description="The article's language (ISO 639-1), detected or as set."
+    )
+    other_agreements: int | None = Field(
+        default=None,
+        description="How many more agreements the story reports beside this one; None when "
+        "the prompt version does not ask for every agreement.",
+    )
+    parts: list[PartRun] = Field(
+        default_factory=list,
+        description="Set when a long article was summarized in parts: each part and its cost "
+        "(usage, attempts and http_requests above are their sums).",
     )
     cached: bool = Field(
         default=False,

@@ -22,16 +22,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from .checks import Problem, ReplyChecker, Verified
 from .dateline import read_dateline
 from .grounding import ArticleText
-from .schema import Dateline
+from .schema import Dateline, Dropped
 
 if TYPE_CHECKING:
-    from .replies import v2
+    from .replies import Reply
 
 __all__ = [
     "GroundingLedger",
@@ -74,6 +74,7 @@ class _Scope:
     max_replies: int
     on_failed_detail: OnFailedDetail
     dateline: Dateline | None
+    language: str
 
     def may_drop(self) -> bool:
         return self.on_failed_detail == "drop" or self.ledger.replies >= self.max_replies
@@ -89,9 +90,17 @@ def checking(
     *,
     max_replies: int,
     on_failed_detail: OnFailedDetail = "reask",
+    dateline: Dateline | None = None,
+    language: str = "en",
 ) -> Iterator[None]:
-    """Check replies validated inside this block against `article`, recording into `ledger`."""
-    scope = _Scope(article, ledger, max_replies, on_failed_detail, read_dateline(article))
+    """Check replies validated inside this block against `article`, recording into `ledger`.
+
+    `dateline` stands in for the article's own when `article` is one part of a longer text
+    (only the first part holds it); `language` is the article's, as an ISO 639-1 code.
+    """
+    if dateline is None:
+        dateline = read_dateline(article, language)
+    scope = _Scope(article, ledger, max_replies, on_failed_detail, dateline, language)
     token = _scope.set(scope)
     try:
         yield
@@ -99,24 +108,49 @@ def checking(
         _scope.reset(token)
 
 
-def check_reply(reply: v2.AgreementReply) -> Verified | None:
+def check_reply(reply: Reply) -> Verified | None:
     """Check `reply` in the current scope; raise ValueError when it must be re-asked.
+
+    Each agreement of a reply that lists several is checked on its own. Only the principal
+    one (the first) can fail the reply outright; another whose own quote or parties fail is
+    an optional fact like any other: asked about again while re-asks remain, then dropped.
 
     Returns None outside `checking()` (a stored reply loaded for inspection).
     """
     scope = _scope.get()
     if scope is None:
         return None
-    checker = ReplyChecker(scope.article, scope.dateline)
-    verified = checker.reply(reply)
+    several = reply.reports_every_agreement
+    problems: list[Problem] = []
+    checked: list[Verified] = []
+    lost: list[Dropped] = []
+    for index, entry in enumerate(reply.entries()):
+        checker = ReplyChecker(
+            scope.article,
+            scope.dateline,
+            prefix=f"agreements[{index}]." if several else "",
+            language=scope.language,
+        )
+        verified = checker.reply(entry)
+        if index > 0 and any(p.core for p in checker.problems):
+            checker.problems = [replace(p, core=False) for p in checker.problems]
+            what = entry.agreement.title or entry.agreement.kind if entry.agreement else "?"
+            lost.append(Dropped(path=f"agreements[{index}]", value=what, reason=_LOST))
+        else:
+            checked.append(verified)
+        problems += checker.problems
+    principal = replace(checked[0], others=tuple(checked[1:]), dropped=checked[0].dropped + lost)
     ledger = scope.ledger
-    ledger.problems = checker.problems
-    if checker.problems and (any(p.core for p in checker.problems) or not scope.may_drop()):
-        ledger.rejected = [str(p) for p in checker.problems]
-        if not any(p.core for p in checker.problems):
-            ledger.fallback = verified
-        raise ValueError(reask_message(checker.problems))
-    return verified
+    ledger.problems = problems
+    if problems and (any(p.core for p in problems) or not scope.may_drop()):
+        ledger.rejected = [str(p) for p in problems]
+        if not any(p.core for p in problems):
+            ledger.fallback = principal
+        raise ValueError(reask_message(problems))
+    return principal
+
+
+_LOST = "its own quote or its parties failed the checks"
 
 
 def inconsistent(path: str, value: str, reason: str) -> ValueError:

@@ -11,8 +11,10 @@ LIVE_MODEL = "SmolLM2-135M-Instruct-Q4_1"
 # SmolLM2-135M writes about 60 tokens a second on 2 idle cores and, unbounded, repeats
 # itself until max_tokens. 2,500 tokens keep one reply near 45 s idle, so the 600 s request
 # timeout leaves room for a machine busy with something else; one re-ask at most.
+# The recordings were made with prompt v2, which stays supported: replaying them pins it.
 LIVE_SETTINGS = Settings(
     backend="llama.cpp",
+    prompt_version="2",
     max_output_tokens=2500,
     reasks=1,
     timeout_seconds=600,

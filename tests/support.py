@@ -25,6 +25,9 @@ BASE_URL = "http://model.test/v1"
 
 # Retries in tests never sleep: the wait strategy is injected, nothing is patched.
 NO_WAIT = Settings(transport_wait=wait_none())
+# For tests written against prompt v2's reply shape (one agreement), which stays supported.
+V2_NO_WAIT = Settings(transport_wait=wait_none(), prompt_version="2")
+ENTRY_KEYS = ("agreement", "parties", "signatories", "aims", "venue", "threat_groups")
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +49,20 @@ def reference_reply(stem: str) -> dict[str, Any]:
     cassette = Cassette.load(REFERENCE / f"{stem}.json")
     body = cassette.interactions[0]["response"]["body"]
     return json.loads(body["choices"][0]["message"]["content"])
+
+
+def principal(reply: dict[str, Any]) -> dict[str, Any]:
+    """The principal agreement's entry of a v3 reply (the dict itself: changes show)."""
+    entry: dict[str, Any] = reply["agreements"][0]
+    return entry
+
+
+def as_v2(reply: dict[str, Any]) -> dict[str, Any]:
+    """A v3 reply about one agreement in prompt v2's shape."""
+    (entry,) = reply["agreements"] or [dict.fromkeys(ENTRY_KEYS)]
+    v2 = {key: reply[key] for key in ("reports_agreement", "no_agreement_reason", "headline")}
+    return {**v2, **{key: entry[key] or ([] if key not in ("agreement", "venue") else None)
+                     for key in ENTRY_KEYS}}  # fmt: skip
 
 
 def completion(

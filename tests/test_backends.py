@@ -12,9 +12,9 @@ from support import NO_WAIT, Script, completion
 from summarizer import ConfigError, summarize
 from summarizer.backends import detect_backend, strict_schema
 from summarizer.config import resolve
-from summarizer.replies import AgreementReply
+from summarizer.replies import AgreementsReply
 
-SCHEMA = AgreementReply.model_json_schema()
+SCHEMA = AgreementsReply.model_json_schema()  # the default prompt's (v3)
 
 
 def sent_request(backend: str, seed_article: str, seed_reply: dict[str, Any]) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def sent_request(backend: str, seed_article: str, seed_reply: dict[str, Any]) ->
     return request
 
 
-NESTED = {"type": "json_schema", "json_schema": {"name": "AgreementReply", "schema": SCHEMA}}
+NESTED = {"type": "json_schema", "json_schema": {"name": "AgreementsReply", "schema": SCHEMA}}
 
 
 @pytest.mark.parametrize("backend", ["llama.cpp", "vllm", "ollama", "openai-compatible"])
@@ -43,7 +43,7 @@ def test_openai_gets_strict_structured_output(seed_article, seed_reply) -> None:
     request = sent_request("openai", seed_article, seed_reply)
     assert request["response_format"] == {
         "type": "json_schema",
-        "json_schema": {"name": "AgreementReply", "schema": strict_schema(SCHEMA), "strict": True},
+        "json_schema": {"name": "AgreementsReply", "schema": strict_schema(SCHEMA), "strict": True},
     }
     assert "tools" not in request and "tool_choice" not in request
 
@@ -80,7 +80,8 @@ def test_bounds_reach_the_grammar() -> None:
     # A nullable string is one type list, not an anyOf of two schemas.
     assert party["country"] == {"type": ["string", "null"], "maxLength": 150}
     assert '"title": "' not in json.dumps(SCHEMA)  # the property "title" stays
-    assert SCHEMA["properties"]["parties"]["maxItems"] == 12
+    assert SCHEMA["$defs"]["AgreementEntry"]["properties"]["parties"]["maxItems"] == 12
+    assert SCHEMA["properties"]["agreements"]["maxItems"] == 8
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from support import (
     Script,
     article,
     completion,
+    principal,
     reference_reply,
 )
 
@@ -89,7 +91,10 @@ def test_bad_items_fail_alone_and_the_batch_goes_on() -> None:
 
 
 def test_a_reply_that_never_grounds_fails_its_item_with_what_it_spent(seed_reply) -> None:
-    invented = dict(seed_reply, parties=[{**seed_reply["parties"][0], "evidence": "not there"}])
+    invented = copy.deepcopy(seed_reply)
+    principal(invented)["parties"] = [
+        {**principal(seed_reply)["parties"][0], "evidence": "not there"}
+    ]
     script = Script(*[completion(invented)] * 3)
     (result,) = run([("x", article(SEED))], client=script.async_client())
     assert result.status == "failed" and isinstance(result.error, UngroundedReplyError)

@@ -22,6 +22,7 @@ from support import (
     Script,
     article,
     completion,
+    principal,
     reference_reply,
 )
 
@@ -184,7 +185,9 @@ def test_collect_verifies_replies_and_reruns_what_failed_through_the_sync_path(t
     seed, nca, talks = article(SEED), article("abbreviation_nca"), article(NO_AGREEMENT)
     abuja = article("capital_without_country_abuja")
     invented = dict(reference_reply("abbreviation_nca"))
-    invented["parties"] = [{**invented["parties"][0], "evidence": "words not in the article"}]
+    principal(invented)["parties"] = [
+        {**principal(invented)["parties"][0], "evidence": "words not in the article"}
+    ]
     items = [
         ("seed", seed),  # a good reply
         ("talks", talks),  # a good no-agreement reply

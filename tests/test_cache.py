@@ -3,10 +3,19 @@ only answers are kept, and the file stays within its bound."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
-from support import NO_WAIT, ReferenceEndpoint, Script, article, completion, reference_reply
+from support import (
+    NO_WAIT,
+    ReferenceEndpoint,
+    Script,
+    article,
+    completion,
+    principal,
+    reference_reply,
+)
 
 from summarizer import (
     NoAgreementError,
@@ -52,7 +61,10 @@ def test_no_agreement_is_an_answer_and_is_cached(cache) -> None:
 
 
 def test_failures_are_not_cached(cache, seed_reply) -> None:
-    invented = dict(seed_reply, parties=[{**seed_reply["parties"][0], "evidence": "not there"}])
+    invented = copy.deepcopy(seed_reply)
+    principal(invented)["parties"] = [
+        {**principal(seed_reply)["parties"][0], "evidence": "not there"}
+    ]
     script = Script(*[completion(invented)] * 3, *[_server_error()] * 4, completion(seed_reply))
     text = article(SEED)
     with pytest.raises(UngroundedReplyError):

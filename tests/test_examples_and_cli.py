@@ -50,7 +50,7 @@ def test_example_03_walks_through_the_failures() -> None:
         "ok: 1 reply(ies), 2 HTTP request(s)",
         "ok: 2 reply(ies), 2 HTTP request(s)",
         "UngroundedReplyError after 3 reply(ies)",
-        "dropped signatories[0].evidence: is not in the article",
+        "dropped agreements[0].signatories[0].evidence: is not in the article",
         "ok: 1 reply(ies), 1 HTTP request(s)",
         "TruncatedReplyError after 1 reply(ies)",
         "AuthError: HTTP 401 from the model endpoint: bad key",

@@ -21,6 +21,7 @@ from support import (
     all_evidence,
     article,
     completion,
+    principal,
     reference_reply,
 )
 
@@ -44,7 +45,7 @@ def test_every_article_has_a_reference_cassette_labelled_as_such() -> None:
         assert cassette.source["kind"] == "reference"
         assert "not captured" in cassette.source["note"]
         assert cassette.source["article"] == f"examples/articles/{stem}.txt"
-        assert cassette.source["prompt"] == "agreement_summary v2"
+        assert cassette.source["prompt"] == "agreement_summary v3"
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_seed_story_meta() -> None:
     )
     assert (meta.prompt_name, meta.prompt_version, meta.mode, meta.schema_version) == (
         "agreement_summary",
-        "2",
+        "3",
         "json_schema",
         "2",
     )
@@ -329,14 +330,17 @@ def test_an_optional_detail_that_never_grounds_is_dropped_not_fatal() -> None:
     """Three replies, each quoting one aim in words the article does not use: after the
     re-asks the summary comes back without that aim, and says so."""
     reply = reference_reply("capital_without_country_abuja")
-    reply["aims"][0]["evidence"] = "to share intelligence on cocaine shipments by air"
+    principal(reply)["aims"][0]["evidence"] = "to share intelligence on cocaine shipments by air"
     script = Script(*[completion(reply) for _ in range(3)])
     summary = summarize(
         article("capital_without_country_abuja"), client=script.client(), settings=NO_WAIT
     )
     assert len(script.requests) == 3
-    assert len(summary.aims) == len(reply["aims"]) - 1
+    assert len(summary.aims) == len(principal(reply)["aims"]) - 1
     (dropped,) = summary.meta.dropped
-    assert (dropped.path, dropped.value) == ("aims[0].evidence", reply["aims"][0]["evidence"])
+    assert (dropped.path, dropped.value) == (
+        "agreements[0].aims[0].evidence",
+        principal(reply)["aims"][0]["evidence"],
+    )
     assert "is not in the article" in dropped.reason
     assert summary.meta.usage.total_tokens == 3 * 150

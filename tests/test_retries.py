@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from support import NO_WAIT, Script, completion
+from support import NO_WAIT, Script, completion, principal
 from tenacity import RetryCallState, wait_fixed
 from tenacity.wait import wait_base
 
@@ -38,13 +38,13 @@ def error_response(status: int, message: str = "boom", **headers: str) -> httpx2
 def with_bad_quote(reply: dict[str, Any]) -> dict[str, Any]:
     """The seed reply with one party quoted in words the article does not use."""
     bad = copy.deepcopy(reply)
-    bad["parties"][0]["evidence"] = "Jeffrey A. Grimming, Chief of INTERPOL Washington"
+    principal(bad)["parties"][0]["evidence"] = "Jeffrey A. Grimming, Chief of INTERPOL Washington"
     return bad
 
 
 def with_bad_agreement_quote(reply: dict[str, Any]) -> dict[str, Any]:
     bad = copy.deepcopy(reply)
-    bad["agreement"]["evidence"] = "have signed a Memorandum of Understanding"
+    principal(bad)["agreement"]["evidence"] = "have signed a Memorandum of Understanding"
     return bad
 
 
@@ -190,26 +190,26 @@ def test_optional_quote_never_corrected_is_dropped_after_the_reasks(
     assert summary.meta.attempts == 3
     assert [p.name for p in summary.parties] == ["National Central Bureau Ottawa"]
     dropped = {d.path: d for d in summary.meta.dropped}
-    assert "is not in the article" in dropped["parties[0].evidence"].reason
+    assert "is not in the article" in dropped["agreements[0].parties[0].evidence"].reason
     # The signatory who signed for the dropped party loses the link, not the person.
-    assert "signatories[0].party" in dropped
+    assert "agreements[0].signatories[0].party" in dropped
     assert summary.signatories[0].name == "Jeffrey A. Grimming"
     assert summary.signatories[0].party is None
 
 
 def test_name_missing_from_its_quote_is_reasked(seed_article, seed_reply) -> None:
     invented = copy.deepcopy(seed_reply)
-    invented["signatories"][0]["name"] = "John Smith"
+    principal(invented)["signatories"][0]["name"] = "John Smith"
     script = Script(completion(invented), completion(seed_reply))
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
     reask = script.requests[1]["messages"][-1]["content"]
-    assert "- signatories[0].name 'John Smith': is not in its quote" in reask
+    assert "- agreements[0].signatories[0].name 'John Smith': is not in its quote" in reask
     assert summary.signatories[0].name == "Jeffrey A. Grimming"
 
 
 def test_dateline_is_not_the_venue(seed_article, seed_reply) -> None:
     wrong = copy.deepcopy(seed_reply)
-    wrong["venue"] = {
+    principal(wrong)["venue"] = {
         "event": None,
         "city": "OTTAWA",
         "country": None,
@@ -235,20 +235,22 @@ def test_no_agreement_with_invented_parties_is_reasked(seed_article) -> None:
     invented = {
         "reports_agreement": False,
         "no_agreement_reason": "No agreement was signed.",
-        "agreement": None,
-        "parties": [
-            {"name": "Police", "mention": "Police", "kind": "agency", "country": None,
-             "parent_body": None, "evidence": "Police chiefs met on Tuesday"}
-        ],
-        "signatories": [], "aims": [], "venue": None, "threat_groups": [],
+        "agreements": [{
+            "agreement": {"kind": "other", "title": None, "date_text": None,
+                          "evidence": "Police chiefs met on Tuesday"},
+            "parties": [{"name": "Police", "mention": "Police", "kind": "agency",
+                         "country": None, "parent_body": None,
+                         "evidence": "Police chiefs met on Tuesday"}],
+            "signatories": [], "aims": [], "venue": None, "threat_groups": [],
+        }],
         "headline": "Police chiefs met but signed nothing.",
     }  # fmt: skip
-    honest = {**invented, "parties": []}
+    honest = {**invented, "agreements": []}
     script = Script(completion(invented), completion(honest))
     with pytest.raises(NoAgreementError) as caught:
         summarize(article, client=script.client(), settings=NO_WAIT)
     reask = script.requests[1]["messages"][-1]["content"]
-    assert "- reports_agreement 'false': so leave these empty or null: parties" in reask
+    assert "- reports_agreement 'false': so leave these empty or null: agreements" in reask
     assert "errors.pydantic.dev" not in reask and "input_value" not in reask
     assert caught.value.meta.attempts == 2
 
@@ -302,15 +304,15 @@ def test_garbage_replies_raise_invalid_reply_with_the_garbage(seed_article) -> N
 
 def test_a_name_nothing_supports_falls_back_to_its_mention(seed_article, seed_reply) -> None:
     invented = copy.deepcopy(seed_reply)
-    invented["parties"][0]["name"] = "Europol"
+    principal(invented)["parties"][0]["name"] = "Europol"
     script = Script(*[completion(invented) for _ in range(3)])
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
     assert (
-        "parties[0].name 'Europol': is neither its mention"
+        "agreements[0].parties[0].name 'Europol': is neither its mention"
         in (script.requests[1]["messages"][-1]["content"])
     )
     party = summary.parties[0]
     assert (party.name, party.mention, party.basis) == (
         "INTERPOL Washington", "INTERPOL Washington", "stated",
     )  # fmt: skip
-    assert [d.path for d in summary.meta.dropped] == ["parties[0].name"]
+    assert [d.path for d in summary.meta.dropped] == ["agreements[0].parties[0].name"]

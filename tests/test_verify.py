@@ -1,5 +1,8 @@
 """The checks of schema v2: what code accepts as derived, what it still refuses, and what a
-failed optional fact costs (a re-ask, or nothing with on_failed_detail="drop")."""
+failed optional fact costs (a re-ask, or nothing with on_failed_detail="drop").
+
+Written against prompt v2's reply shape (one agreement). Prompt v3 checks each of its
+agreements with these same checks; `test_agreements.py` covers what v3 adds."""
 
 from __future__ import annotations
 
@@ -8,13 +11,18 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from support import NO_WAIT, Script, completion
+from support import V2_NO_WAIT, Script, as_v2, completion, reference_reply
 
 from summarizer import Settings, UngroundedReplyError, summarize
 from summarizer.places import countries_in
 
-DROP = replace(NO_WAIT, on_failed_detail="drop")
-ONE_REPLY = replace(NO_WAIT, reasks=0)
+DROP = replace(V2_NO_WAIT, on_failed_detail="drop")
+ONE_REPLY = replace(V2_NO_WAIT, reasks=0)
+
+
+@pytest.fixture
+def seed_reply() -> dict[str, Any]:
+    return as_v2(reference_reply("interpol_tren_de_aragua"))
 
 
 def run(article: str, reply: dict[str, Any], settings: Settings = ONE_REPLY):
@@ -198,7 +206,7 @@ def test_a_country_proposed_in_another_form_is_canonicalised_not_reasked() -> No
         "British officials welcomed the deal"
     ), parties__1__mention="British officials")  # fmt: skip
     reply["parties"][1]["name"] = "British officials"
-    summary, script = run(DATED, reply, settings=NO_WAIT)
+    summary, script = run(DATED, reply, settings=V2_NO_WAIT)
     country = summary.parties[1].country
     assert country is not None
     assert (country.code, country.name, country.mention, country.rule) == (
@@ -271,7 +279,7 @@ def test_reask_names_exactly_the_failed_facts_in_one_short_message(
     bad = changed(seed_reply, "aims.0.evidence", "to swap intelligence at once")
     bad = changed(bad, "parties.0.country", "Mexico")
     script = Script(completion(bad), completion(seed_reply))
-    summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
+    summary = summarize(seed_article, client=script.client(), settings=V2_NO_WAIT)
     assert summary.meta.dropped == [] and summary.meta.attempts == 2
     first, second = script.requests
     # The re-ask is the prompt, the rejected reply and one message; nothing else grows.
@@ -402,7 +410,7 @@ def test_an_earlier_usable_reply_is_kept_when_later_ones_are_worse(
     """Reply 1 fails one optional fact; replies 2 and 3 are broken JSON."""
     first = changed(seed_reply, "aims.0.evidence", "to swap intelligence at once")
     script = Script(completion(first), completion('{"reports_'), completion("not json"))
-    summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
+    summary = summarize(seed_article, client=script.client(), settings=V2_NO_WAIT)
     assert summary.meta.attempts == 3 and summary.meta.usage.total_tokens == 450
     assert list(dropped(summary)) == ["aims[0].evidence"]
     assert len(summary.aims) == len(seed_reply["aims"]) - 1

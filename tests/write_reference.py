@@ -1,7 +1,7 @@
 """Write a reference cassette from a hand-written reply, then check it through the pipeline.
 
 A reference reply stands for what a capable model should answer prompt agreement_summary
-v2 about an article; it is written by hand, never captured. This wraps one into the
+v3 about an article; it is written by hand, never captured. This wraps one into the
 cassette format (usage estimated as characters / 4) and summarizes the article from it,
 printing the summary and anything the checks dropped or rejected.
 
@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer import NoAgreementError, Settings, SummarizerError, summarize  # noqa: E402
+from summarizer import NoAgreementError, Settings, SummarizerError, summarize_all  # noqa: E402
 from summarizer.cassettes import Cassette, ReplayTransport  # noqa: E402
 from summarizer.client import client_over  # noqa: E402
 from summarizer.prompts import load_prompt  # noqa: E402
-from summarizer.replies import AgreementReply  # noqa: E402
+from summarizer.replies import AgreementsReply  # noqa: E402
 
 NOTE = (
     "Written by hand to stand for a capable model's answer; not captured from any server. "
@@ -36,12 +36,20 @@ NOTE = (
 SETS = {
     "examples": (ROOT / "examples" / "articles", ROOT / "examples" / "cassettes" / "reference"),
     "eval": (ROOT / "eval" / "gold", ROOT / "eval" / "cassettes" / "reference"),
+    "roundups": (
+        ROOT / "tests" / "articles" / "roundups",
+        ROOT / "tests" / "cassettes" / "reference",
+    ),
+    "languages": (
+        ROOT / "tests" / "articles" / "languages",
+        ROOT / "tests" / "cassettes" / "reference",
+    ),
 }
 
 
 def reference_cassette(stem: str, reply: dict, article: str, article_path: str) -> Cassette:
-    prompt = load_prompt("agreement_summary", "2").render(article=article)
-    schema = json.dumps(AgreementReply.model_json_schema())
+    prompt = load_prompt("agreement_summary", "3").render(article=article)
+    schema = json.dumps(AgreementsReply.model_json_schema())
     content = json.dumps(reply, ensure_ascii=False)
     prompt_tokens = (len(prompt.system) + len(prompt.user) + len(schema)) // 4
     completion_tokens = len(content) // 4
@@ -68,7 +76,7 @@ def reference_cassette(stem: str, reply: dict, article: str, article_path: str) 
         "kind": "reference",
         "note": NOTE,
         "article": article_path,
-        "prompt": "agreement_summary v2",
+        "prompt": "agreement_summary v3",
     }
     interaction = {
         "request": {"method": "POST", "path": "/v1/chat/completions", "body": None},
@@ -84,28 +92,29 @@ def main() -> int:
     article_file = articles / f"{stem}.txt"
     article = article_file.read_text(encoding="utf-8")
     reply = json.loads(reply_path.read_text())
+    reply = {key: reply[key] for key in AgreementsReply.model_fields}  # notes kept beside it
     cassette = reference_cassette(stem, reply, article, str(article_file.relative_to(ROOT)))
     transport = ReplayTransport(cassette)
     with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
         try:
             # No re-ask: whatever fails a check is reported, not asked about again.
-            summary = summarize(
+            summaries = summarize_all(
                 article, model="reference", client=client, settings=Settings(reasks=0)
             )
         except NoAgreementError as exc:
             print(f"no agreement: {exc.reason}")
-            summary = None
+            summaries = []
         except SummarizerError as exc:
             print(f"{type(exc).__name__}: {exc}")
             for problem in getattr(exc, "problems", []):
                 print("  ", problem)
             return 1
-    if summary is not None:
-        print(summary.model_dump_json(indent=2, exclude={"meta"}))
-        for dropped in summary.meta.dropped:
+    for each in summaries:
+        print(each.model_dump_json(indent=2, exclude={"meta"}))
+        for dropped in each.meta.dropped:
             print("DROPPED", dropped)
-        if summary.meta.dropped:
-            return 1
+    if any(each.meta.dropped for each in summaries) or len(summaries) < len(reply["agreements"]):
+        return 1
     if "--check" not in sys.argv:
         cassette.save(cassettes / f"{stem}.json")
     return 0

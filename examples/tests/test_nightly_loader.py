@@ -20,8 +20,13 @@ from pathlib import Path
 from summarizer import NoAgreementError, ReplyError, Settings, summarize
 
 ARTICLE = Path(__file__).resolve().parents[1] / "articles" / "interpol_tren_de_aragua.txt"
+# The prompt version is pinned too: a new release's default prompt would change the request.
 SETTINGS = Settings(
-    model="SmolLM2-135M-Instruct-Q4_1", max_output_tokens=1024, reasks=1, backend="llama.cpp"
+    model="SmolLM2-135M-Instruct-Q4_1",
+    max_output_tokens=1024,
+    reasks=1,
+    backend="llama.cpp",
+    prompt_version="2",
 )
 
 

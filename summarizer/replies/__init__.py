@@ -3,7 +3,8 @@
 A prompt file names the reply schema it was written for (`reply_schema`, "1" when absent).
 Replies are plain structured data: quotes are strings, names are proposals. Nothing here is
 trusted; `summarizer.verify` checks every value against the article and builds the
-`AgreementSummary`. A version-1 reply is upgraded to the version-2 shape before that.
+`AgreementSummary`. A version-1 reply is upgraded to the version-2 shape before that; a
+version-3 reply lists several agreements, each checked as a version-2 reply.
 """
 
 from __future__ import annotations
@@ -11,10 +12,22 @@ from __future__ import annotations
 from .base import Reply
 from .v1 import ModelReply
 from .v2 import AgreementReply
+from .v3 import AgreementsReply
 
-__all__ = ["REPLY_MODELS", "AgreementReply", "ModelReply", "Reply", "reply_model"]
+__all__ = [
+    "REPLY_MODELS",
+    "AgreementReply",
+    "AgreementsReply",
+    "ModelReply",
+    "Reply",
+    "reply_model",
+]
 
-REPLY_MODELS: dict[str, type[Reply]] = {"1": ModelReply, "2": AgreementReply}
+REPLY_MODELS: dict[str, type[Reply]] = {
+    "1": ModelReply,
+    "2": AgreementReply,
+    "3": AgreementsReply,
+}
 
 
 def reply_model(schema_version: str) -> type[Reply]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, model_validator
 
@@ -51,11 +51,18 @@ class Reply(Part):
     reports_agreement: bool
     no_agreement_reason: str | None
 
+    # Whether the shape lists every agreement a story reports (v3) or only one (v1, v2).
+    reports_every_agreement: ClassVar[bool] = False
+
     _verified: Verified | None = PrivateAttr(default=None)
 
     def upgrade(self) -> AgreementReply:
-        """This reply in the newest shape, for the checks."""
+        """This reply in the version-2 shape, for the checks."""
         raise NotImplementedError
+
+    def entries(self) -> list[AgreementReply]:
+        """One version-2 reply per agreement, the principal first, for the checks."""
+        return [self.upgrade()]
 
     @property
     def verified(self) -> Verified | None:
@@ -66,6 +73,12 @@ class Reply(Part):
         """Fields a reply that reports no agreement must leave empty but did not."""
         names = ("agreement", "parties", "signatories", "aims", "venue", "threat_groups")
         return [name for name in names if getattr(self, name)]
+
+    def missing_when_agreement(self) -> str | None:
+        """What a reply that reports an agreement must give but did not."""
+        if getattr(self, "agreement", None) is None or not getattr(self, "parties", None):
+            return "so give the agreement and its parties"
+        return None
 
     @model_validator(mode="after")
     def _consistent_then_checked(self) -> Any:
@@ -79,7 +92,7 @@ class Reply(Part):
                     "false",
                     "so leave these empty or null: " + ", ".join(filled),
                 )
-        elif getattr(self, "agreement", None) is None or not getattr(self, "parties", None):
-            raise inconsistent("reports_agreement", "true", "so give the agreement and its parties")
-        self._verified = check_reply(self.upgrade())
+        elif missing := self.missing_when_agreement():
+            raise inconsistent("reports_agreement", "true", missing)
+        self._verified = check_reply(self)
         return self

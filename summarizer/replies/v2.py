@@ -17,7 +17,7 @@ from pydantic import Field
 from ..schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
 from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Part, PlainQuote, Reply, Text
 
-__all__ = ["AgreementReply"]
+__all__ = ["AgreementReply", "compact"]
 
 
 class Agreement(Part):
@@ -107,7 +107,7 @@ class AgreementReply(Reply):
         fields = tuple((name, repr(field.annotation)) for name, field in cls.model_fields.items())
         if args or kwargs or fields != _fields_of(AgreementReply):
             schema = super().model_json_schema(*args, **kwargs)
-            _compact(schema)
+            compact(schema)
             return schema
         # instructor wraps us in a subclass of its own per call; its fields are ours.
         return copy.deepcopy(_default_schema())
@@ -121,14 +121,15 @@ def _fields_of(model: type[AgreementReply]) -> tuple[tuple[str, str], ...]:
 @cache
 def _default_schema() -> dict[str, Any]:
     schema = super(AgreementReply, AgreementReply).model_json_schema()
-    _compact(schema)
+    compact(schema)
     return schema
 
 
-def _compact(node: Any) -> None:
+def compact(node: Any) -> None:
+    """Drop titles and write a nullable scalar as `"type": [T, "null"]`, in place."""
     if isinstance(node, list):
         for item in node:
-            _compact(item)
+            compact(item)
         return
     if not isinstance(node, dict):
         return
@@ -147,6 +148,6 @@ def _compact(node: Any) -> None:
     for key, value in node.items():
         if key == "properties":
             for prop in value.values():
-                _compact(prop)
+                compact(prop)
         else:
-            _compact(value)
+            compact(value)

@@ -1,0 +1,85 @@
+"""Reply schema version 3 (prompt agreement_summary v3): every agreement a story reports.
+
+A round-up ("the ministers signed three memoranda") reports several agreements, each with its
+own parties, signatories, aims and venue. The reply lists them, the principal one first; each
+entry has the version-2 shape and is checked as a version-2 reply of its own.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from . import v2
+from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Part, Reply, Text
+
+__all__ = ["AgreementsReply", "MAX_AGREEMENTS"]
+
+MAX_AGREEMENTS = 8
+
+
+class AgreementEntry(Part):
+    agreement: v2.Agreement
+    parties: list[v2.Party] = Field(max_length=MAX_ITEMS)
+    signatories: list[v2.Signatory] = Field(max_length=MAX_ITEMS)
+    aims: list[v2.Aim] = Field(max_length=MAX_ITEMS)
+    venue: v2.Venue | None
+    threat_groups: list[v2.ThreatGroup] = Field(max_length=MAX_GROUP_ITEMS)
+
+
+class AgreementsReply(Reply):
+    reports_agreement: bool
+    no_agreement_reason: Text | None
+    agreements: list[AgreementEntry] = Field(
+        max_length=MAX_AGREEMENTS, description="Principal first."
+    )
+    headline: Text
+
+    reports_every_agreement: ClassVar[bool] = True
+
+    def entries(self) -> list[v2.AgreementReply]:
+        if not self.reports_agreement:
+            return [_as_v2(self, None)]
+        return [_as_v2(self, entry) for entry in self.agreements]
+
+    def filled_when_no_agreement(self) -> list[str]:
+        return ["agreements"] if self.agreements else []
+
+    def missing_when_agreement(self) -> str | None:
+        if not self.agreements:
+            return "so list the agreements, the principal one first"
+        return None
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Compact like version 2's, and built once per process for the same reason."""
+        if args or kwargs or set(cls.model_fields) != set(AgreementsReply.model_fields):
+            schema = super().model_json_schema(*args, **kwargs)
+            v2.compact(schema)
+            return schema
+        return copy.deepcopy(_default_schema())
+
+
+@cache
+def _default_schema() -> dict[str, Any]:
+    schema = super(AgreementsReply, AgreementsReply).model_json_schema()
+    v2.compact(schema)
+    return schema
+
+
+def _as_v2(reply: AgreementsReply, entry: AgreementEntry | None) -> v2.AgreementReply:
+    facts: dict[str, Any] = (
+        {name: getattr(entry, name) for name in AgreementEntry.model_fields}
+        if entry is not None
+        else {"agreement": None, "parties": [], "signatories": [], "aims": [], "venue": None,
+              "threat_groups": []}
+    )  # fmt: skip
+    return v2.AgreementReply.model_construct(
+        reports_agreement=entry is not None,
+        no_agreement_reason=reply.no_agreement_reason if entry is None else None,
+        headline=reply.headline,
+        **facts,
+    )
