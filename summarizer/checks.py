@@ -170,6 +170,10 @@ class ReplyChecker:
             match=span.match,
         )
 
+    def contains(self, quote: str, words: str) -> bool:
+        """`words` stand in `quote` (in Arabic, also with a clitic written onto them)."""
+        return languages.contains_words(quote, words, self.language)
+
     def country_in(self, text: str, code: str, name: str) -> Country | None:
         return _country_in(text, code, name, self.language)
 
@@ -183,12 +187,12 @@ class ReplyChecker:
         if evidence is None:
             return None
         title = given.title
-        if title and not contains_words(self.article.body, title):
+        if title and not self.contains(self.article.body, title):
             self.fail("agreement.title", title, "is not in the article")
             title = None
         date_text, signed = given.date_text, None
         if date_text and (
-            not contains_words(evidence.quote, date_text) or self.in_dateline(evidence)
+            not self.contains(evidence.quote, date_text) or self.in_dateline(evidence)
         ):
             self.fail(
                 "agreement.date_text", date_text,
@@ -211,7 +215,7 @@ class ReplyChecker:
     def party(self, index: int, given: v2.Party) -> Party | None:
         path = f"parties[{index}]"
         evidence = self.ground(f"{path}.evidence", given.evidence)
-        if evidence is not None and not contains_words(evidence.quote, given.mention):
+        if evidence is not None and not self.contains(evidence.quote, given.mention):
             self.fail(
                 f"{path}.mention", given.mention, "is not in its quote; quote the words naming it"
             )
@@ -221,7 +225,7 @@ class ReplyChecker:
             return None
         name, basis, rule = self.party_name(path, given, evidence)
         parent = given.parent_body
-        if parent and not contains_words(self.article.text, parent):
+        if parent and not self.contains(self.article.text, parent):
             self.fail(f"{path}.parent_body", parent, "is not in the article")
             parent = None
         country = (
@@ -295,7 +299,7 @@ class ReplyChecker:
         evidence = self.ground(f"{path}.evidence", given.evidence)
         if evidence is None:
             return None
-        if given.name and not contains_words(evidence.quote, given.name):
+        if given.name and not self.contains(evidence.quote, given.name):
             self.fail(
                 f"{path}.name", given.name, "is not in its quote; quote the words naming them"
             )
@@ -344,7 +348,7 @@ class ReplyChecker:
         return Venue(event=event, city=city, country=country, evidence=evidence)
 
     def venue_city(self, proposed: str, evidence: Evidence) -> Place | None:
-        if contains_words(evidence.quote, proposed):
+        if self.contains(evidence.quote, proposed):
             if places.city(proposed) is None:
                 self.fail(
                     "venue.city", proposed,
@@ -405,7 +409,7 @@ class ReplyChecker:
             if (
                 party.country
                 and party.country.code == known[0]
-                and contains_words(evidence.quote, party.mention)
+                and self.contains(evidence.quote, party.mention)
             ):
                 return party.country.model_copy(
                     update={"mention": party.mention, "basis": "derived", "rule": "party"}
@@ -418,7 +422,7 @@ class ReplyChecker:
         evidence = self.ground(f"{path}.evidence", given.evidence)
         if evidence is None:
             return None
-        if given.name and not contains_words(evidence.quote, given.name):
+        if given.name and not self.contains(evidence.quote, given.name):
             self.fail(f"{path}.name", given.name, "is not in its quote; quote the words naming it")
             return None
         if not given.name and not given.description:
@@ -426,7 +430,7 @@ class ReplyChecker:
             return None
         aliases = []
         for alias in given.aliases:
-            if contains_words(self.article.text, alias):
+            if self.contains(self.article.text, alias):
                 aliases.append(alias)
             else:
                 self.fail(f"{path}.aliases", alias, "is not in the article")
@@ -490,6 +494,9 @@ def _country_in(text: str, code: str, name: str, language: str = ENGLISH) -> Cou
     if hit is None and language != ENGLISH:
         found = [h for h in languages.countries_named(text, language) if h.code == code]
         hit = min(found, key=lambda h: h.how != "name", default=None)
+        word = hit is None and languages.nationality_word(text, code, language)
+        if word:
+            hit = places.CountryHit(code, name, word, "demonym")
     if hit is None:
         return None
     if hit.how == "name":

@@ -132,10 +132,12 @@ def check_reply(reply: Reply) -> Verified | None:
             language=scope.language,
         )
         verified = checker.reply(entry)
-        if index > 0 and any(p.core for p in checker.problems):
+        core = [p for p in checker.problems if p.core]
+        if index > 0 and core:
             checker.problems = [replace(p, core=False) for p in checker.problems]
             what = entry.agreement.title or entry.agreement.kind if entry.agreement else "?"
-            lost.append(Dropped(path=f"agreements[{index}]", value=what, reason=_LOST))
+            reason = f"{_LOST}: " + "; ".join(map(str, core))
+            lost.append(Dropped(path=f"agreements[{index}]", value=what, reason=reason))
         else:
             checked.append(verified)
         problems += checker.problems

@@ -202,3 +202,21 @@ class ReferenceEndpoint:
             base_url=BASE_URL,
             http_client=httpx2.AsyncClient(transport=transport),
         )
+
+
+TEST_ARTICLES = ROOT / "tests" / "articles"
+TEST_REFERENCE = ROOT / "tests" / "cassettes" / "reference"
+
+
+def replay_all(stem: str, text: str, settings: Settings = NO_WAIT) -> list[AgreementSummary]:
+    """`summarize_all(text)` answered by the reference cassette `tests/cassettes/reference/
+    <stem>.json`; every recorded reply must be asked for."""
+    from summarizer import summarize_all
+    from summarizer.cassettes import ReplayTransport
+    from summarizer.client import client_over
+
+    transport = ReplayTransport(Cassette.load(TEST_REFERENCE / f"{stem}.json"))
+    with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
+        summaries = summarize_all(text, model="reference", client=client, settings=settings)
+    assert transport.all_played
+    return summaries
