@@ -18,7 +18,7 @@ from .backends import mode_name
 from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_dir
 from .config import ResolvedConfig, Settings, resolve
 from .dateline import read_dateline
-from .errors import NoAgreementError, ReplyError, SummarizerError
+from .errors import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
 from .grounding import ArticleText
 from .inputs import article_from
 from .languages import detect_language, language_code
@@ -183,6 +183,7 @@ class Job:
     language: str
     page: Page | None = None  # the web page the article was extracted from, if it was one
     parts: list[Job] = field(default_factory=list)
+    whole: ArticleText | None = None  # the whole text, when this job is one part of it
     offset: int = 0  # where a part starts in the whole text
     dateline: Dateline | None = None  # the whole text's, for a part that does not hold it
     record: CallRecord = field(default_factory=CallRecord)
@@ -246,6 +247,7 @@ class Job:
             prompt=self.template.render(article=text, part=note),
             policy=self.policy,
             language=self.language,
+            whole=self.article,
             offset=start,
             dateline=dateline,
         )
@@ -336,7 +338,7 @@ class Job:
             status: Literal["summarized", "no_agreement", "failed"]
             if isinstance(outcome, list):
                 status = "summarized"
-                found.append([cast(AgreementSummary, shifted(s, part.offset)) for s in outcome])
+                found.append([_placed(summary, index, part.offset) for summary in outcome])
             elif isinstance(outcome, NoAgreementError):
                 status = "no_agreement"
             else:
@@ -362,11 +364,28 @@ class Job:
             ), [], runs))  # fmt: skip
         if lost:
             logger.warning("%d of %d parts failed; their facts are missing", len(lost), len(runs))
-        groups = merge(found)
+        groups: list[tuple[int, list[AgreementSummary]]] = []
+        unnamed: list[tuple[int, list[AgreementSummary]]] = []
+        for index, group in enumerate(merge(found)):
+            (groups if any(s.parties for s in group) else unnamed).append((index, group))
+        if not groups:
+            raise UngroundedReplyError(
+                "no part of the article named a party of its agreement that the checks could "
+                "verify",
+                last_reply=None,
+                usage=self.record.usage,
+                attempts=self.record.replies,
+                problems=["parties: no party could be verified in any part"],
+            )
+        lost += [
+            Dropped(path=f"agreements[{index}]", value=group[0].agreement.kind, reason=_UNNAMED)
+            for index, group in unnamed
+        ]
         dateline = read_dateline(self.article, self.language)
         summaries = []
-        for group in groups:
-            one = merge_one(group).model_copy(update={"dateline": dateline})
+        for _, group in groups:
+            one, unlinked = merge_one(group)
+            one = one.model_copy(update={"dateline": dateline})
             counts = Counter(e.match for e in evidence_in(_facts(one)))
             grounding = GroundingReport(
                 quotes=sum(counts.values()),
@@ -377,7 +396,7 @@ class Job:
                     p.record.grounding.rejected_before for p in self.parts
                 ),
             )
-            dropped = lost + [d for s in group for d in s.meta.dropped]
+            dropped = lost + [d for s in group for d in s.meta.dropped] + unlinked
             meta = self.meta(grounding, dropped, runs, others=len(groups) - 1)
             summaries.append(one.model_copy(update={"meta": meta}))
         return summaries
@@ -447,6 +466,7 @@ class Job:
             on_failed_detail=settings.on_failed_detail,
             dateline=self.dateline,
             language=self.language,
+            whole=self.whole,
         ):
             yield
 
@@ -514,6 +534,8 @@ class Job:
         )
 
 
+_UNNAMED = "no part of the article named a party of it that the checks could verify"
+
 # Told to the model with each part of a long article.
 _PART_NOTE = (
     "This is part {which} of {total} of one long article, cut at paragraph breaks. Report "
@@ -522,6 +544,16 @@ _PART_NOTE = (
 
 # What one part of a long article came to.
 PartOutcome = list[AgreementSummary] | SummarizerError
+
+
+def _placed(summary: AgreementSummary, index: int, offset: int) -> AgreementSummary:
+    """A part's summary with its quotes moved into the whole text, and what it dropped
+    named by its part."""
+    moved = cast(AgreementSummary, shifted(summary, offset))
+    dropped = [
+        d.model_copy(update={"path": f"parts[{index}].{d.path}"}) for d in moved.meta.dropped
+    ]
+    return moved.model_copy(update={"meta": moved.meta.model_copy(update={"dropped": dropped})})
 
 
 def _grounding_of(verified: Verified, record: CallRecord) -> GroundingReport:

@@ -113,11 +113,18 @@ class ReplyChecker:
         *,
         prefix: str = "",
         language: str = "en",
+        needs_party: bool = True,
+        whole: ArticleText | None = None,
     ) -> None:
         self.article = article
+        # The whole text, when `article` is one part of it: what the article as a whole
+        # writes (a title, an abbreviation spelled out, an alias) may stand in another part.
+        self.whole = whole or article
         self.dateline = dateline
         self.prefix = prefix  # "agreements[1]." when the reply lists several
         self.language = language
+        # False for one part of a long article: its parties may be named in another part.
+        self.needs_party = needs_party
         self.problems: list[Problem] = []
         # Facts lost only because another failed (a signatory's link to a dropped party):
         # dropped with it, but not put to the model as faults of their own.
@@ -136,7 +143,7 @@ class ReplyChecker:
             )  # fmt: skip
         agreement = self.agreement(reply.agreement)
         parties = [p for i, x in enumerate(reply.parties) if (p := self.party(i, x))]
-        if not parties:
+        if not parties and (reply.parties or self.needs_party):
             self.fail("parties", len(reply.parties), "no party could be verified", core=True)
         verified = Verified(
             agreement=agreement,
@@ -187,7 +194,7 @@ class ReplyChecker:
         if evidence is None:
             return None
         title = given.title
-        if title and not self.contains(self.article.body, title):
+        if title and not self.contains(self.whole.body, title):
             self.fail("agreement.title", title, "is not in the article")
             title = None
         date_text, signed = given.date_text, None
@@ -225,7 +232,7 @@ class ReplyChecker:
             return None
         name, basis, rule = self.party_name(path, given, evidence)
         parent = given.parent_body
-        if parent and not self.contains(self.article.text, parent):
+        if parent and not self.contains(self.whole.text, parent):
             self.fail(f"{path}.parent_body", parent, "is not in the article")
             parent = None
         country = (
@@ -248,7 +255,7 @@ class ReplyChecker:
     ) -> tuple[str, Basis, Literal["demonym", "abbreviation"] | None]:
         if contains_words(given.mention, given.name):  # "Judicial Police" in "Portugal's ..."
             return given.name, "stated", None
-        if spells_out(self.article.text, given.mention, given.name):
+        if spells_out(self.whole.text, given.mention, given.name):
             return given.name, "derived", "abbreviation"
         as_country = places.canonical_country(given.mention)
         if as_country and as_country == places.canonical_country(given.name):
@@ -310,6 +317,13 @@ class ReplyChecker:
             title = None
         named = given.party and self.renamed.get(given.party.casefold(), given.party)
         party = _find_party(named, parties) if named else None
+        if (
+            party is None
+            and named
+            and not self.needs_party
+            and self.contains(evidence.quote, named)
+        ):
+            party = named  # a part of a long article: the party may be listed in another part
         if given.party and party is None:
             if given.party.casefold() in self.failed_parties:
                 reason = "the party it names was dropped"
@@ -430,7 +444,7 @@ class ReplyChecker:
             return None
         aliases = []
         for alias in given.aliases:
-            if self.contains(self.article.text, alias):
+            if self.contains(self.whole.text, alias):
                 aliases.append(alias)
             else:
                 self.fail(f"{path}.aliases", alias, "is not in the article")

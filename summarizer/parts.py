@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from .schema import (
     AgreementSummary,
+    Dropped,
     Evidence,
     Fact,
     Party,
@@ -48,15 +49,32 @@ class Slice:
 
 
 def split_text(text: str, max_chars: int, overlap_chars: int) -> list[Slice]:
-    """Overlapping parts of `text`, each at most `max_chars`, cut at the best break."""
+    """Overlapping parts of `text`, each at most `max_chars`, cut at the best break.
+
+    As few parts as `max_chars` allows, of about even size: a 118,000-character text in
+    parts of 60,000 is two parts of 60,000, or three of 40,000, never 60, 58 and 2.
+    """
     if len(text) <= max_chars:
         return [Slice(0, len(text))]
     pieces = _pieces(text, 0, len(text), max_chars, 0)
+    fewest = len(_packed(pieces, max_chars, overlap_chars))
+    low, high = 1, max_chars  # the smallest part size that still needs no more parts
+    while low < high:
+        middle = (low + high) // 2
+        if len(_packed(pieces, middle, overlap_chars)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return _packed(pieces, low, overlap_chars)
+
+
+def _packed(pieces: list[Slice], size: int, overlap_chars: int) -> list[Slice]:
+    """Pieces packed greedily into parts of at most `size` (a longer piece alone)."""
     parts: list[Slice] = []
     first = 0
     while True:
         last = first
-        while last + 1 < len(pieces) and pieces[last + 1].end - pieces[first].start <= max_chars:
+        while last + 1 < len(pieces) and pieces[last + 1].end - pieces[first].start <= size:
             last += 1
         parts.append(Slice(pieces[first].start, pieces[last].end))
         if last == len(pieces) - 1:
@@ -119,24 +137,25 @@ def merge(found: Sequence[Sequence[AgreementSummary]]) -> list[list[AgreementSum
     return groups
 
 
-def merge_one(summaries: Sequence[AgreementSummary]) -> AgreementSummary:
+def merge_one(summaries: Sequence[AgreementSummary]) -> tuple[AgreementSummary, list[Dropped]]:
     """One agreement's summaries from several parts as one (its meta is the first's: the
-    caller sets it)."""
+    caller sets it), and the signatories' links to a party no part verified, dropped."""
     first = summaries[0]
     dated = next((s for s in summaries if s.agreement.signed is not None), None)
     agreement = (dated or first).agreement
     if agreement.title is None:
         title = next((s.agreement.title for s in summaries if s.agreement.title), None)
         agreement = agreement.model_copy(update={"title": title})
-    return first.model_copy(
+    parties = _unique([p for s in summaries for p in s.parties], _party_key, _better_party)
+    signatories, unlinked = _linked(
+        _unique([p for s in summaries for p in s.signatories], _signatory_key, _better_signatory),
+        {p.name for p in parties},
+    )
+    merged = first.model_copy(
         update={
             "agreement": agreement,
-            "parties": _unique(
-                [p for s in summaries for p in s.parties], _party_key, _better_party
-            ),
-            "signatories": _unique(
-                [p for s in summaries for p in s.signatories], _signatory_key, _better_signatory
-            ),
+            "parties": parties,
+            "signatories": signatories,
             "aims": _unique([a for s in summaries for a in s.aims], lambda a: _key(a.description)),
             "venue": next((s.venue for s in summaries if s.venue is not None), None),
             "threat_groups": _unique(
@@ -144,6 +163,21 @@ def merge_one(summaries: Sequence[AgreementSummary]) -> AgreementSummary:
             ),
         }
     )
+    return merged, unlinked
+
+
+def _linked(
+    signatories: list[Signatory], parties: set[str]
+) -> tuple[list[Signatory], list[Dropped]]:
+    """A part may link a signatory to a party its quote names that no part verified."""
+    kept, dropped = [], []
+    for signatory in signatories:
+        if signatory.party is not None and signatory.party not in parties:
+            reason = "no part of the article verified the party it names"
+            dropped.append(Dropped(path="signatories.party", value=signatory.party, reason=reason))
+            signatory = signatory.model_copy(update={"party": None})
+        kept.append(signatory)
+    return kept, dropped
 
 
 def _same_agreement(one: AgreementSummary, other: AgreementSummary) -> bool:

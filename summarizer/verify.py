@@ -75,6 +75,8 @@ class _Scope:
     on_failed_detail: OnFailedDetail
     dateline: Dateline | None
     language: str
+    needs_party: bool
+    whole: ArticleText | None
 
     def may_drop(self) -> bool:
         return self.on_failed_detail == "drop" or self.ledger.replies >= self.max_replies
@@ -92,15 +94,19 @@ def checking(
     on_failed_detail: OnFailedDetail = "reask",
     dateline: Dateline | None = None,
     language: str = "en",
+    whole: ArticleText | None = None,
 ) -> Iterator[None]:
     """Check replies validated inside this block against `article`, recording into `ledger`.
 
-    `dateline` stands in for the article's own when `article` is one part of a longer text
-    (only the first part holds it); `language` is the article's, as an ISO 639-1 code.
+    `whole` is the whole text when `article` is one part of it: then `dateline` is the
+    whole's (only the first part holds it), and an agreement's parties may be named in
+    another part. `language` is the article's, as an ISO 639-1 code.
     """
     if dateline is None:
         dateline = read_dateline(article, language)
-    scope = _Scope(article, ledger, max_replies, on_failed_detail, dateline, language)
+    scope = _Scope(
+        article, ledger, max_replies, on_failed_detail, dateline, language, whole is None, whole
+    )
     token = _scope.set(scope)
     try:
         yield
@@ -130,6 +136,8 @@ def check_reply(reply: Reply) -> Verified | None:
             scope.dateline,
             prefix=f"agreements[{index}]." if several else "",
             language=scope.language,
+            needs_party=scope.needs_party,
+            whole=scope.whole,
         )
         verified = checker.reply(entry)
         core = [p for p in checker.problems if p.core]

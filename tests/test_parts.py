@@ -1,0 +1,313 @@
+"""Long articles: split at paragraph breaks, each part summarized, the parts merged.
+
+The two long documents in tests/articles/long/ (a 118,000-character report and a
+111,000-character hearing transcript) were written for the project with their facts spread
+out: a party named only in the last few per cent, one named in two far-apart places, the
+venue, the date and the group each in a different stretch. Each has a reference reply
+holding every fact of the whole text. `PartReader` stands for a capable model reading one
+part: it answers with exactly those facts whose quotes lie in the part it is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import httpx2
+import openai
+import pytest
+from support import NO_WAIT, TEST_ARTICLES, completion
+
+from summarizer import (
+    AgreementSummary,
+    InputTooLongError,
+    NoAgreementError,
+    Settings,
+    Usage,
+    asummarize,
+    summarize,
+)
+from summarizer.parts import Slice, split_text
+from summarizer.schema import evidence_in
+
+LONG = TEST_ARTICLES / "long"
+REPORT = "maritime_compact_report"
+HEARING = "parliamentary_hearing_transcript"
+PARTS = replace(NO_WAIT, max_part_chars=30_000, part_overlap_chars=1_500)
+
+
+def text_of(stem: str) -> str:
+    return (LONG / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+def whole_reply(stem: str) -> dict[str, Any]:
+    reply: dict[str, Any] = json.loads((LONG / f"{stem}.reply.json").read_text("utf-8"))
+    return reply
+
+
+class PartReader:
+    """An endpoint that reads the part in each request and reports the whole document's facts
+    whose quotes stand in it; `failing` parts (by their first characters) answer 500."""
+
+    def __init__(self, stem: str, failing: tuple[str, ...] = ()) -> None:
+        self.reply = whole_reply(stem)
+        self.failing = failing
+        self.parts: list[str] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.read())
+        user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        part = user.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
+        self.parts.append(part)
+        if part.startswith(self.failing):
+            return httpx2.Response(500, json={"error": {"message": "overloaded"}})
+        return httpx2.Response(200, json=completion(self.answer(part)))
+
+    def answer(self, part: str) -> dict[str, Any]:
+        whole = self.reply["agreements"][0]
+        mentions = [m for m in self.reply["agreement_mentions"] if m in part]
+        headline = self.reply["headline"]
+        if not mentions:
+            return {
+                "reports_agreement": False,
+                "no_agreement_reason": "This part does not mention the agreement.",
+                "agreements": [],
+                "headline": headline,
+            }
+        agreement = dict(whole["agreement"])
+        dated = [m for m in mentions if agreement["date_text"] and agreement["date_text"] in m]
+        agreement["evidence"] = (dated or mentions)[0]
+        agreement["date_text"] = agreement["date_text"] if dated else None
+
+        def here(item: dict[str, Any]) -> bool:
+            return item["evidence"] in part
+
+        groups = []
+        for group in filter(here, whole["threat_groups"]):
+            group = copy.deepcopy(group)
+            for name in ("origin", "size", "leadership", "base"):
+                if group[name] and not here(group[name]):
+                    group[name] = None
+            for name in ("activities", "areas", "designations"):
+                group[name] = list(filter(here, group[name]))
+            groups.append(group)
+        parties = list(filter(here, whole["parties"]))
+        signatories = []
+        for signatory in filter(here, whole["signatories"]):
+            named = signatory["party"] in {p["name"] for p in parties}
+            if not named and signatory["party"] not in signatory["evidence"]:
+                signatory = {**signatory, "party": None}  # "its director": whose, in this part?
+            signatories.append(signatory)
+        entry = {
+            "agreement": agreement,
+            "parties": parties,
+            "signatories": signatories,
+            "aims": list(filter(here, whole["aims"])),
+            "venue": whole["venue"] if whole["venue"] and here(whole["venue"]) else None,
+            "threat_groups": groups,
+        }
+        return {
+            "reports_agreement": True,
+            "no_agreement_reason": None,
+            "agreements": [entry],
+            "headline": headline,
+        }
+
+    def client(self) -> openai.OpenAI:
+        return openai.OpenAI(
+            api_key="k",
+            base_url="http://model.test/v1",
+            http_client=httpx2.Client(transport=httpx2.MockTransport(self)),
+        )
+
+    def async_client(self) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(
+            api_key="k",
+            base_url="http://model.test/v1",
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(self)),
+        )
+
+
+def summarized(stem: str, settings: Settings = PARTS) -> tuple[AgreementSummary, PartReader]:
+    reader = PartReader(stem)
+    return summarize(text_of(stem), client=reader.client(), settings=settings), reader
+
+
+def part_of(summary: AgreementSummary, offset: int) -> list[int]:
+    """The indexes of the parts holding character `offset`."""
+    return [i for i, p in enumerate(summary.meta.parts) if p.start <= offset < p.end]
+
+
+# -- splitting --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", [REPORT, HEARING])
+def test_the_documents_are_long(stem: str) -> None:
+    assert len(text_of(stem)) >= 100_000
+
+
+@pytest.mark.parametrize("stem", [REPORT, HEARING])
+def test_parts_cover_the_text_at_paragraph_breaks_and_overlap(stem: str) -> None:
+    text = text_of(stem)
+    parts = split_text(text, 30_000, 1_500)
+    assert len(parts) >= 4
+    assert parts[0].start == 0 and parts[-1].end == len(text)
+    for before, after in zip(parts, parts[1:], strict=False):
+        assert after.start < before.end <= after.end  # no gap: each part overlaps the last
+        assert before.end - after.start <= 1_500
+        assert text[after.start - 2 : after.start] == "\n\n"  # a paragraph's first word
+    assert all(p.end - p.start <= 30_000 for p in parts)
+
+
+def test_a_paragraph_longer_than_a_part_is_cut_between_sentences() -> None:
+    paragraph = " ".join(f"Sentence number {i} is here." for i in range(400))
+    parts = split_text(paragraph, 2_000, 100)
+    assert all(p.end - p.start <= 2_000 for p in parts)
+    assert all(paragraph[p.end - 1] in ". " for p in parts)
+    assert "".join(paragraph[p.start : p.end] for p in parts).count("Sentence number 399") >= 1
+
+
+def test_one_endless_word_is_cut_by_length() -> None:
+    assert split_text("x" * 2_500, 1_000, 0) == [
+        Slice(0, 1_000),
+        Slice(1_000, 2_000),
+        Slice(2_000, 2_500),
+    ]
+
+
+def test_a_short_article_is_one_part() -> None:
+    assert split_text("A short story.\n\nTwo paragraphs.", 1_000, 100) == [Slice(0, 31)]
+
+
+# -- merging ----------------------------------------------------------------------------------
+
+
+def test_facts_from_every_part_merge_into_one_summary() -> None:
+    summary, reader = summarized(REPORT)
+    text = text_of(REPORT)
+    names = [p.name for p in summary.parties]
+    assert names == [
+        "Kenya Coast Guard Service",
+        "Tanzania Police Force Marine Unit",
+        "Seychelles Coast Guard",
+        "Mozambican Navy",
+    ]
+    assert summary.agreement.signed_on == date(2025, 5, 28)
+    assert summary.venue is not None and summary.venue.city is not None
+    assert summary.venue.city.name == "Mombasa"
+    assert len(summary.signatories) == 2 and all(s.party in names for s in summary.signatories)
+    assert len(summary.aims) == 6
+    (group,) = summary.threat_groups
+    assert group.name == "Msafara syndicate" and group.size is not None
+    assert summary.dateline is not None and summary.dateline.filed_on == date(2025, 6, 3)
+    assert summary.meta.dropped == []
+    # Every quote slices the whole text, wherever its part began.
+    for evidence in evidence_in(summary.model_copy(update={"meta": None})):
+        assert text[evidence.start : evidence.end] == evidence.quote
+    assert len(reader.parts) == len(summary.meta.parts) >= 4
+
+
+def test_a_party_named_only_in_the_last_part_is_kept() -> None:
+    summary, _ = summarized(REPORT)
+    (mozambique,) = [p for p in summary.parties if p.name == "Mozambican Navy"]
+    assert part_of(summary, mozambique.evidence.start) == [len(summary.meta.parts) - 1]
+
+
+def test_a_party_named_in_two_parts_is_one_party() -> None:
+    summary, _ = summarized(REPORT)
+    text = text_of(REPORT)
+    name = "Tanzania Police Force Marine Unit"
+    places = [i for i in range(len(text)) if text.startswith(name, i)]
+    assert len(places) == 2
+    assert part_of(summary, places[0]) != part_of(summary, places[1])
+    assert [p.name for p in summary.parties].count(name) == 1
+
+
+def test_an_abbreviation_spelled_out_in_another_part_is_one_party() -> None:
+    summary, _ = summarized(HEARING)
+    nca = [p for p in summary.parties if p.name == "National Crime Agency"]
+    assert len(nca) == 1
+    assert "New Zealand Police" in {p.name for p in summary.parties}
+    assert summary.agreement.signed_on == date(2025, 8, 14)
+    assert summary.meta.dropped == []
+
+
+def test_meta_shows_each_part_and_what_it_cost() -> None:
+    summary, _ = summarized(REPORT)
+    parts = summary.meta.parts
+    assert [p.outcome for p in parts].count("summarized") >= 3
+    assert sum((p.usage for p in parts), Usage()) == summary.meta.usage
+    assert sum(p.http_requests for p in parts) == summary.meta.http_requests == len(parts)
+    assert summary.meta.attempts == len(parts)
+    assert summary.meta.other_agreements == 0
+
+
+def test_a_part_that_fails_costs_its_facts_not_the_summary() -> None:
+    text = text_of(REPORT)
+    last = split_text(text, PARTS.max_part_chars, PARTS.part_overlap_chars)[-1]
+    reader = PartReader(REPORT, failing=(text[last.start : last.start + 40],))
+    settings = replace(PARTS, transport_attempts=2)
+    summary = summarize(text, client=reader.client(), settings=settings)
+    assert "Mozambican Navy" not in {p.name for p in summary.parties}
+    assert summary.meta.parts[-1].outcome == "failed"
+    assert "ServerFailureError" in (summary.meta.parts[-1].error or "")
+    lost = {d.path: d for d in summary.meta.dropped}
+    assert f"parts[{len(summary.meta.parts) - 1}]" in lost
+    assert summary.meta.parts[-1].http_requests == 2
+
+
+def test_the_async_twin_merges_the_same_summary() -> None:
+    sync, _ = summarized(HEARING)
+    reader = PartReader(HEARING)
+    asynced = asyncio.run(
+        asummarize(text_of(HEARING), client=reader.async_client(), settings=PARTS)
+    )
+    exclude = {"meta"}
+    assert asynced.model_dump(exclude=exclude) == sync.model_dump(exclude=exclude)
+
+
+def test_parts_that_report_no_agreement_give_no_agreement() -> None:
+    text = "\n\n".join(
+        f"Paragraph {i} about harbour weather and nothing signed." for i in range(900)
+    )
+    reply = {
+        "reports_agreement": False,
+        "no_agreement_reason": "Weather only.",
+        "agreements": [],
+        "headline": "Weather.",
+    }
+    answered: list[int] = []
+
+    def endpoint(request: httpx2.Request) -> httpx2.Response:
+        answered.append(1)
+        return httpx2.Response(200, json=completion(reply))
+
+    client = openai.OpenAI(
+        api_key="k",
+        base_url="http://model.test/v1",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(endpoint)),
+    )
+    with pytest.raises(NoAgreementError) as caught:
+        summarize(text, client=client, settings=replace(NO_WAIT, max_part_chars=10_000))
+    assert len(answered) == len(caught.value.meta.parts) >= 5
+    assert {p.outcome for p in caught.value.meta.parts} == {"no_agreement"}
+
+
+def test_the_hard_ceiling_is_the_users() -> None:
+    text = text_of(REPORT)
+    with pytest.raises(InputTooLongError) as caught:
+        summarize(text, settings=replace(PARTS, max_input_chars=100_000))
+    assert (caught.value.length, caught.value.limit) == (len(text), 100_000)
+
+
+def test_by_default_a_long_article_is_split_into_even_parts_not_refused() -> None:
+    summary, reader = summarized(REPORT, settings=NO_WAIT)
+    # 118,552 characters miss two 60,000-character parts by their overlap: three even
+    # parts, not two full ones and a sliver that pays a whole prompt for 2,000 characters.
+    sizes = [p.end - p.start for p in summary.meta.parts]
+    assert len(sizes) == len(reader.parts) == 3 and max(sizes) - min(sizes) < 1_000
+    assert len(summary.parties) == 4
