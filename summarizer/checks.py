@@ -504,11 +504,13 @@ class ReplyChecker:
 def _country_in(text: str, code: str, name: str, language: str = ENGLISH) -> Country | None:
     """Country `code` as `text` names it, or implies it by a nationality word or a city;
     in the article's language too ("España", "в Гаване") when it is not English."""
-    hit = places.best_hit(text, code)
-    if hit is None and language != ENGLISH:
+    hit = None
+    if language != ENGLISH:  # its own names first: rigour calls "España" a demonym of Spain
         found = [h for h in languages.countries_named(text, language) if h.code == code]
         hit = min(found, key=lambda h: h.how != "name", default=None)
-        word = hit is None and languages.nationality_word(text, code, language)
+    hit = hit or places.best_hit(text, code)
+    if hit is None and language != ENGLISH:
+        word = languages.nationality_word(text, code, language)
         if word:
             hit = places.CountryHit(code, name, word, "demonym")
     if hit is None:

@@ -64,10 +64,13 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 # Marks that change how text is shown, not what it says: soft hyphen, zero-width space and
-# joiners, direction marks and embeddings (right-to-left text), byte-order mark, tatweel.
+# joiners, direction marks and embeddings (right-to-left text), byte-order mark, tatweel; and
+# the Arabic short-vowel marks (harakat, shadda, sukun), which writers add or leave out at
+# will, unlike a Latin accent.
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u061c\u0640\u202a\u202b\u202c"
-             "\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"),
+             "\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+             "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"),
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
 

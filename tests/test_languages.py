@@ -376,6 +376,21 @@ def test_city_not_named_in_the_text_is_not_found() -> None:
         ("المديرية العامة للأمن الوطني المغربية", "MA", "ar", "المغربية"),
         ("le ministère français de l’Intérieur", "DE", "fr", None),
         ("el embajador mexicano", "CO", "es", None),
+        ("la police allemande", "DE", "fr", "allemande"),
+        ("el embajador austriaco", "AT", "es", "austriaco"),
+        ("la police slovaque", "SK", "fr", "slovaque"),
+        # A word of many countries' names proves none of them.
+        ("la Policía Federal de México", "DE", "es", None),
+        ("el Gobierno de la República de Colombia", "FR", "es", None),
+        ("los Estados miembros", "US", "es", None),
+        ("el Reino de Marruecos", "GB", "es", None),
+        ("Министерство внутренних дел Республики Куба", "FR", "ru", None),
+        # A neighbour's nationality word fits its own country better.
+        ("el embajador austriaco", "AU", "es", None),
+        ("la policía nigeriana", "NE", "es", None),
+        ("la police slovaque", "SI", "fr", None),
+        ("la policía dominicana", "DM", "es", None),
+        ("la policía sudanesa", "SS", "es", None),
     ],
 )
 def test_nationality_word(text: str, code: str, language: str, word: str | None) -> None:
