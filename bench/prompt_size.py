@@ -65,11 +65,12 @@ def main() -> None:
 
     rows: list[tuple[str, str, int, int]] = []
     totals: dict[str, tuple[int, int]] = {}
-    for version in ("1", "2"):
+    for version in ("1", "2", "3"):
         template = load_prompt("agreement_summary", version)
         rendered = template.render(article=ARTICLE)
         model = reply_model(template.reply_schema)
         wrapper = rendered.user.replace(ARTICLE, "")
+        # v3 carries v2's fields once per agreement: its plain peer is v2's, one agreement.
         plain_model = PlainReply if version == "1" else PlainReplyV2
         plain = _wire(plain_model.model_json_schema())
         for backend in ("openai", "llama.cpp"):
@@ -103,17 +104,17 @@ def reask_cost(size) -> None:  # type: ignore[no-untyped-def]
         (ROOT / "examples/cassettes/reference/interpol_tren_de_aragua.json").read_text()
     )
     reply = cassette["interactions"][0]["response"]["body"]["choices"][0]["message"]["content"]
-    prompt = load_prompt("agreement_summary", "2").render(article=article)
+    prompt = load_prompt("agreement_summary", "3").render(article=article)
     record = CallRecord()
     first = conversation(prompt, record, [])
-    problem = Problem("parties[1].country", "Mexico", "does not follow from its quote: quote "
+    problem = Problem("agreements[0].parties[1].country", "Mexico", "does not follow from its quote: quote "
                       "words naming the country, a nationality word for it or a city in it, "
                       "or leave it null")  # fmt: skip
     record.grounding.new_attempt()
     record.last_reply = reply
     record.grounding.problems, record.grounding.rejected = [problem], [str(problem)]
     second = conversation(prompt, record, first)
-    schema = _wire(reply_model("2").model_json_schema())
+    schema = _wire(reply_model("3").model_json_schema())
     first_tokens = sum(size(str(m["content"]))[1] for m in first) + size(schema)[1]
     second_tokens = sum(size(str(m["content"]))[1] for m in second) + size(schema)[1]
     message = size(reask_message([problem]))

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from .batch import ItemResult
     from .batchfiles import ResultsFile
+    from .schema import AgreementSummary
 
 __all__ = ["app", "main"]
 
@@ -99,19 +100,35 @@ def summarize(
     html: Annotated[
         Path | None, typer.Option(metavar="PAGE", help="Also write the evidence report page.")
     ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every agreement the story reports, not only the principal one."
+        ),
+    ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(metavar="CODE", help="The article's language (ISO 639-1); else detected."),
+    ] = None,
+    prompt_version: Annotated[
+        str | None, typer.Option(metavar="N", help="A prompt version; else the newest.")
+    ] = None,
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
-    from .api import summarize as summarize_article
+    from .api import summarize_all
     from .render import brief
 
     is_url = article.startswith(("http://", "https://"))
     try:
         text = _read_article(article, is_url)
-        summary = summarize_article(
+        settings = Settings(
+            max_input_chars=max_input_chars, language=language, prompt_version=prompt_version
+        )
+        summaries = summarize_all(
             text,
             model=model,
             base_url=base_url,
-            settings=Settings(max_input_chars=max_input_chars),
+            settings=settings,
             client=_replay_client(replay) if replay else None,
             cache=cache,
         )
@@ -123,13 +140,15 @@ def summarize(
         raise _fail(str(exc), EXIT_UNUSABLE) from None
     except SummarizerError as exc:
         raise _fail(f"{type(exc).__name__}: {exc}", EXIT_FAILED) from None
-    if is_url and summary.meta.page is not None:
-        # The page came from the address; the library only saw its HTML.
-        page_meta = summary.meta.page.model_copy(update={"url": article})
-        summary = summary.model_copy(
-            update={"meta": summary.meta.model_copy(update={"page": page_meta})}
-        )
-    print(summary.model_dump_json(indent=2) if json else brief(summary))
+    if is_url:
+        summaries = [_from_address(s, article) for s in summaries]
+    summary = summaries[0]
+    if not every:
+        print(summary.model_dump_json(indent=2) if json else brief(summary))
+    elif json:
+        print("[" + ",\n".join(s.model_dump_json(indent=2) for s in summaries) + "]")
+    else:
+        print("\n\n".join(brief(s) for s in summaries))
     if html is not None:
         from .report import summary_page
 
@@ -140,6 +159,14 @@ def summarize(
             html.write_text(summary_page(summary, source, title=title), encoding="utf-8")
         except OSError as exc:
             raise _fail(f"cannot write {html}: {exc.strerror}", EXIT_UNUSABLE) from None
+
+
+def _from_address(summary: AgreementSummary, url: str) -> AgreementSummary:
+    """The summary with the page's address, which the library (given only HTML) lacks."""
+    if summary.meta.page is None:
+        return summary
+    page = summary.meta.page.model_copy(update={"url": url})
+    return summary.model_copy(update={"meta": summary.meta.model_copy(update={"page": page})})
 
 
 def _read_article(article: str, is_url: bool) -> bytes:

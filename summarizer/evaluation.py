@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -510,7 +510,8 @@ def evaluate_replayed(
     """Score the replies recorded for each gold article (`<cassettes>/<stem>.json`), offline.
 
     Each cassette is replayed in order, whatever the exact requests: what is scored is what
-    the model answered. The model named in a cassette's source is the one reported.
+    the model answered. The model named in a cassette's source is the one reported, and the
+    prompt version it names is the one its replies are read with, unless `settings` pins one.
     """
     from .cassettes import Cassette
     from .client import replay_client
@@ -528,13 +529,24 @@ def evaluate_replayed(
             cassette.match = "order"
             name = model or cassette.source.get("model") or cassette.source.get("kind", "replay")
             models.add(name)
+            recorded = _recorded_prompt_version(cassette.source)
+            if settings.prompt_version is None and recorded:
+                read_with = replace(settings, prompt_version=recorded)
+            else:
+                read_with = settings
             with replay_client(cassette) as client:
-                outcome = summarize(article, model=name, client=client, settings=settings)
+                outcome = summarize(article, model=name, client=client, settings=read_with)
         except SummarizerError as exc:
             outcome = exc
         scores.append(score_article(stem, gold, outcome))
     run = {"gold": str(folder), "source": f"replayed from {cassettes}", "model": sorted(models)}
     return Report(run=_describe(run, settings), articles=scores)
+
+
+def _recorded_prompt_version(source: dict[str, str]) -> str | None:
+    """ "2" for a recording whose source says "prompt": "agreement_summary v2"."""
+    _, _, version = source.get("prompt", "").rpartition(" v")
+    return version if version.isdigit() else None
 
 
 async def evaluate_live(

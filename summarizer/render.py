@@ -15,7 +15,8 @@ def brief(summary: AgreementSummary) -> str:
     if agreement.date_text:
         lines.append(f"Signed: {_date(agreement.signed)} ({agreement.date_text!r})")
     lines.append(
-        "Parties: " + "; ".join(_party(p.name, p.mention, p.country) for p in summary.parties)
+        "Parties: "
+        + "; ".join(_party(p.name, p.mention, p.country, p.basis) for p in summary.parties)
     )
     for signatory in summary.signatories:
         who = signatory.name or "(name not given)"
@@ -45,16 +46,24 @@ def brief(summary: AgreementSummary) -> str:
     meta = summary.meta
     lines.extend(f"Dropped {d.path} {d.value!r}: {d.reason}" for d in meta.dropped)
     cost = f"{meta.attempts} attempt(s), {meta.usage.total_tokens} tokens"
+    if meta.parts:
+        cost += f" over {len(meta.parts)} parts"
     lines += [
         "",
         f"{meta.model} via {meta.endpoint} | prompt {meta.prompt_name} v{meta.prompt_version} | "
         f"{cost}, {meta.latency_seconds:.2f}s | {meta.grounding.quotes} quotes grounded",
     ]
+    story = [f"language: {meta.language}"] if meta.language else []
+    if meta.other_agreements:
+        story.append(f"the story reports {meta.other_agreements} other agreement(s)")
+    if story:
+        lines.append(" | ".join(story))
     return "\n".join(lines)
 
 
-def _party(name: str, mention: str, country: Country | None) -> str:
-    written = f" [as {mention!r}]" if mention != name else ""
+def _party(name: str, mention: str, country: Country | None, basis: str) -> str:
+    how = "translated from" if basis == "translated" else "as"
+    written = f" [{how} {mention!r}]" if mention != name else ""
     return f"{name}{written} ({_country(country)})" if country else f"{name}{written}"
 
 

@@ -3,6 +3,7 @@ fast tests that replay (a replayed request must equal the recorded one, byte for
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from summarizer import Settings
@@ -29,3 +30,13 @@ LIVE_SUBSET = (
     "dateline_headquarters_venue",
     "talks_without_agreement",
 )
+
+# Prompt v3 (every agreement, other languages) runs live on these, recorded apart from v2's.
+LIVE_V3_SETTINGS = replace(LIVE_SETTINGS, prompt_version="3")
+LLAMA_V3_CASSETTES = Path(__file__).resolve().parent / "cassettes" / "llama_cpp_v3"
+_TEST_ARTICLES = Path(__file__).resolve().parent / "articles"
+V3_ARTICLES = [
+    _TEST_ARTICLES / "roundups" / "visit_two_memoranda.txt",
+    *sorted((_TEST_ARTICLES / "languages").glob("*.txt")),
+]
+V3_LIVE_SUBSET = ("es_colombia_spain_mou", "ar_morocco_jordan_memorandum")

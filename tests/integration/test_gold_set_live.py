@@ -52,6 +52,6 @@ def test_gold_article_scored_live(llama_server: LlamaServer, stem: str) -> None:
         recorder.cassette.source.update(
             outcome=type(outcome).__name__,
             latency_seconds=f"{latency:.1f}",
-            prompt="agreement_summary v2",
+            prompt=f"agreement_summary v{LIVE_SETTINGS.prompt_version}",
         )
         recorder.cassette.save(RECORDINGS / f"{stem}.json")

@@ -80,7 +80,7 @@ def test_grounded_summary_or_typed_error(llama_server: LlamaServer, article: Pat
         recorder.cassette.source.update(
             outcome=type(outcome).__name__,
             latency_seconds=f"{latency:.1f}",
-            prompt="agreement_summary v2",
+            prompt=f"agreement_summary v{LIVE_SETTINGS.prompt_version}",
         )
         if isinstance(outcome, AgreementSummary):
             recorder.cassette.source["dropped"] = str(len(outcome.meta.dropped))
