@@ -12,10 +12,13 @@ from summarizer.cassettes import Cassette, ReplayTransport
 
 HERE = Path(__file__).resolve().parent
 LIVE_SWITCHES = ("SUMMARIZER_BASE_URL", "OPENAI_API_KEY")
+# The test set's round-ups and articles in other languages, with their reference cassettes.
+TEST_ARTICLES = HERE.parent / "tests" / "articles"
+TEST_CASSETTES = HERE.parent / "tests" / "cassettes" / "reference"
 
 
-def article(stem: str) -> str:
-    return (HERE / "articles" / f"{stem}.txt").read_text(encoding="utf-8")
+def article(stem: str, folder: Path = HERE / "articles") -> str:
+    return (folder / f"{stem}.txt").read_text(encoding="utf-8")
 
 
 def live() -> bool:
@@ -29,9 +32,13 @@ def reference_completion(stem: str) -> dict:
     return cassette.interactions[0]["response"]["body"]
 
 
-def replay_client(stem: str, base_url: str = "http://replay.invalid/v1") -> openai.OpenAI:
+def replay_client(
+    stem: str,
+    base_url: str = "http://replay.invalid/v1",
+    folder: Path = HERE / "cassettes" / "reference",
+) -> openai.OpenAI:
     """An openai client answered from the article's reference cassette, offline."""
-    path = HERE / "cassettes" / "reference" / f"{stem}.json"
+    path = folder / f"{stem}.json"
     cassette = Cassette.load(path)
     print(
         f"[offline] replaying {path.relative_to(HERE.parent)} ({cassette.source['kind']} fixture:"

@@ -42,6 +42,19 @@ def test_example_02_uses_the_local_base_url() -> None:
     assert "Signed by: Ana Ribeiro" in out
 
 
+def test_example_04_shows_every_agreement_and_a_spanish_story() -> None:
+    out = run_example("04_roundups_and_languages.py")
+    assert "conference_five_agreements: 5 agreement(s), the principal first" in out
+    assert "1. memorandum_of_understanding: Royal Malaysia Police, Royal Thai Police" in out
+    assert "meta.other_agreements of the principal: 4" in out
+    assert "es_colombia_spain_mou: meta.language = 'es'" in out
+    assert (
+        "'Ministry of the Interior of Spain' [translated, written 'Ministerio del Interior de "
+        "España'], country ES from 'España' (stated)"
+    ) in out
+    assert "signed on 2025-03-11 from 'el 11 de marzo' (derived: year_from_dateline)" in out
+
+
 def test_example_03_walks_through_the_failures() -> None:
     out = run_example("03_errors_and_retries.py")
     assert "worst case per article: 4 transport attempts x 3 replies = 12 requests" in out
