@@ -97,6 +97,9 @@ def cache_key(
         "max_output_tokens": settings.max_output_tokens,
         "reasks": settings.reasks,
         "on_failed_detail": settings.on_failed_detail,
+        "language": settings.language,
+        # Where a long article is cut decides what each part's reply can see.
+        "parts": [settings.max_part_chars, settings.part_overlap_chars],
         # A page's summary carries the page (title, date, address) in its meta.
         "page": _sha256(page.model_dump_json()) if page is not None else None,
     }

@@ -104,10 +104,14 @@ def test_every_input_that_changes_the_output_changes_the_key() -> None:
         key(max_output_tokens=1000),
         key(reasks=0),
         key(on_failed_detail="drop"),
+        key(language="es"),
+        key(max_part_chars=30_000),
+        key(part_overlap_chars=500),
     ]
     assert len({base, *variants}) == 1 + len(variants)
     # Settings that do not change a reply share the entry.
     assert key(timeout_seconds=5, transport_attempts=1, max_input_chars=10) == base
+    assert key(part_concurrency=1) == base
 
 
 def test_the_file_stays_within_its_bound_evicting_the_least_recently_used(tmp_path) -> None:
