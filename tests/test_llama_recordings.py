@@ -11,10 +11,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from live import LIVE_MODEL, LIVE_SETTINGS, LLAMA_CASSETTES
+from live import (
+    LIVE_MODEL,
+    LIVE_SETTINGS,
+    LIVE_V3_SETTINGS,
+    LLAMA_CASSETTES,
+    LLAMA_V3_CASSETTES,
+    V3_ARTICLES,
+)
 from support import ARTICLES, all_evidence, article, grounded_in
 
-from summarizer import AgreementSummary, NoAgreementError, ReplyError, Usage, summarize
+from summarizer import (
+    AgreementSummary,
+    NoAgreementError,
+    ReplyError,
+    Usage,
+    summarize,
+    summarize_all,
+)
 from summarizer.cassettes import Cassette, ReplayTransport
 from summarizer.client import client_over
 
@@ -58,3 +72,33 @@ def test_replay_reproduces_the_live_outcome(path: Path) -> None:
     if isinstance(outcome, AgreementSummary):
         assert outcome.meta.usage == spent
         assert all(grounded_in(text, item) for item in all_evidence(outcome))
+
+
+V3_RECORDINGS = sorted(LLAMA_V3_CASSETTES.glob("*.json"))
+V3_TEXTS = {path.stem: path for path in V3_ARTICLES}
+
+
+def test_every_v3_article_has_a_recording() -> None:
+    assert {p.stem for p in V3_RECORDINGS} == set(V3_TEXTS)
+
+
+@pytest.mark.parametrize("path", V3_RECORDINGS, ids=lambda p: p.stem)
+def test_v3_replay_reproduces_the_live_outcome(path: Path) -> None:
+    """Prompt v3 on a round-up and on articles in four languages, as the tiny model did."""
+    cassette = Cassette.load(path)
+    assert cassette.source["kind"] == "recorded" and cassette.source["prompt"].endswith("v3")
+    text = V3_TEXTS[path.stem].read_text(encoding="utf-8")
+    transport = ReplayTransport(cassette)
+    with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
+        try:
+            outcome: object = summarize_all(
+                text, model=LIVE_MODEL, client=client, settings=LIVE_V3_SETTINGS
+            )
+        except (ReplyError, NoAgreementError) as exc:
+            outcome = exc
+    recorded = cassette.source["outcome"]
+    assert (type(outcome).__name__ if not isinstance(outcome, list) else "summaries") == recorded
+    assert transport.all_played
+    if isinstance(outcome, list):
+        for summary in outcome:
+            assert all(grounded_in(text, item) for item in all_evidence(summary))
