@@ -107,9 +107,11 @@ def reask_cost(size) -> None:  # type: ignore[no-untyped-def]
     prompt = load_prompt("agreement_summary", "3").render(article=article)
     record = CallRecord()
     first = conversation(prompt, record, [])
-    problem = Problem("agreements[0].parties[1].country", "Mexico", "does not follow from its quote: quote "
-                      "words naming the country, a nationality word for it or a city in it, "
-                      "or leave it null")  # fmt: skip
+    reason = (
+        "does not follow from its quote: quote words naming the country, a nationality word "
+        "for it or a city in it, or leave it null"
+    )
+    problem = Problem("agreements[0].parties[1].country", "Mexico", reason)
     record.grounding.new_attempt()
     record.last_reply = reply
     record.grounding.problems, record.grounding.rejected = [problem], [str(problem)]
