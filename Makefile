@@ -40,11 +40,12 @@ check: $(INSTALLED)  ## lint and type-check
 wheel-test: $(INSTALLED)  ## build the wheel, install it in a clean venv, summarize a replayed fixture
 	$(PY) tests/wheel_check.py
 
-bench: $(INSTALLED)  ## overhead per summary and each request's fixed part against plain instructor; batch throughput and memory
+bench: $(INSTALLED)  ## overhead per summary and each request's fixed part against plain instructor; batch throughput and memory; long articles and language detection
 	$(PY) bench/overhead.py
 	$(PY) bench/prompt_size.py
 	$(PY) bench/throughput.py
 	$(PY) bench/batch_memory.py
+	$(PY) bench/long_and_languages.py
 
 eval: $(INSTALLED)  ## score the gold set offline: the reference replies, then the llama.cpp recordings
 	mkdir -p build

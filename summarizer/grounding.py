@@ -136,10 +136,15 @@ class ArticleText:
             self._squeezed = "".join(folded[i] for i in keep)
             self._offsets = keep
         else:  # one character may compare as several ("ﬁ" as "fi", "é" as "e" + accent)
-            pairs = [(out, i) for i, ch in enumerate(text) for out in _comparable(ch)]
-            pairs = [(out, i) for out, i in pairs if not out.isspace()]
-            self._squeezed = "".join(out for out, _ in pairs)
-            self._offsets = [i for _, i in pairs]
+            chars: list[str] = []
+            offsets: list[int] = []
+            for i, ch in enumerate(folded):
+                for out in ch if ch.isascii() else _comparable(ch):
+                    if not out.isspace():
+                        chars.append(out)
+                        offsets.append(i)
+            self._squeezed = "".join(chars)
+            self._offsets = offsets
         self._folded = folded
         self.dateline = _parse_dateline(text)
         boilerplate = _BOILERPLATE.search(text, len(text) // 2)
