@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,11 +37,17 @@ from .config import ResolvedConfig
 from .errors import (
     AuthError,
     ConfigError,
+    ConnectionCutError,
+    ContentFilteredError,
+    EmptyReplyError,
     EndpointError,
     EndpointTimeoutError,
     EndpointUnreachableError,
     InvalidReplyError,
+    NotChatCompletionError,
     RateLimitedError,
+    RefusedError,
+    ReplyError,
     RequestRejectedError,
     ServerFailureError,
     SummarizerError,
@@ -290,10 +297,11 @@ def _shared_client(base_url: str, api_key: str, timeout: float) -> openai.OpenAI
     return openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
 
 
-def _accept(
-    completion: ChatCompletion, record: CallRecord, config: ResolvedConfig
-) -> ChatCompletion:
-    """Account for one reply; stop at once if it was cut off."""
+def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> ChatCompletion:
+    """Account for one reply, and stop at once where asking again cannot help: a reply cut
+    off, refused or filtered, an answer that is no chat completion, no content twice."""
+    if not isinstance(completion, ChatCompletion) or completion.choices is None:
+        raise _not_a_completion(completion, config)
     record.grounding.new_attempt()
     if completion.usage:
         record.usage += Usage(
@@ -302,17 +310,72 @@ def _accept(
             total_tokens=completion.usage.total_tokens,
         )
     choice = completion.choices[0] if completion.choices else None
-    record.last_reply = choice.message.content if choice else None
-    if choice and choice.finish_reason == "length":
+    message = choice.message if choice else None
+    record.last_reply = message.content if message else None
+    finish = choice.finish_reason if choice else None
+    if message is not None and message.refusal:
+        raise RefusedError(message.refusal, usage=record.usage, attempts=record.replies)
+    if finish == "length":
         # Re-asking would send the cut reply back and cut again, only dearer.
-        raise TruncatedReplyError(
+        raise _failed(
+            TruncatedReplyError,
             f"the reply was cut off at max_tokens={config.settings.max_output_tokens}; "
             "raise Settings(max_output_tokens=...) or use a model with more room",
-            last_reply=record.last_reply,
-            usage=record.usage,
-            attempts=record.replies,
+            record,
         )
+    if finish == "content_filter":
+        raise _failed(
+            ContentFilteredError,
+            "the provider's content filter stopped the reply (finish_reason 'content_filter')",
+            record,
+        )
+    if not (record.last_reply or "").strip():
+        _no_content(finish, record, config)
     return completion
+
+
+def _no_content(finish: str | None, record: CallRecord, config: ResolvedConfig) -> None:
+    """A reply without content: a tool call (never asked for) fails at once; an empty answer
+    is asked about once, as a model may stumble once, and fails the second time."""
+    if finish in ("tool_calls", "function_call"):
+        raise _failed(
+            InvalidReplyError,
+            f"the model called a tool (finish_reason {finish!r}) instead of answering in JSON",
+            record,
+        )
+    record.empty_replies += 1
+    if record.empty_replies > 1 or record.replies > config.settings.reasks:
+        raise _failed(
+            EmptyReplyError, f"the model returned no content (finish_reason {finish!r})", record
+        )
+
+
+def _failed(error: type[ReplyError], message: str, record: CallRecord) -> ReplyError:
+    return error(
+        message,
+        last_reply=record.last_reply,
+        usage=record.usage,
+        attempts=record.replies,
+        problems=[message],
+    )
+
+
+def _not_a_completion(answer: object, config: ResolvedConfig) -> NotChatCompletionError:
+    """What a proxy's or web app's page looks like to the user: its first line of text."""
+    text = answer if isinstance(answer, str) else repr(answer)
+    shown = re.sub(r"<[^>]*>", " ", text)
+    first_line = next((line.strip() for line in shown.splitlines() if line.strip()), "")[:200]
+    what = (
+        "an HTML page"
+        if re.search(r"<\s*(?:!doctype|html|head|body)", text, re.I)
+        else ("something")
+    )
+    return NotChatCompletionError(
+        f"the endpoint answered {what}, not a chat completion ({first_line!r}); check that "
+        f"the base URL {config.endpoint} is an OpenAI-compatible API (usually ending in /v1) "
+        "and not a web page, a proxy's login or an error page",
+        first_line=first_line,
+    )
 
 
 @contextmanager
@@ -338,9 +401,14 @@ def _translate_openai(exc: openai.OpenAIError, api_key: str) -> EndpointError:
     if isinstance(exc, openai.APITimeoutError):
         return EndpointTimeoutError("the request to the model endpoint timed out")
     if isinstance(exc, openai.APIConnectionError):
-        return EndpointUnreachableError(
-            f"could not connect to the model endpoint: {redact(str(exc.__cause__ or exc), api_key)}"
-        )
+        cause = redact(str(exc.__cause__ or exc), api_key)
+        if isinstance(exc.__cause__, (httpx2.RemoteProtocolError, httpx2.ReadError)):
+            # Connected, sent, then lost: a different fault from a server that is not there.
+            return ConnectionCutError(
+                f"the connection to the model endpoint was cut before the reply was complete: "
+                f"{cause}"
+            )
+        return EndpointUnreachableError(f"could not connect to the model endpoint: {cause}")
     if not isinstance(exc, openai.APIStatusError):
         return EndpointError(redact(str(exc), api_key))
     status = exc.status_code

@@ -12,14 +12,19 @@
     ├── EndpointError                          the server could not give us a reply
     │   ├── AuthError                          401, 403: never retried
     │   ├── RequestRejectedError               400, 404, 422 and other 4xx: never retried
+    │   ├── NotChatCompletionError             200, but a web page (a proxy's), not a completion
     │   └── TransientEndpointError             retried with backoff, raised once retries run out
     │       ├── RateLimitedError               429
     │       ├── ServerFailureError             5xx
     │       ├── EndpointTimeoutError
-    │       └── EndpointUnreachableError
+    │       ├── EndpointUnreachableError       no connection could be made
+    │       └── ConnectionCutError             the connection broke while the reply came
     ├── ReplyError                             the model replied, but not with a usable summary
     │   ├── TruncatedReplyError                finish_reason == "length"
+    │   ├── RefusedError                       the model refused (`message.refusal`)
+    │   ├── ContentFilteredError               finish_reason == "content_filter"
     │   └── InvalidReplyError                  still invalid once the re-asks are spent
+    │       ├── EmptyReplyError                no content, twice (or with no re-ask left)
     │       └── UngroundedReplyError           ... because a fact is not supported by the text
     └── NoAgreementError                       the article reports no agreement
 
@@ -48,8 +53,11 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthError",
     "ConfigError",
+    "ConnectionCutError",
+    "ContentFilteredError",
     "DuplicateItemError",
     "EmptyInputError",
+    "EmptyReplyError",
     "EndpointError",
     "EndpointTimeoutError",
     "EndpointUnreachableError",
@@ -57,9 +65,11 @@ __all__ = [
     "InputTooLongError",
     "InvalidReplyError",
     "NoAgreementError",
+    "NotChatCompletionError",
     "NotTextError",
     "PromptError",
     "RateLimitedError",
+    "RefusedError",
     "ReplyError",
     "RequestRejectedError",
     "ServerFailureError",
@@ -186,6 +196,22 @@ class EndpointUnreachableError(TransientEndpointError):
     """Raised when no connection can be made to the endpoint."""
 
 
+class ConnectionCutError(TransientEndpointError):
+    """Raised when the connection keeps breaking after the request was sent, before the
+    whole reply arrived (a proxy's idle timeout, a server restarting mid-reply)."""
+
+
+class NotChatCompletionError(EndpointError):
+    """Raised when the endpoint answers 200 with something that is not a chat completion,
+    most often an HTML page from a proxy, a gateway or a web app at the wrong address.
+    Not retried: the same address gives the same page. `first_line` is the page's first
+    line of text."""
+
+    def __init__(self, message: str, *, first_line: str) -> None:
+        super().__init__(message, status_code=200)
+        self.first_line = first_line
+
+
 class ReplyError(SummarizerError):
     """Raised when the model replied but the reply cannot become a summary.
 
@@ -213,8 +239,32 @@ class TruncatedReplyError(ReplyError):
     """Raised when the reply was cut off at the output-token limit (finish_reason "length")."""
 
 
+class RefusedError(ReplyError):
+    """Raised at once when the model refuses (OpenAI structured outputs' `message.refusal`):
+    asking again would pay for the same refusal. `refusal` holds the model's words."""
+
+    def __init__(self, refusal: str, *, usage: Usage, attempts: int) -> None:
+        super().__init__(
+            f"the model refused to answer: {refusal}",
+            last_reply=None,
+            usage=usage,
+            attempts=attempts,
+            problems=[f"refusal: {refusal}"],
+        )
+        self.refusal = refusal
+
+
+class ContentFilteredError(ReplyError):
+    """Raised at once when the provider's content filter stopped the reply
+    (finish_reason "content_filter"): the same article would be filtered again."""
+
+
 class InvalidReplyError(ReplyError):
     """Raised when replies still fail the schema after every re-ask; `problems` lists why."""
+
+
+class EmptyReplyError(InvalidReplyError):
+    """Raised when the model returns no content: asked again once at most."""
 
 
 class UngroundedReplyError(InvalidReplyError):

@@ -21,6 +21,7 @@ class CallRecord:
     usage: Usage = field(default_factory=Usage)
     http_requests: int = 0
     last_reply: str | None = None
+    empty_replies: int = 0  # replies with no content, asked about again once at most
     grounding: GroundingLedger = field(default_factory=GroundingLedger)
 
     @property
