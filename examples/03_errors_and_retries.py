@@ -135,6 +135,28 @@ show(
         settings=settings,
     ),
 )
+refusal = copy.deepcopy(good)
+refusal["choices"][0]["message"].update(
+    content=None, refusal="I can't help with summarizing this content."
+)
+show(
+    "the model refuses (OpenAI structured outputs): RefusedError at once, paid for once",
+    lambda: summarize(TEXT, client=scripted(httpx2.Response(200, json=refusal)), settings=settings),
+)
+gateway_page = (
+    "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
+    "<body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>\n"
+)
+show(
+    "a proxy answers 200 with its own HTML page: NotChatCompletionError naming the base URL",
+    lambda: summarize(
+        TEXT,
+        client=scripted(
+            httpx2.Response(200, headers={"content-type": "text/html"}, text=gateway_page)
+        ),
+        settings=settings,
+    ),
+)
 show(
     "401: AuthError at once, never retried",
     lambda: summarize(

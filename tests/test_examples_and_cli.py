@@ -66,6 +66,10 @@ def test_example_03_walks_through_the_failures() -> None:
         "dropped agreements[0].signatories[0].evidence: is not in the article",
         "ok: 1 reply(ies), 1 HTTP request(s)",
         "TruncatedReplyError after 1 reply(ies)",
+        "RefusedError after 1 reply(ies)",
+        "the model refused to answer: I can't help with summarizing this content.",
+        "NotChatCompletionError: the endpoint answered an HTML page, not a chat completion "
+        "('502 Bad Gateway'); check that the base URL http://scripted.invalid/v1",
         "AuthError: HTTP 401 from the model endpoint: bad key",
         "NoAgreementError",
     ):
