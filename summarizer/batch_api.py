@@ -35,10 +35,13 @@ from .cache import SummaryCache
 from .config import Settings, resolve
 from .errors import (
     ConfigError,
+    ContentFilteredError,
     DuplicateItemError,
     InputTooLongError,
     NoAgreementError,
+    RefusedError,
     SummarizerError,
+    TruncatedReplyError,
 )
 from .prompts import load_prompt
 from .replies import reply_model
@@ -282,7 +285,9 @@ async def collect(
             unreadable = True  # recorded by the sync pass below, with every other failure
             continue
         result = _verify_line(item_id, text, replies, store, model, base_url, settings)
-        if result.status == "failed":
+        if isinstance(result.error, _FINAL):
+            yield result  # asking again would pay for the same answer
+        elif result.status == "failed":
             logger.info("item %r goes to the sync path: %s", item_id, result.error)
             rerun[item_id] = result.usage
         else:
@@ -379,6 +384,10 @@ def _verify_line(
     job.remember(store, summaries)
     summary = summaries[0]
     return ItemResult(item_id, "summarized", summary=summary, usage=summary.meta.usage)
+
+
+# A batch reply that ends its item: re-run, the model would answer the same way.
+_FINAL = (RefusedError, ContentFilteredError, TruncatedReplyError)
 
 
 class _NoBatchReply(SummarizerError):

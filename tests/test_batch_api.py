@@ -26,7 +26,7 @@ from support import (
     reference_reply,
 )
 
-from summarizer import ConfigError, ItemResult
+from summarizer import ConfigError, ItemResult, RefusedError, TruncatedReplyError
 from summarizer.batch_api import (
     BatchReplies,
     collect,
@@ -224,6 +224,35 @@ def test_collect_verifies_replies_and_reruns_what_failed_through_the_sync_path(t
     assert by_id["nca"].usage.total_tokens == 150 + 150  # the batch reply and the re-run
     assert by_id["seed"].usage.total_tokens == 150 and by_id["seed"].summary is not None
     assert by_id["seed"].summary.parties[0].name == "INTERPOL Washington"
+
+
+def test_collect_keeps_a_refusal_or_a_cut_reply_and_pays_no_rerun(tmp_path) -> None:
+    seed, nca = article(SEED), article("abbreviation_nca")
+    refusal = completion("")
+    refusal["choices"][0]["message"].update(content=None, refusal="I can't help with that.")
+    cut = completion('{"reports_agreement": true, "agr', finish_reason="length")
+    output = tmp_path / "out.jsonl"
+    output.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"batch_req-{key}",
+                    "custom_id": key,
+                    "error": None,
+                    "response": {"status_code": 200, "request_id": "r", "body": body},
+                }
+            )
+            + "\n"
+            for key, body in ((custom_id("seed", seed), refusal), (custom_id("nca", nca), cut))
+        )  # fmt: skip
+    )
+    endpoint = ReferenceEndpoint()
+    items = [("seed", seed), ("nca", nca)]
+    results = {r.id: r for r in run_collect(items, BatchReplies([output]), endpoint.async_client())}
+    assert type(results["seed"].error) is RefusedError
+    assert type(results["nca"].error) is TruncatedReplyError
+    assert endpoint.requests == 0
+    assert results["seed"].usage.total_tokens == 150
 
 
 def test_collect_reads_vllm_run_batch_output(tmp_path) -> None:
