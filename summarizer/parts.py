@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from .schema import (
     AgreementSummary,
+    Aim,
     Dropped,
     Evidence,
     Fact,
@@ -35,7 +36,11 @@ from .schema import (
 __all__ = ["Slice", "merge", "shifted", "split_text"]
 
 # Break points, best first: the pieces a part is packed from.
-_BREAKS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n"), re.compile(r"(?<=[.!?…])\s+"))
+_BREAKS = (
+    re.compile(r"\n[ \t]*\n\s*"),
+    re.compile(r"\n"),
+    re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])"),  # Chinese and Japanese put no space after
+)
 _SPACE = re.compile(r"\s+")
 Item = TypeVar("Item", bound=BaseModel)
 
@@ -57,35 +62,59 @@ def split_text(text: str, max_chars: int, overlap_chars: int) -> list[Slice]:
     if len(text) <= max_chars:
         return [Slice(0, len(text))]
     pieces = _pieces(text, 0, len(text), max_chars, 0)
-    fewest = len(_packed(pieces, max_chars, overlap_chars))
-    low, high = 1, max_chars  # the smallest part size that still needs no more parts
+    fewest = len(_packed(text, pieces, max_chars, overlap_chars))
+    # The smallest part size that still needs no more parts (none is below the longest piece).
+    low, high = max(piece.end - piece.start for piece in pieces), max_chars
     while low < high:
         middle = (low + high) // 2
-        if len(_packed(pieces, middle, overlap_chars)) <= fewest:
+        if len(_packed(text, pieces, middle, overlap_chars)) <= fewest:
             high = middle
         else:
             low = middle + 1
-    return _packed(pieces, low, overlap_chars)
+    # Room for the overlap on top of the smallest size, which may have squeezed it out.
+    return _packed(text, pieces, min(max_chars, low + overlap_chars), overlap_chars)
 
 
-def _packed(pieces: list[Slice], size: int, overlap_chars: int) -> list[Slice]:
-    """Pieces packed greedily into parts of at most `size` (a longer piece alone)."""
+def _packed(text: str, pieces: list[Slice], size: int, overlap_chars: int) -> list[Slice]:
+    """Pieces packed greedily into parts of at most `size` (a longer piece alone), each part
+    after the first starting up to `overlap_chars` back: at a piece if whole pieces fit
+    there, else at a sentence or a word inside the last piece."""
     parts: list[Slice] = []
-    first = 0
+    first, start = 0, pieces[0].start
     while True:
         last = first
-        while last + 1 < len(pieces) and pieces[last + 1].end - pieces[first].start <= size:
+        while last + 1 < len(pieces) and pieces[last + 1].end - start <= size:
             last += 1
-        parts.append(Slice(pieces[first].start, pieces[last].end))
+        end = pieces[last].end
+        parts.append(Slice(start, end))
         if last == len(pieces) - 1:
             return parts
         following = last + 1
+        reach = pieces[following].end  # the next part must hold at least the next piece
         while (
             following - 1 > first
-            and pieces[last].end - pieces[following - 1].start <= overlap_chars
+            and end - pieces[following - 1].start <= overlap_chars
+            and reach - pieces[following - 1].start <= size
         ):
             following -= 1
-        first = following
+        if following <= last:
+            first, start = following, pieces[following].start
+        else:
+            inner = _inner_start(text, pieces[last], overlap_chars)
+            first, start = following, inner if reach - inner <= size else end
+
+
+def _inner_start(text: str, piece: Slice, overlap_chars: int) -> int:
+    """Where to start repeating the end of `piece`: the first sentence (else word) that
+    begins in its last `overlap_chars`, or its end when there is none."""
+    window = max(piece.end - overlap_chars, piece.start)
+    for pattern in (_BREAKS[2], _SPACE):
+        found = next(
+            (m for m in pattern.finditer(text, window, piece.end) if m.end() > window), None
+        )
+        if found is not None and found.end() < piece.end:
+            return found.end()
+    return piece.end
 
 
 def _pieces(text: str, start: int, end: int, max_chars: int, level: int) -> list[Slice]:
@@ -100,10 +129,13 @@ def _pieces(text: str, start: int, end: int, max_chars: int, level: int) -> list
         cuts = list(range(start + max_chars, end, max_chars))  # one endless word
     pieces: list[Slice] = []
     for piece_start, piece_end in zip([start, *cuts], [*cuts, end], strict=True):
-        if piece_end - piece_start > max_chars and level < len(_BREAKS):
-            pieces += _pieces(text, piece_start, piece_end, max_chars, level + 1)
-        else:
+        if piece_end - piece_start <= max_chars:
             pieces.append(Slice(piece_start, piece_end))
+        elif level < len(_BREAKS):
+            pieces += _pieces(text, piece_start, piece_end, max_chars, level + 1)
+        else:  # one word longer than a part
+            cuts_within = range(piece_start, piece_end, max_chars)
+            pieces += [Slice(a, min(a + max_chars, piece_end)) for a in cuts_within]
     return pieces
 
 
@@ -122,14 +154,19 @@ def shifted(value: object, by: int) -> object:
 
 def merge(found: Sequence[Sequence[AgreementSummary]]) -> list[list[AgreementSummary]]:
     """The parts' summaries (already shifted into the whole text), grouped by agreement, the
-    principal first; each group is merged by `merge_one`."""
+    first part's principal agreement first; each group is merged by `merge_one`.
+
+    A summary joins an agreement with the same title, or of the same kind sharing a party.
+    A part's principal agreement also joins the story's principal one when their kinds
+    match and their titles do not differ: a later part often names the story's agreement
+    only as "the memorandum", with a party it alone mentions ("X will sign on too").
+    """
     groups: list[list[AgreementSummary]] = []
     for summaries in found:
         for index, summary in enumerate(summaries):
-            if index == 0 and groups:
-                groups[0].append(summary)
-                continue
-            match = next((g for g in groups[1:] if _same_agreement(g[0], summary)), None)
+            match = next((g for g in groups if any(_same(s, summary) for s in g)), None)
+            if match is None and index == 0 and groups and _may_be(groups[0], summary):
+                match = groups[0]
             if match is None:
                 groups.append([summary])
             else:
@@ -146,9 +183,9 @@ def merge_one(summaries: Sequence[AgreementSummary]) -> tuple[AgreementSummary, 
     if agreement.title is None:
         title = next((s.agreement.title for s in summaries if s.agreement.title), None)
         agreement = agreement.model_copy(update={"title": title})
-    parties = _unique([p for s in summaries for p in s.parties], _party_key, _better_party)
+    parties = _unique([p for s in summaries for p in s.parties], _party_keys, _better_party)
     signatories, unlinked = _linked(
-        _unique([p for s in summaries for p in s.signatories], _signatory_key, _better_signatory),
+        _unique([p for s in summaries for p in s.signatories], _signatory_keys, _better_signatory),
         {p.name for p in parties},
     )
     merged = first.model_copy(
@@ -156,10 +193,10 @@ def merge_one(summaries: Sequence[AgreementSummary]) -> tuple[AgreementSummary, 
             "agreement": agreement,
             "parties": parties,
             "signatories": signatories,
-            "aims": _unique([a for s in summaries for a in s.aims], lambda a: _key(a.description)),
+            "aims": _unique([a for s in summaries for a in s.aims], _aim_keys),
             "venue": next((s.venue for s in summaries if s.venue is not None), None),
             "threat_groups": _unique(
-                [g for s in summaries for g in s.threat_groups], _group_key, _joined_groups
+                [g for s in summaries for g in s.threat_groups], _group_keys, _joined_groups
             ),
         }
     )
@@ -180,7 +217,7 @@ def _linked(
     return kept, dropped
 
 
-def _same_agreement(one: AgreementSummary, other: AgreementSummary) -> bool:
+def _same(one: AgreementSummary, other: AgreementSummary) -> bool:
     a, b = one.agreement, other.agreement
     if a.title and b.title:
         return _key(a.title) == _key(b.title)
@@ -188,16 +225,35 @@ def _same_agreement(one: AgreementSummary, other: AgreementSummary) -> bool:
     return a.kind == b.kind and bool(shared)
 
 
+def _may_be(group: list[AgreementSummary], other: AgreementSummary) -> bool:
+    titles = {_key(s.agreement.title) for s in group if s.agreement.title}
+    differs = (
+        other.agreement.title is not None
+        and bool(titles)
+        and (_key(other.agreement.title) not in titles)
+    )
+    return group[0].agreement.kind == other.agreement.kind and not differs
+
+
 def _unique(
     items: Iterable[Item],
-    key: Callable[[Item], Hashable],
+    keys: Callable[[Item], tuple[Hashable, ...]],
     better: Callable[[Item, Item], Item] = lambda kept, _: kept,
 ) -> list[Item]:
-    kept: dict[Hashable, Item] = {}
+    """`items` without repeats: an item repeats a kept one when any of its keys (its
+    normalised name, its quote's span) is one of that item's; the better of the two stays."""
+    kept: list[Item] = []
+    owner: dict[Hashable, int] = {}
     for item in items:
-        found = key(item)
-        kept[found] = better(kept[found], item) if found in kept else item
-    return list(kept.values())
+        found = keys(item)
+        index = next((owner[k] for k in found if k in owner), None)
+        if index is None:
+            index = len(kept)
+            kept.append(item)
+        else:
+            kept[index] = better(kept[index], item)
+        owner.update(dict.fromkeys(found, index))
+    return kept
 
 
 def _key(text: str | None) -> str:
@@ -206,8 +262,19 @@ def _key(text: str | None) -> str:
     return normalize(text or "") or ""
 
 
+def _span(
+    item: Party | Signatory | Aim | ThreatGroupProfile | Fact, *also: object
+) -> tuple[object, ...]:
+    """The place of an item's quote (with what tells apart items that share one quote)."""
+    return ("span", item.evidence.start, item.evidence.end, *also)
+
+
 def _party_key(party: Party) -> str:
     return _key(party.name)
+
+
+def _party_keys(party: Party) -> tuple[Hashable, ...]:
+    return ("name", _party_key(party)), _span(party, _key(party.mention))
 
 
 def _better_party(kept: Party, later: Party) -> Party:
@@ -215,23 +282,31 @@ def _better_party(kept: Party, later: Party) -> Party:
     return later if kept.country is None and later.country is not None else kept
 
 
-def _signatory_key(signatory: Signatory) -> tuple[str, str]:
-    return _key(signatory.name or signatory.title), _key(signatory.party)
+def _signatory_keys(signatory: Signatory) -> tuple[Hashable, ...]:
+    who = ("who", _key(signatory.name or signatory.title), _key(signatory.party))
+    return who, _span(signatory, _key(signatory.name or signatory.title))
 
 
 def _better_signatory(kept: Signatory, later: Signatory) -> Signatory:
-    return later if kept.title is None and later.title is not None else kept
+    """The one that says more: the party signed for, then the title."""
+    if (kept.party is None, kept.title is None) > (later.party is None, later.title is None):
+        return later
+    return kept
 
 
-def _group_key(group: ThreatGroupProfile) -> str:
-    return _key(group.name or group.description)
+def _aim_keys(aim: Aim) -> tuple[Hashable, ...]:
+    return ("aim", _key(aim.description)), _span(aim, aim.category)
+
+
+def _group_keys(group: ThreatGroupProfile) -> tuple[Hashable, ...]:
+    return ("group", _key(group.name or group.description)), _span(group, group.kind)
 
 
 def _joined_groups(kept: ThreatGroupProfile, later: ThreatGroupProfile) -> ThreatGroupProfile:
     """One group described in two parts: each fact from the first part that gives it."""
 
     def facts(one: list[Fact], other: list[Fact]) -> list[Fact]:
-        return _unique([*one, *other], lambda f: _key(f.value))
+        return _unique([*one, *other], lambda f: (("fact", _key(f.value)), _span(f)))
 
     return kept.model_copy(
         update={
@@ -241,7 +316,8 @@ def _joined_groups(kept: ThreatGroupProfile, later: ThreatGroupProfile) -> Threa
             "leadership": kept.leadership or later.leadership,
             "base": kept.base or later.base,
             "designations": _unique(
-                [*kept.designations, *later.designations], lambda d: _key(d.label)
+                [*kept.designations, *later.designations],
+                lambda d: (("label", _key(d.label)), ("span", d.evidence.start, d.evidence.end)),
             ),
             "activities": facts(kept.activities, later.activities),
             "areas": facts(kept.areas, later.areas),

@@ -30,6 +30,7 @@ from summarizer import (
     Usage,
     asummarize,
     summarize,
+    summarize_all,
 )
 from summarizer.parts import Slice, split_text
 from summarizer.schema import evidence_in
@@ -161,6 +162,21 @@ def test_parts_cover_the_text_at_paragraph_breaks_and_overlap(stem: str) -> None
         assert before.end - after.start <= 1_500
         assert text[after.start - 2 : after.start] == "\n\n"  # a paragraph's first word
     assert all(p.end - p.start <= 30_000 for p in parts)
+
+
+def test_paragraphs_longer_than_the_overlap_still_overlap_by_sentences() -> None:
+    text = ("A sentence of about thirty chars. " * 60 + "\n\n") * 6
+    parts = split_text(text, 3_000, 500)
+    overlaps = [before.end - after.start for before, after in zip(parts, parts[1:], strict=False)]
+    assert all(0 < overlap <= 500 for overlap in overlaps)
+    assert all(text[p.start - 2 : p.start] in ("\n\n", ". ") for p in parts[1:])
+
+
+def test_text_without_spaces_is_cut_after_its_sentences() -> None:
+    text = "这是一个很长的句子。" * 400
+    parts = split_text(text, 1_000, 100)
+    assert all(p.end - p.start <= 1_000 and text[p.end - 1] == "。" for p in parts[:-1])
+    assert all(a.end - b.start > 0 for a, b in zip(parts, parts[1:], strict=False))
 
 
 def test_a_paragraph_longer_than_a_part_is_cut_between_sentences() -> None:
@@ -309,5 +325,95 @@ def test_by_default_a_long_article_is_split_into_even_parts_not_refused() -> Non
     # 118,552 characters miss two 60,000-character parts by their overlap: three even
     # parts, not two full ones and a sliver that pays a whole prompt for 2,000 characters.
     sizes = [p.end - p.start for p in summary.meta.parts]
-    assert len(sizes) == len(reader.parts) == 3 and max(sizes) - min(sizes) < 1_000
+    assert len(sizes) == len(reader.parts) == 3 and min(sizes) > max(sizes) * 0.8
     assert len(summary.parties) == 4
+
+
+# -- merging rules, on a short article cut into two parts ---------------------------------------
+
+FILLER = "\n\n".join(f"Paragraph {i} is about the weather in the port." for i in range(40))
+TWO_PARTS = replace(NO_WAIT, max_part_chars=1_500, part_overlap_chars=300)
+
+
+def entry(quote: str, kind: str, *parties: tuple[str, str], **facts: Any) -> dict[str, Any]:
+    return {
+        "agreement": {"kind": kind, "title": None, "date_text": None, "evidence": quote},
+        "parties": [
+            {"name": name, "mention": name, "kind": "agency", "country": None,
+             "parent_body": None, "evidence": evidence}
+            for name, evidence in parties
+        ],
+        "signatories": facts.get("signatories", []),
+        "aims": facts.get("aims", []),
+        "venue": None,
+        "threat_groups": [],
+    }  # fmt: skip
+
+
+def by_part(text: str, answers: list[tuple[str, list[dict[str, Any]]]]) -> openai.OpenAI:
+    """An endpoint that answers each part with the entries of the first marker it holds."""
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.read())
+        part = body["messages"][1]["content"]
+        entries = next(e for marker, e in answers if marker in part)
+        reply = {"reports_agreement": True, "no_agreement_reason": None,
+                 "agreements": entries, "headline": "Two stories."}  # fmt: skip
+        return httpx2.Response(200, json=completion(reply))
+
+    return openai.OpenAI(
+        api_key="k",
+        base_url="http://model.test/v1",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(answer)),
+    )
+
+
+KENYA = "Kenya Police and Uganda Police signed a memorandum of understanding."
+TANZANIA = "Tanzania Police and Rwanda Police agreed a cooperation protocol."
+FIRST = entry(KENYA, "memorandum_of_understanding",
+              ("Kenya Police", KENYA), ("Uganda Police", KENYA))  # fmt: skip
+SECOND = entry(TANZANIA, "other", ("Tanzania Police", TANZANIA), ("Rwanda Police", TANZANIA))
+
+
+def test_a_later_parts_other_agreement_is_not_folded_into_the_principal() -> None:
+    text = f"{KENYA}\n\n{FILLER}\n\n{TANZANIA}"
+    client = by_part(text, [(KENYA, [FIRST]), (TANZANIA, [SECOND])])
+    summaries = summarize_all(text, client=client, settings=TWO_PARTS)
+    assert [sorted(p.name for p in s.parties) for s in summaries] == [
+        ["Kenya Police", "Uganda Police"],
+        ["Rwanda Police", "Tanzania Police"],
+    ]
+    assert summaries[0].meta.other_agreements == 1
+
+
+def test_a_later_part_listing_the_principal_second_joins_it() -> None:
+    again = "Kenya Police said the memorandum of understanding would start in May."
+    text = f"{KENYA}\n\n{FILLER}\n\n{TANZANIA} {again}"
+    later = entry(again, "memorandum_of_understanding", ("Kenya Police", again))
+    client = by_part(text, [(TANZANIA, [SECOND, later]), (KENYA, [FIRST])])
+    summaries = summarize_all(text, client=client, settings=TWO_PARTS)
+    assert len(summaries) == 2
+    assert sorted(p.name for p in summaries[0].parties) == ["Kenya Police", "Uganda Police"]
+    assert summaries[1].agreement.kind == "other"
+
+
+def test_a_fact_in_the_overlap_is_kept_once() -> None:
+    aim_quote = "to share intelligence on cattle raiders"
+    signing = "Jane Wambui of Kenya Police signed it"
+    tail = "\n\n".join(f"Line {i} about nothing much at all here." for i in range(28))
+    text = f"{FILLER[:1000]}\n\n{KENYA} {signing} {aim_quote}.\n\n{tail}"
+    signatory = {"name": "Jane Wambui", "title": None, "party": "Kenya Police",
+                 "evidence": signing}  # fmt: skip
+    aim = {"description": "Share intelligence.", "category": "information_sharing",
+           "evidence": aim_quote}  # fmt: skip
+    both = entry(KENYA, "memorandum_of_understanding", ("Kenya Police", KENYA),
+                 signatories=[signatory], aims=[aim])  # fmt: skip
+    other_words = {**aim, "description": "Exchange information on raiders."}
+    unlinked = {**signatory, "party": None}
+    again = entry(KENYA, "memorandum_of_understanding", ("Kenya Police", KENYA),
+                  signatories=[unlinked], aims=[other_words])  # fmt: skip
+    client = by_part(text, [("Paragraph 0 ", [both]), ("Line 27", [again])])
+    summary = summarize(text, client=client, settings=TWO_PARTS)
+    assert len(summary.meta.parts) == 2
+    assert [(s.name, s.party) for s in summary.signatories] == [("Jane Wambui", "Kenya Police")]
+    assert [a.description for a in summary.aims] == ["Share intelligence."]
