@@ -241,7 +241,7 @@ class Job:
         which, total = number.split("/")
         note = _PART_NOTE.format(which=which, total=total)
         return Job(
-            article=ArticleText(text),
+            article=ArticleText(text, part_of=self.article, at=start),
             config=self.config,
             template=self.template,
             prompt=self.template.render(article=text, part=note),
@@ -354,6 +354,9 @@ class Job:
             )  # fmt: skip
         if not found:
             for outcome in outcomes:
+                if isinstance(outcome, ReplyError):
+                    # What every part cost, not only the one whose error is raised.
+                    outcome.usage, outcome.attempts = self.record.usage, self.record.replies
                 if isinstance(outcome, SummarizerError) and not isinstance(
                     outcome, NoAgreementError
                 ):

@@ -47,7 +47,9 @@ __all__ = ["Problem", "ReplyChecker", "Verified"]
 # Words by which a story places the signing at an unnamed or institutional site, so that the
 # dateline's city may stand as the venue city.
 _SITE = re.compile(
-    r"\b(?:here|headquarters|head office|offices|premises|seat|in (?:the|this) (?:capital|city))\b",
+    r"\b(?:here|headquarters|head office|offices|premises|seat|in (?:the|this) (?:capital|city)"
+    # the same in the languages our test articles use: Spanish, French, Russian, Arabic
+    r"|aquí|sede|ici|siège|здесь|штаб-квартир\w*|هنا|مقر\w*|بمقر\w*)\b",
     re.IGNORECASE,
 )
 

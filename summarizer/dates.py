@@ -81,21 +81,43 @@ def resolve_date(
 
 
 def _resolve_in(words: str, reference: date | None, language: str) -> ResolvedDate | None:
-    """A date written in another language: stated with its year, else against the dateline."""
+    """A date written in another language: stated with its year, else against the dateline;
+    refused, as in English, when it falls after the dateline or its weekday contradicts it."""
     has_year = bool(_YEAR.search(words))
     if not has_year and reference is None:
         return None
     base = reference or date.today()
-    prefer = "current_period" if has_year else "past"
-    found = _parse(words, base=base, prefer=prefer, language=language)
+    found = _parse(words, base=base, prefer="current_period", language=language)
+    if found and reference and not has_year and found[0] > reference:
+        # "el 30 de diciembre" in a story dated January: the last such day before it.
+        found = _parse(words, base=base, prefer="past", language=language)
     if found is None or (reference is not None and found[0] > reference):
         return None
+    weekday = _weekday_named(words, language)
+    if weekday is not None and (found[0] != found[1] or found[0].weekday() != weekday):
+        return None  # "el martes 10 de marzo" when the 10th was a Monday
     if has_year:
         return ResolvedDate(found[0], found[1], "stated", None)
     rule: Literal["relative_to_dateline", "year_from_dateline"] = (
         "year_from_dateline" if re.search(r"\d", words) else "relative_to_dateline"
     )
     return ResolvedDate(found[0], min(found[1], base), "derived", rule)
+
+
+def _weekday_named(words: str, language: str) -> int | None:
+    """Which weekday (0 = Monday) `words` name in `language`, by the CLDR's day names."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        days = Locale.parse(language).days["format"]["wide"]
+    except (UnknownLocaleError, ValueError, KeyError):
+        return None
+    folded = words.casefold()
+    for index, name in days.items():
+        stem = name.casefold()[: max(4, len(name) - 2)]  # "вторник" in "во вторник" and "вторника"
+        if re.search(rf"(?<!\w){re.escape(stem)}", folded):
+            return int(index)
+    return None
 
 
 def _weekday(words: str, weekday: int, reference: date | None) -> ResolvedDate | None:

@@ -240,7 +240,7 @@ class TruncatedReplyError(ReplyError):
 
 
 class RefusedError(ReplyError):
-    """Raised at once when the model refuses (OpenAI structured outputs' `message.refusal`):
+    """Raised when the model refuses (OpenAI structured outputs' `message.refusal`), at once:
     asking again would pay for the same refusal. `refusal` holds the model's words."""
 
     def __init__(self, refusal: str, *, usage: Usage, attempts: int) -> None:
@@ -255,8 +255,8 @@ class RefusedError(ReplyError):
 
 
 class ContentFilteredError(ReplyError):
-    """Raised at once when the provider's content filter stopped the reply
-    (finish_reason "content_filter"): the same article would be filtered again."""
+    """Raised when the provider's content filter stopped the reply (finish_reason
+    "content_filter"), at once: the same article would be filtered again."""
 
 
 class InvalidReplyError(ReplyError):

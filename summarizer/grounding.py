@@ -86,11 +86,12 @@ _DATELINE = re.compile(
 )
 # The same in other languages and scripts: "BOGOTÁ, 12 de marzo de 2025 (Agencia) –",
 # "МОСКВА, 20 июня 2025 года (ТАСС) –", "الرباط، 15 مايو 2025 (وكالة) –". The place is in
-# capitals where the script has them; the date holds a digit.
+# capitals where the script has them, the date holds a year and the agency follows it, so
+# that an English opening such as "EXCLUSIVE, 2 sources say -" is no dateline.
 _DATELINE_ANY = re.compile(
     r"""\A\s*(?P<place>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})\s*[,\u060c]\s*
-        (?P<iso>)(?P<region>)(?P<day>[^\W\d_]{0,12}[ ]?\d[^()\n\u2013\u2014]{1,40}?)
-        \s*(?:\((?P<agency>[^()\n]{1,60})\))?\s*[-\u2013\u2014]{1,2}""",
+        (?P<iso>)(?P<region>)(?P<day>[^()\n\u2013\u2014]{0,30}?\b(?:19|20)\d{2}\b[^()\n\u2013\u2014]{0,12}?)
+        \s*\((?P<agency>[^()\n]{1,60})\)\s*[-\u2013\u2014]{1,2}""",
     re.VERBOSE,
 )
 _BOILERPLATE = re.compile(
@@ -128,7 +129,9 @@ class DatelineParts:
 class ArticleText:
     """The article, indexed once for quote look-ups."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, part_of: ArticleText | None = None, at: int = 0) -> None:
+        """`text` is the article, or `part_of.text[at:at + len(text)]` when `part_of` is given:
+        a part of a long article has the whole's dateline (if it starts there) and notice."""
         self.text = text
         folded = fold(text)
         if text.isascii():
@@ -146,6 +149,12 @@ class ArticleText:
             self._squeezed = "".join(chars)
             self._offsets = offsets
         self._folded = folded
+        self.dateline: DatelineParts | None
+        self.boilerplate_from: int
+        if part_of is not None:
+            self.dateline = part_of.dateline if at == 0 else None
+            self.boilerplate_from = min(max(part_of.boilerplate_from - at, 0), len(text))
+            return
         self.dateline = _parse_dateline(text)
         boilerplate = _BOILERPLATE.search(text, len(text) // 2)
         self.boilerplate_from = boilerplate.start() if boilerplate else len(text)
@@ -198,15 +207,23 @@ class ArticleText:
     def _occurrences(self, quote: str, squeezed: str) -> Iterator[Span]:
         start = self.text.find(quote)
         while start != -1:
-            yield Span(start, start + len(quote), "exact")
+            end = start + len(quote)
+            # Whole characters only: "Bogota" is not "Bogotá" written with a combining accent.
+            if end == len(self.text) or not unicodedata.combining(self.text[end]):
+                yield Span(start, end, "exact")
             start = self.text.find(quote, start + 1)
         offsets, size = self._offsets, len(squeezed)
         at = self._squeezed.find(squeezed)
         while at != -1:
             last = at + size - 1
             # Whole characters only: "cafe" is not "café" cut before its accent.
+            after = last + 1
             if (at == 0 or offsets[at - 1] != offsets[at]) and (
-                last + 1 == len(offsets) or offsets[last + 1] != offsets[last]
+                after == len(offsets)
+                or (
+                    offsets[after] != offsets[last]
+                    and not unicodedata.combining(self._squeezed[after])
+                )
             ):
                 yield Span(offsets[at], offsets[last] + 1, "normalized")
             at = self._squeezed.find(squeezed, at + 1)

@@ -51,6 +51,8 @@ __all__ = [
 ENGLISH = "en"
 # Enough of a story for lingua to be sure; reading a whole long report would only cost time.
 DETECT_CHARS = 3_000
+# Below this many letters, lingua's guess between languages in Latin letters is unreliable.
+MIN_DETECT_LETTERS = 400
 MAX_NAME_WORDS = 4  # "République démocratique du Congo"
 # Letters with their combining marks (an Arabic shadda, a Devanagari vowel sign), which
 # `re`'s \w would cut a word at.
@@ -74,9 +76,21 @@ def language_code(code: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """The ISO 639-1 code of the language `text` is written in; English when unsure."""
-    found = _detector().detect_language_of(text[:DETECT_CHARS])
-    return found.iso_code_639_1.name.lower() if found is not None else ENGLISH
+    """The ISO 639-1 code of the language `text` is written in; English when unsure.
+
+    A short text in Latin letters is taken for English whatever lingua says: a 150-letter
+    English brief full of agency names reads as Esperanto or Tagalog to it, and an English
+    article taken for another language would have its party names accepted as translations.
+    Set `Settings.language` for short texts in other languages.
+    """
+    sample = text[:DETECT_CHARS]
+    found = _detector().detect_language_of(sample)
+    code = found.iso_code_639_1.name.lower() if found is not None else ENGLISH
+    letters = [ch for ch in sample if ch.isalpha()]
+    latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters)
+    if code != ENGLISH and len(letters) < MIN_DETECT_LETTERS and latin > len(letters) / 2:
+        return ENGLISH
+    return code
 
 
 @cache
@@ -222,12 +236,18 @@ def _dictionary_form(word: str, language: str) -> str:
     return word
 
 
-@cache
 def _morphology(language: str) -> Any:
-    import pymorphy3  # type: ignore[import-untyped]  # it ships no types
-
+    """One analyser per language for the process; built under the lock, since the parts of
+    a long article ask for it from several threads at once."""
     with _lock:
-        return pymorphy3.MorphAnalyzer(lang=language)
+        if language not in _analysers:
+            import pymorphy3  # type: ignore[import-untyped]  # it ships no types
+
+            _analysers[language] = pymorphy3.MorphAnalyzer(lang=language)
+        return _analysers[language]
+
+
+_analysers: dict[str, Any] = {}
 
 
 @cache

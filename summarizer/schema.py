@@ -1,4 +1,4 @@
-"""What `summarize()` returns: a grounded, normalised `AgreementSummary` (schema version 2).
+"""What `summarize()` returns: a grounded, normalised `AgreementSummary` (schema version 3).
 
 Every fact carries `evidence`: a quote the model wrote, found in the article by code and
 stored as the article's own words with their offsets, so `text[e.start:e.end] == e.quote`.
@@ -55,7 +55,8 @@ __all__ = [
     "evidence_in",
 ]
 
-SCHEMA_VERSION = "2"
+# 3: basis "translated"; meta.language, other_agreements and parts.
+SCHEMA_VERSION = "3"
 
 AgreementKind = Literal[
     "memorandum_of_understanding",

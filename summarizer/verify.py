@@ -41,6 +41,7 @@ __all__ = [
     "check_reply",
     "checking",
     "inconsistent",
+    "parties_required",
     "reask_message",
 ]
 
@@ -161,6 +162,12 @@ def check_reply(reply: Reply) -> Verified | None:
 
 
 _LOST = "its own quote or its parties failed the checks"
+
+
+def parties_required() -> bool:
+    """False while checking one part of a long article, whose parties may be in another."""
+    scope = _scope.get()
+    return scope is None or scope.needs_party
 
 
 def inconsistent(path: str, value: str, reason: str) -> ValueError:

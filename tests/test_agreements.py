@@ -193,3 +193,14 @@ def test_the_cache_keeps_every_agreement(tmp_path) -> None:
     assert summarize(
         text_of(stem), client=script.client(), settings=NO_WAIT, cache=cache
     ).meta.cached
+
+
+def test_more_agreements_than_the_schema_allows_keeps_the_first_ones(caplog) -> None:
+    stem = "visit_two_memoranda"
+    reply = reply_of(stem)
+    many = {**reply, "agreements": [reply["agreements"][0]] + [reply["agreements"][1]] * 19}
+    script = Script(completion(many))
+    summaries = summarize_all(text_of(stem), client=script.client(), settings=NO_WAIT)
+    assert len(script.requests) == 1
+    assert len(summaries) == 16  # the repeats are not told apart here: each is checked
+    assert "the reply lists 20 agreements; only the first 16 are kept" in caplog.text

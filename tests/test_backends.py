@@ -81,7 +81,7 @@ def test_bounds_reach_the_grammar() -> None:
     assert party["country"] == {"type": ["string", "null"], "maxLength": 150}
     assert '"title": "' not in json.dumps(SCHEMA)  # the property "title" stays
     assert SCHEMA["$defs"]["AgreementEntry"]["properties"]["parties"]["maxItems"] == 12
-    assert SCHEMA["properties"]["agreements"]["maxItems"] == 8
+    assert SCHEMA["properties"]["agreements"]["maxItems"] == 16
 
 
 @pytest.mark.parametrize(

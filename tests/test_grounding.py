@@ -172,3 +172,25 @@ def test_a_mention_followed_by_a_possessive_is_still_found() -> None:
     quote = "the Civil Guard's director general signed with the Royal Moroccan Gendarmerie"
     # Four words either side, as for any mention; not the whole quote.
     assert words_around(quote, "Civil Guard") == "the Civil Guard's director general signed with"
+
+
+def test_an_exact_match_never_ends_inside_a_letter_and_its_accent() -> None:
+    decomposed = "Firmado en Bogota\u0301 el martes."
+    article = ArticleText(decomposed)
+    with pytest.raises(ValueError):
+        article.locate("en Bogota")
+    span = article.locate("en Bogotá el martes")
+    assert decomposed[span.start : span.end] == "en Bogota\u0301 el martes"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "ASEAN, 10 members sign pact -- The",
+        "EXCLUSIVE, 2 sources say - The",
+        "FILE PHOTO, 2024 - The",
+        "UPDATED, 12:30 GMT - The",
+    ],
+)
+def test_an_english_opening_with_a_comma_and_a_number_is_no_dateline(opening: str) -> None:
+    assert ArticleText(opening + " ministers signed a memorandum.").dateline is None

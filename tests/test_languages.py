@@ -484,3 +484,36 @@ def test_english_article_is_english_and_nothing_is_translated() -> None:
     assert summary.meta.language == "en"
     assert summary.parties
     assert all(p.basis != "translated" for p in summary.parties)
+
+
+# -- found in review --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mention", "language"),
+    [("el martes", "es"), ("mardi", "fr"), ("во вторник", "ru"), ("يوم الثلاثاء", "ar")],
+)
+def test_the_dateline_days_own_weekday_is_that_day(mention: str, language: str) -> None:
+    resolved = resolve_date(mention, reference=date(2025, 3, 11), language=language)  # a Tuesday
+    assert resolved is not None and resolved.day == date(2025, 3, 11)
+
+
+def test_a_weekday_that_contradicts_its_date_is_refused_in_other_languages_too() -> None:
+    assert resolve_date("el martes 10 de marzo", reference=date(2025, 3, 12), language="es") is None
+    found = resolve_date("el lunes 10 de marzo", reference=date(2025, 3, 12), language="es")
+    assert found is not None and found.day == date(2025, 3, 10)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interpol and Europol signed a memorandum of understanding on Tuesday in Lyon.",
+        "AFP and POLRI signed a letter of intent.",
+    ],
+)
+def test_a_short_text_in_latin_letters_is_taken_for_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+def test_a_short_text_in_another_script_keeps_its_language() -> None:
+    assert detect_language("МВД России подписало соглашение с МВД Кубы") == "ru"

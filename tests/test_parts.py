@@ -25,6 +25,7 @@ from support import NO_WAIT, TEST_ARTICLES, completion
 from summarizer import (
     AgreementSummary,
     InputTooLongError,
+    InvalidReplyError,
     NoAgreementError,
     Settings,
     Usage,
@@ -417,3 +418,57 @@ def test_a_fact_in_the_overlap_is_kept_once() -> None:
     assert len(summary.meta.parts) == 2
     assert [(s.name, s.party) for s in summary.signatories] == [("Jane Wambui", "Kenya Police")]
     assert [a.description for a in summary.aims] == ["Share intelligence."]
+
+
+def test_a_credit_line_early_in_the_article_does_not_blank_a_part() -> None:
+    """The copyright notice is found in the whole text: a photo credit near the start of
+    a part is not the story's notice, and quotes after it still count."""
+    credit = "Photo (c) 2024 Harbour Pictures."
+    text = f"{credit}\n\n{FILLER}\n\n{KENYA}\n\n{FILLER}"
+    client = by_part(text, [(KENYA, [FIRST]), ("Paragraph 0 ", [])])
+    summary = summarize(text, client=client, settings=TWO_PARTS)
+    assert sorted(p.name for p in summary.parties) == ["Kenya Police", "Uganda Police"]
+
+
+def test_when_every_part_fails_the_error_counts_what_every_part_cost() -> None:
+    text = f"{KENYA}\n\n{FILLER}\n\n{TANZANIA}"
+    garbage = completion("not JSON at all")
+
+    def endpoint(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json=garbage)
+
+    client = openai.OpenAI(
+        api_key="k",
+        base_url="http://model.test/v1",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(endpoint)),
+    )
+    parts = len(split_text(text, TWO_PARTS.max_part_chars, TWO_PARTS.part_overlap_chars))
+    with pytest.raises(InvalidReplyError) as caught:
+        summarize(text, client=client, settings=replace(TWO_PARTS, reasks=1))
+    assert caught.value.attempts == 2 * parts
+    assert caught.value.usage.total_tokens == 150 * 2 * parts
+
+
+def test_prompt_v2_parts_may_leave_the_parties_to_another_part() -> None:
+    venue = "The memorandum of understanding was signed in Nairobi."
+    text = f"{KENYA}\n\n{FILLER}\n\n{venue}"
+    v2_first = {"reports_agreement": True, "no_agreement_reason": None, **FIRST, "headline": "h"}
+    v2_later = {
+        **v2_first,
+        **entry(venue, "memorandum_of_understanding"),
+        "venue": {"event": None, "city": "Nairobi", "country": None, "evidence": venue},
+    }
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        part = json.loads(request.read())["messages"][1]["content"]
+        return httpx2.Response(200, json=completion(v2_first if KENYA in part else v2_later))
+
+    client = openai.OpenAI(
+        api_key="k",
+        base_url="http://model.test/v1",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(answer)),
+    )
+    summary = summarize(text, client=client, settings=replace(TWO_PARTS, prompt_version="2"))
+    assert [p.outcome for p in summary.meta.parts] == ["summarized", "summarized"]
+    assert summary.venue is not None and summary.venue.city is not None
+    assert summary.venue.city.name == "Nairobi" and summary.meta.attempts == 2

@@ -127,7 +127,7 @@ def test_seed_story_meta() -> None:
         "agreement_summary",
         "3",
         "json_schema",
-        "2",
+        "3",
     )
     assert (meta.attempts, meta.http_requests) == (1, 1)
     assert meta.usage.total_tokens == meta.usage.prompt_tokens + meta.usage.completion_tokens > 0

@@ -31,7 +31,7 @@ client = openai.OpenAI(api_key="wheel", base_url="http://wheel.invalid/v1",
                        http_client=httpx2.Client(transport=transport))
 summary = summarize(article_path.read_text(), model="reference", client=client)
 assert summary.parties[0].name == "INTERPOL Washington", summary.parties
-assert summary.meta.prompt_version == "2"
+assert summary.meta.prompt_version == "3"
 assert summary.parties[0].country is not None and summary.parties[0].country.code == "US"
 print("installed wheel summarized", article_path.name, "from", summarizer.__file__)
 """

@@ -75,8 +75,12 @@ class Reply(Part):
         return [name for name in names if getattr(self, name)]
 
     def missing_when_agreement(self) -> str | None:
-        """What a reply that reports an agreement must give but did not."""
-        if getattr(self, "agreement", None) is None or not getattr(self, "parties", None):
+        """What a reply that reports an agreement must give but did not (a part of a long
+        article may leave the parties to another part)."""
+        from ..verify import parties_required
+
+        no_parties = not getattr(self, "parties", None) and parties_required()
+        if getattr(self, "agreement", None) is None or no_parties:
             return "so give the agreement and its parties"
         return None
 

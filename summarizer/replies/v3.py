@@ -8,17 +8,21 @@ entry has the version-2 shape and is checked as a version-2 reply of its own.
 from __future__ import annotations
 
 import copy
+import logging
 from functools import cache
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from . import v2
 from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Part, Reply, Text
 
 __all__ = ["AgreementsReply", "MAX_AGREEMENTS"]
 
-MAX_AGREEMENTS = 8
+# A state visit can sign a dozen; past this many, the first ones are kept (and a warning
+# logged) rather than the reply refused.
+MAX_AGREEMENTS = 16
+logger = logging.getLogger("summarizer")
 
 
 class AgreementEntry(Part):
@@ -34,11 +38,23 @@ class AgreementsReply(Reply):
     reports_agreement: bool
     no_agreement_reason: Text | None
     agreements: list[AgreementEntry] = Field(
-        max_length=MAX_AGREEMENTS, description="Principal first."
+        description="Principal first.", json_schema_extra={"maxItems": MAX_AGREEMENTS}
     )
     headline: Text
 
     reports_every_agreement: ClassVar[bool] = True
+
+    @field_validator("agreements", mode="before")
+    @classmethod
+    def _the_first_ones(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) > MAX_AGREEMENTS:
+            logger.warning(
+                "the reply lists %d agreements; only the first %d are kept",
+                len(value),
+                MAX_AGREEMENTS,
+            )
+            return value[:MAX_AGREEMENTS]
+        return value
 
     def entries(self) -> list[v2.AgreementReply]:
         if not self.reports_agreement:
