@@ -230,16 +230,17 @@ class Job:
         if len(slices) > 1:
             dateline = read_dateline(whole, language)
             job.parts = [
-                job.part(piece.start, piece.end, f"{number}/{len(slices)}", dateline)
+                job.part(piece.start, piece.end, (number, len(slices)), dateline)
                 for number, piece in enumerate(slices, 1)
             ]
         return job
 
-    def part(self, start: int, end: int, number: str, dateline: Dateline | None) -> Job:
-        """The job for `text[start:end]`, told which part of how many it is."""
+    def part(
+        self, start: int, end: int, number: tuple[int, int], dateline: Dateline | None
+    ) -> Job:
+        """The job for `text[start:end]`, told it is part `number[0]` of `number[1]`."""
         text = self.article.text[start:end]
-        which, total = number.split("/")
-        note = _PART_NOTE.format(which=which, total=total)
+        note = _PART_NOTE.format(which=number[0], total=number[1])
         return Job(
             article=ArticleText(text, part_of=self.article, at=start),
             config=self.config,
