@@ -235,9 +235,7 @@ class Job:
             ]
         return job
 
-    def part(
-        self, start: int, end: int, number: tuple[int, int], dateline: Dateline | None
-    ) -> Job:
+    def part(self, start: int, end: int, number: tuple[int, int], dateline: Dateline | None) -> Job:
         """The job for `text[start:end]`, told it is part `number[0]` of `number[1]`."""
         text = self.article.text[start:end]
         note = _PART_NOTE.format(which=number[0], total=number[1])
