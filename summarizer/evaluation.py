@@ -518,6 +518,7 @@ def evaluate_replayed(
 
     scores = []
     models: set[str] = set()
+    versions: set[str] = set()
     for stem, article, gold in gold_articles(folder):
         path = cassettes / f"{stem}.json"
         if not path.is_file():
@@ -534,13 +535,17 @@ def evaluate_replayed(
                 read_with = replace(settings, prompt_version=recorded)
             else:
                 read_with = settings
+            versions.add(read_with.prompt_version or "")
             with replay_client(cassette) as client:
                 outcome = summarize(article, model=name, client=client, settings=read_with)
         except SummarizerError as exc:
             outcome = exc
         scores.append(score_article(stem, gold, outcome))
     run = {"gold": str(folder), "source": f"replayed from {cassettes}", "model": sorted(models)}
-    return Report(run=_describe(run, settings), articles=scores)
+    (version,) = versions if len(versions) == 1 else {settings.prompt_version}
+    return Report(
+        run=_describe(run, replace(settings, prompt_version=version or None)), articles=scores
+    )
 
 
 def _recorded_prompt_version(source: dict[str, str]) -> str | None:
