@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from html.parser import HTMLParser
 from typing import Any
 
 import httpx2
@@ -29,6 +30,8 @@ from instructor.core.exceptions import (
 )
 from instructor.core.exceptions import ValidationError as InstructorValidationError
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
+from openai.types.chat.chat_completion import Choice
+from pydantic import BaseModel
 from tenacity import AsyncRetrying, Retrying
 
 from .backends import response_format
@@ -300,7 +303,12 @@ def _shared_client(base_url: str, api_key: str, timeout: float) -> openai.OpenAI
 def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> ChatCompletion:
     """Account for one reply, and stop at once where asking again cannot help: a reply cut
     off, refused or filtered, an answer that is no chat completion, no content twice."""
-    if not isinstance(completion, ChatCompletion) or completion.choices is None:
+    if (
+        not isinstance(completion, ChatCompletion)
+        or not isinstance(completion.choices, list)
+        or not completion.choices
+        or not all(isinstance(c, Choice) and c.message is not None for c in completion.choices)
+    ):
         raise _not_a_completion(completion, config)
     record.grounding.new_attempt()
     if completion.usage:
@@ -361,21 +369,56 @@ def _failed(error: type[ReplyError], message: str, record: CallRecord) -> ReplyE
 
 
 def _not_a_completion(answer: object, config: ResolvedConfig) -> NotChatCompletionError:
-    """What a proxy's or web app's page looks like to the user: its first line of text."""
-    text = answer if isinstance(answer, str) else repr(answer)
-    shown = re.sub(r"<[^>]*>", " ", text)
-    first_line = next((line.strip() for line in shown.splitlines() if line.strip()), "")[:200]
-    what = (
-        "an HTML page"
-        if re.search(r"<\s*(?:!doctype|html|head|body)", text, re.I)
-        else ("something")
-    )
+    """What a proxy's, gateway's or web app's answer looks like to the user: a page's title
+    or first line of text, or a JSON body's error message."""
+    if isinstance(answer, BaseModel):  # JSON, read by openai into an empty ChatCompletion
+        data = answer.model_dump(exclude_none=True, warnings=False)
+        error = data.get("error")
+        message = error.get("message") if isinstance(error, dict) else None
+        what, first_line = "JSON", str(message or json.dumps(data, default=str))
+    else:
+        text = str(answer)[:_PAGE_HEAD]
+        page = _PageText()
+        page.feed(text)
+        looks_like_page = re.search(r"<\s*(?:!doctype|html|head|body|title)\b", text, re.I)
+        what = "an HTML page" if looks_like_page else "something" if text.strip() else "nothing"
+        first_line = page.title or next(iter(page.lines), "")
+    first_line = redact(" ".join(first_line.split())[:200], config.api_key)
     return NotChatCompletionError(
         f"the endpoint answered {what}, not a chat completion ({first_line!r}); check that "
         f"the base URL {config.endpoint} is an OpenAI-compatible API (usually ending in /v1) "
         "and not a web page, a proxy's login or an error page",
         first_line=first_line,
     )
+
+
+# Enough of a page to find its title or first words; a 20 MB page is not read to the end.
+_PAGE_HEAD = 65_536
+
+
+class _PageText(HTMLParser):
+    """A page's title and lines of visible text (not its scripts or styles)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.lines: list[str] = []
+        self._inside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self._inside.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._inside:
+            del self._inside[len(self._inside) - 1 - self._inside[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        if {"script", "style"} & set(self._inside) or not data.strip():
+            return
+        if "title" in self._inside and not self.title:
+            self.title = data.strip()
+        else:
+            self.lines += [line.strip() for line in data.splitlines() if line.strip()]
 
 
 @contextmanager
@@ -386,6 +429,10 @@ def _http_request(
     record.http_requests += 1
     try:
         yield
+    except json.JSONDecodeError as exc:
+        # A 200 labelled JSON that is not (a page, nothing, a body cut short): openai reads
+        # it itself, so its error is not an openai one.
+        raise _not_a_completion(exc.doc, config) from exc
     except openai.OpenAIError as exc:
         if isinstance(exc.__cause__, SummarizerError):
             # Raised by a transport of ours (a cassette miss): final, and already clear.
@@ -402,11 +449,12 @@ def _translate_openai(exc: openai.OpenAIError, api_key: str) -> EndpointError:
         return EndpointTimeoutError("the request to the model endpoint timed out")
     if isinstance(exc, openai.APIConnectionError):
         cause = redact(str(exc.__cause__ or exc), api_key)
-        if isinstance(exc.__cause__, (httpx2.RemoteProtocolError, httpx2.ReadError)):
-            # Connected, sent, then lost: a different fault from a server that is not there.
+        broken = (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError)
+        if isinstance(exc.__cause__, broken):
+            # Connected, then lost: a different fault from a server that is not there.
             return ConnectionCutError(
-                f"the connection to the model endpoint was cut before the reply was complete: "
-                f"{cause}"
+                "the connection to the model endpoint was cut before the reply was complete: "
+                + cause
             )
         return EndpointUnreachableError(f"could not connect to the model endpoint: {cause}")
     if not isinstance(exc, openai.APIStatusError):

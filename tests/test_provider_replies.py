@@ -132,7 +132,7 @@ def test_an_html_page_with_status_200_names_the_base_url(path: str) -> None:
 def test_json_that_is_no_chat_completion_is_named_too() -> None:
     outcome, _ = run(httpx2.Response(200, json={"status": "ok", "version": "1.2"}))
     assert isinstance(outcome, NotChatCompletionError)
-    assert "answered something, not a chat completion" in str(outcome)
+    assert "answered JSON, not a chat completion" in str(outcome)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -237,3 +237,54 @@ def test_in_a_batch_each_item_fails_with_its_own_error_and_the_rest_go_on() -> N
     assert results["fine"].status == "summarized"
     assert seen == {"refused": 1, "filtered": 1, "page": 1, "empty": 2, "fine": 1}
     assert results["refused"].usage.total_tokens == 150
+
+
+# -- found in review ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        (b"", "answered nothing"),
+        (b'{"id": "chatcmpl-x", "choi', '\'{"id": "chatcmpl-x", "choi\''),
+        (b"<html><body>Gateway timeout</body></html>", "'Gateway timeout'"),
+    ],
+)
+def test_a_200_labelled_json_that_is_not_is_named_at_once(body: bytes, shown: str) -> None:
+    page = httpx2.Response(200, headers={"content-type": "application/json"}, content=body)
+    outcome, script = run(page, good(), good())
+    assert isinstance(outcome, NotChatCompletionError) and shown in str(outcome)
+    assert len(script.requests) == 1
+
+
+def test_a_gateways_json_error_shows_its_message() -> None:
+    error = {"error": {"message": "Provider returned error: upstream 503", "code": 502}}
+    outcome, _ = run(httpx2.Response(200, json=error))
+    assert isinstance(outcome, NotChatCompletionError)
+    assert outcome.first_line == "Provider returned error: upstream 503"
+    assert "answered JSON, not a chat completion" in str(outcome)
+
+
+@pytest.mark.parametrize("body", [{"choices": [{}]}, {"choices": "x"}, {"choices": []}])
+def test_choices_that_are_not_choices_are_no_chat_completion(body: dict[str, Any]) -> None:
+    outcome, script = run(httpx2.Response(200, json=body), good())
+    assert isinstance(outcome, NotChatCompletionError) and len(script.requests) == 1
+
+
+def test_a_page_shows_its_title_not_its_scripts_and_never_the_key() -> None:
+    key = "sk-canary-0123456789abcdef"
+    page = (
+        "<html><head><script>var token='abc';</script><style>body{margin:0}</style>"
+        f"<title>Sign in &ndash; Gateway</title></head><body>Key {key} is not valid</body></html>"
+    )
+    script = Script(httpx2.Response(200, headers={"content-type": "text/html"}, text=page))
+    with pytest.raises(NotChatCompletionError) as caught:
+        summarize(article(SEED), client=script.client(api_key=key), settings=NO_WAIT)
+    assert caught.value.first_line == "Sign in – Gateway"
+    script = Script(
+        httpx2.Response(200, headers={"content-type": "text/html"}, text=f"<p>Key {key} bad</p>")
+    )
+    with pytest.raises(NotChatCompletionError) as caught:
+        summarize(article(SEED), client=script.client(api_key=key), settings=NO_WAIT)
+    assert key not in str(caught.value) and key not in caught.value.first_line
+    assert "<redacted>" in caught.value.first_line
