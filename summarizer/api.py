@@ -85,9 +85,16 @@ def summarize(
         >>> summary.parties[0].evidence.start, summary.meta.usage.total_tokens
         (43, 3112)
     """
-    return Job.prepare(text, model, base_url, api_key, settings, client).run_cached(
-        open_cache(cache), client
-    )[0]
+    every = summarize_all(
+        text,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        settings=settings,
+        client=client,
+        cache=cache,
+    )
+    return every[0]
 
 
 def summarize_all(
@@ -138,10 +145,16 @@ async def asummarize(
     cache: SummaryCache | bool | None = None,
 ) -> AgreementSummary:
     """Async twin of `summarize()`, with an `openai.AsyncOpenAI` client if one is given."""
-    summaries = await Job.prepare(text, model, base_url, api_key, settings, client).arun_cached(
-        open_cache(cache), client
+    every = await asummarize_all(
+        text,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        settings=settings,
+        client=client,
+        cache=cache,
     )
-    return summaries[0]
+    return every[0]
 
 
 def open_cache(cache: SummaryCache | bool | None) -> SummaryCache | None:

