@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 from live import LIVE_MODEL, LIVE_V3_SETTINGS, LLAMA_V3_CASSETTES, V3_ARTICLES, V3_LIVE_SUBSET
 from llama import LlamaServer
-from support import grounded_in
+from support import all_evidence, grounded_in
 
-from summarizer import AgreementSummary, NoAgreementError, ReplyError, summarize_all
+from summarizer import NoAgreementError, ReplyError, summarize_all
 from summarizer.cassettes import recording_requested
 from summarizer.client import client_over
-from summarizer.schema import evidence_in
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +45,7 @@ def test_grounded_summaries_or_a_typed_error(llama_server: LlamaServer, article:
     expected_language = expected_of(article).get("language", "en")
     if isinstance(outcome, list):
         for summary in outcome:
-            assert all(grounded_in(text, e) for e in evidence_in(_facts(summary)))
+            assert all(grounded_in(text, e) for e in all_evidence(summary))
             assert summary.meta.language == expected_language
     elif isinstance(outcome, NoAgreementError):
         assert outcome.meta.language == expected_language
@@ -84,8 +83,3 @@ def what_it_got(article: Path, outcome: object) -> str:
         f"{len(outcome)} agreement(s); {len(got & wanted)} of {len(wanted)} expected parties; "
         f"{len(got - wanted)} other(s); {sum(len(s.meta.dropped) for s in outcome)} dropped"
     )
-
-
-def _facts(summary: AgreementSummary) -> list[object]:
-    return [summary.agreement, summary.parties, summary.signatories, summary.aims,
-            summary.venue, summary.threat_groups]  # fmt: skip
