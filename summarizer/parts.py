@@ -1,17 +1,19 @@
 """Long articles: split at paragraph breaks into overlapping parts, and the parts' summaries
 merged back into one per agreement, every quote pointing into the whole text.
 
-Splitting prefers a blank line, then a line break, then the end of a sentence, then a space;
-a part holds whole pieces up to `max_chars`, and the next part starts far enough back to
-repeat the last `overlap_chars` of it, so a fact cut by one boundary is whole in a part.
+Splitting prefers a blank line, then a line break, then the end of a sentence, then a space
+(and cuts one endless word by length); it makes as few parts as the size allows, of about
+even size. Each part after the first repeats up to `overlap_chars` of the one before: whole
+paragraphs where they fit, else the last sentences of its last paragraph, so a fact cut by
+one boundary is whole in a part.
 
-Merging is deterministic: each part's principal agreement is the story's principal one; any
-other agreement joins one with the same title, or of the same kind sharing a party, else is
-a new agreement. Within an agreement, parties, signatories, aims and groups are told apart
-by their normalised names (`normality`): the first of each is kept, completed by a later one
-that has a country or a fact it lacks. The agreement's date and the venue come from the
-part that states them.
-"""
+Merging is deterministic. An agreement found in two parts is one agreement when their titles
+match, or when their kinds match and they share a party; a part's principal agreement also
+joins the story's principal one (the first part's) when the kinds match and the titles do not
+differ. Within an agreement, parties, signatories, aims and groups are told apart by their
+normalised names (`normality`) or by their quotes: the first of each is kept, completed by a
+later one that has a country, a party or a fact it lacks. The agreement's date and the venue
+come from the part that states them."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from .schema import (
     ThreatGroupProfile,
 )
 
-__all__ = ["Slice", "merge", "shifted", "split_text"]
+__all__ = ["Slice", "merge", "merge_one", "shifted", "split_text"]
 
 # Break points, best first: the pieces a part is packed from.
 _BREAKS = (
