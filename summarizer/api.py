@@ -396,21 +396,13 @@ class Job:
             Dropped(path=f"agreements[{index}]", value=group[0].agreement.kind, reason=_UNNAMED)
             for index, group in unnamed
         ]
-        dateline = read_dateline(self.article, self.language)
         summaries = []
         for _, group in groups:
             one, unlinked = merge_one(group)
-            one = one.model_copy(update={"dateline": dateline})
-            counts = Counter(e.match for e in evidence_in(_facts(one)))
-            grounding = GroundingReport(
-                quotes=sum(counts.values()),
-                exact=counts["exact"],
-                normalized=counts["normalized"],
-                elided=counts["elided"],
-                rejected_in_earlier_replies=sum(
-                    p.record.grounding.rejected_before for p in self.parts
-                ),
-            )
+            # The whole text's dateline, read once when the parts were made.
+            one = one.model_copy(update={"dateline": self.parts[0].dateline})
+            counts: Counter[str] = Counter(e.match for e in evidence_in(_facts(one)))
+            grounding = _grounding(counts, self.record)  # the parts' records are summed in it
             dropped = lost + [d for s in group for d in s.meta.dropped] + unlinked
             meta = self.meta(grounding, dropped, runs, others=len(groups) - 1)
             summaries.append(one.model_copy(update={"meta": meta}))
@@ -572,7 +564,10 @@ def _placed(summary: AgreementSummary, index: int, offset: int) -> AgreementSumm
 
 
 def _grounding_of(verified: Verified, record: CallRecord) -> GroundingReport:
-    counts = verified.match_counts()
+    return _grounding(verified.match_counts(), record)
+
+
+def _grounding(counts: Counter[str], record: CallRecord) -> GroundingReport:
     return GroundingReport(
         quotes=sum(counts.values()),
         exact=counts["exact"],

@@ -115,7 +115,6 @@ class ReplyChecker:
         *,
         prefix: str = "",
         language: str = "en",
-        needs_party: bool = True,
         whole: ArticleText | None = None,
     ) -> None:
         self.article = article
@@ -126,7 +125,7 @@ class ReplyChecker:
         self.prefix = prefix  # "agreements[1]." when the reply lists several
         self.language = language
         # False for one part of a long article: its parties may be named in another part.
-        self.needs_party = needs_party
+        self.needs_party = whole is None
         self.problems: list[Problem] = []
         # Facts lost only because another failed (a signatory's link to a dropped party):
         # dropped with it, but not put to the model as faults of their own.

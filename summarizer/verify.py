@@ -76,8 +76,12 @@ class _Scope:
     on_failed_detail: OnFailedDetail
     dateline: Dateline | None
     language: str
-    needs_party: bool
-    whole: ArticleText | None
+    whole: ArticleText | None  # the whole text, when `article` is one part of it
+
+    @property
+    def needs_party(self) -> bool:
+        """Each reply names a party, but for a part, whose parties may be in another."""
+        return self.whole is None
 
     def may_drop(self) -> bool:
         return self.on_failed_detail == "drop" or self.ledger.replies >= self.max_replies
@@ -105,9 +109,7 @@ def checking(
     """
     if dateline is None:
         dateline = read_dateline(article, language)
-    scope = _Scope(
-        article, ledger, max_replies, on_failed_detail, dateline, language, whole is None, whole
-    )
+    scope = _Scope(article, ledger, max_replies, on_failed_detail, dateline, language, whole)
     token = _scope.set(scope)
     try:
         yield
@@ -137,7 +139,6 @@ def check_reply(reply: Reply) -> Verified | None:
             scope.dateline,
             prefix=f"agreements[{index}]." if several else "",
             language=scope.language,
-            needs_party=scope.needs_party,
             whole=scope.whole,
         )
         verified = checker.reply(entry)
