@@ -31,10 +31,13 @@ from _replay import article, reference_completion  # noqa: E402
 from plain_schema import PlainReplyV2  # noqa: E402
 
 from summarizer import summarize  # noqa: E402
-from summarizer.grounding import ArticleText  # noqa: E402
+from summarizer._checks import (  # noqa: E402
+    ArticleText,  # noqa: E402
+    Scope,
+    checked_model,
+)
 from summarizer.prompts import load_prompt  # noqa: E402
 from summarizer.replies import AgreementReply  # noqa: E402
-from summarizer.verify import GroundingLedger, checking  # noqa: E402
 
 STEM = "interpol_tren_de_aragua"
 
@@ -99,8 +102,7 @@ def main() -> None:
         template.render(article=text)
 
     def validate_and_ground() -> None:
-        with checking(ArticleText(text), GroundingLedger(), max_replies=1):
-            AgreementReply.model_validate_json(content)
+        checked_model(AgreementReply, Scope(ArticleText(text))).model_validate_json(content)
 
     def validate_plain() -> None:
         PlainReplyV2.model_validate_json(content)

@@ -7,6 +7,7 @@
 
 import typing as _typing
 
+from ._checks import verified_only
 from .api import asummarize, asummarize_all, summarize, summarize_all
 from .cache import SummaryCache
 from .config import Settings
@@ -40,6 +41,7 @@ from .errors import (
     UnreadableInputError,
 )
 from .schema import (
+    VERIFIED_BASES,
     Agreement,
     AgreementSummary,
     Aim,
@@ -51,6 +53,7 @@ from .schema import (
     Fact,
     GroundingReport,
     Meta,
+    Named,
     PartRun,
     Party,
     Place,
@@ -108,6 +111,7 @@ __all__ = [
     "InvalidReplyError",
     "ItemResult",
     "Meta",
+    "Named",
     "NoAgreementError",
     "NotChatCompletionError",
     "NotTextError",
@@ -131,6 +135,7 @@ __all__ = [
     "UngroundedReplyError",
     "UnreadableInputError",
     "Usage",
+    "VERIFIED_BASES",
     "Venue",
     "asummarize",
     "asummarize_all",
@@ -138,4 +143,5 @@ __all__ = [
     "summarize",
     "summarize_all",
     "summarize_many",
+    "verified_only",
 ]

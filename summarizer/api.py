@@ -7,21 +7,25 @@ import logging
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
+from ._checks import (
+    ArticleText,
+    Scope,
+    Verified,
+    checked_model,
+    detect_language,
+    language_code,
+    read_dateline,
+)
 from .backends import mode_name
 from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_dir
 from .config import ResolvedConfig, Settings, resolve
-from .dateline import read_dateline
 from .errors import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
-from .grounding import ArticleText
 from .inputs import article_from
-from .languages import detect_language, language_code
 from .parts import merge, merge_one, shifted, split_text
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
 from .record import CallRecord
@@ -37,7 +41,6 @@ from .schema import (
     PartRun,
     evidence_in,
 )
-from .verify import Verified, checking
 
 if TYPE_CHECKING:
     import openai
@@ -271,14 +274,19 @@ class Job:
             return self.run_parts(client)
         from .client import complete  # openai and instructor load on first use, not at import
 
-        with self.grounding():
-            try:
-                reply = complete(
-                    self.config, self.prompt, self.record, self.policy, self.reply_model, client
-                )
-            except ReplyError as exc:
-                return self.finish(self.rescue(exc))
-        return self.finish(reply.verified)
+        scope = self.scope()
+        try:
+            complete(
+                self.config,
+                self.prompt,
+                self.record,
+                self.policy,
+                checked_model(self.reply_model, scope),
+                client,
+            )
+        except ReplyError as exc:
+            return self.finish(self.rescue(exc))
+        return self.finish(scope.ledger.accepted)
 
     async def arun(
         self, client: openai.AsyncOpenAI | None, gate: RequestGate | None = None
@@ -288,20 +296,20 @@ class Job:
             return await self.arun_parts(client, gate)
         from .client import acomplete
 
-        with self.grounding():
-            try:
-                reply = await acomplete(
-                    self.config,
-                    self.prompt,
-                    self.record,
-                    self.policy,
-                    self.reply_model,
-                    client,
-                    gate,
-                )
-            except ReplyError as exc:
-                return self.finish(self.rescue(exc))
-        return self.finish(reply.verified)
+        scope = self.scope()
+        try:
+            await acomplete(
+                self.config,
+                self.prompt,
+                self.record,
+                self.policy,
+                checked_model(self.reply_model, scope),
+                client,
+                gate,
+            )
+        except ReplyError as exc:
+            return self.finish(self.rescue(exc))
+        return self.finish(scope.ledger.accepted)
 
     def run_parts(self, client: openai.OpenAI | None) -> list[AgreementSummary]:
         """Each part in its own thread, up to `part_concurrency` at once, then merged."""
@@ -463,19 +471,19 @@ class Job:
     def reply_model(self) -> type[Reply]:
         return reply_model(self.template.reply_schema)
 
-    @contextmanager
-    def grounding(self) -> Iterator[None]:
+    def scope(self) -> Scope:
+        """What this job's replies are checked against, recording into its ledger."""
         settings = self.config.settings
-        with checking(
+        return Scope(
             self.article,
-            self.record.grounding,
-            max_replies=1 + settings.reasks,
-            on_failed_detail=settings.on_failed_detail,
             dateline=self.dateline,
             language=self.language,
             whole=self.whole,
-        ):
-            yield
+            max_replies=1 + settings.reasks,
+            on_failed_detail=settings.on_failed_detail,
+            keep_unverified=settings.keep_unverified,
+            ledger=self.record.grounding,
+        )
 
     def rescue(self, error: ReplyError) -> Verified:
         """An earlier reply that failed only optional facts, when the later ones failed
@@ -488,7 +496,7 @@ class Job:
 
     def finish(self, verified: Verified | None) -> list[AgreementSummary]:
         """The summaries of one reply's agreements, the principal first."""
-        assert verified is not None, "replies are validated inside grounding()"
+        assert verified is not None, "a reply that came back passed its scope's checks"
         others = len(verified.others)
         meta = self.meta(_grounding_of(verified, self.record), verified.dropped, others=others)
         logger.info(

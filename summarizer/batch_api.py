@@ -348,6 +348,7 @@ def _verify_line(
     """
     from openai.types.chat import ChatCompletion
 
+    from ._checks import checked_model
     from .client import verify_completion
 
     job: Job | None = None
@@ -373,9 +374,9 @@ def _verify_line(
     try:
         # The batch reply is the first of the call's replies: with re-asks allowed, a fact
         # that fails sends the item to the sync path, as it would re-ask there.
-        with job.grounding():
-            reply = verify_completion(completion, job.config, job.record, job.reply_model)
-        summaries = job.finish(reply.verified)
+        scope = job.scope()
+        verify_completion(completion, job.config, job.record, checked_model(job.reply_model, scope))
+        summaries = job.finish(scope.ledger.accepted)
     except NoAgreementError as exc:
         job.remember(store, exc)
         return ItemResult(item_id, "no_agreement", error=exc, usage=exc.meta.usage)

@@ -97,6 +97,7 @@ def cache_key(
         "max_output_tokens": settings.max_output_tokens,
         "reasks": settings.reasks,
         "on_failed_detail": settings.on_failed_detail,
+        "keep_unverified": settings.keep_unverified,
         "language": settings.language,
         # Where a long article is cut decides what each part's reply can see.
         "parts": [settings.max_part_chars, settings.part_overlap_chars],

@@ -81,6 +81,15 @@ def _fail(message: str, status: int) -> typer.Exit:
     return typer.Exit(status)
 
 
+VerifiedOnly = Annotated[
+    bool,
+    typer.Option(
+        "--verified-only",
+        help="Leave out values code could not prove from the article (listed as dropped).",
+    ),
+]
+
+
 @app.command("summarize")
 def summarize(
     article: Annotated[
@@ -113,6 +122,7 @@ def summarize(
     prompt_version: Annotated[
         str | None, typer.Option(metavar="N", help="A prompt version; else the newest.")
     ] = None,
+    verified_only: VerifiedOnly = False,
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
     from .api import summarize_all
@@ -122,7 +132,10 @@ def summarize(
     try:
         text = _read_article(article, is_url)
         settings = Settings(
-            max_input_chars=max_input_chars, language=language, prompt_version=prompt_version
+            max_input_chars=max_input_chars,
+            language=language,
+            prompt_version=prompt_version,
+            keep_unverified=not verified_only,
         )
         summaries = summarize_all(
             text,
@@ -243,12 +256,13 @@ def batch(
     base_url: BaseUrl = None,
     max_input_chars: MaxInputChars = Settings.max_input_chars,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    verified_only: VerifiedOnly = False,
 ) -> None:
     """Summarize every item of INPUT into one JSONL line each; a re-run resumes."""
     from .batchfiles import ResultsFile, count_items, read_items
 
     try:
-        settings = Settings(max_input_chars=max_input_chars)
+        settings = Settings(max_input_chars=max_input_chars, keep_unverified=not verified_only)
         items = read_items(source)
         total = count_items(source)
         results = ResultsFile.open(out, retry_failed=retry_failed)
@@ -376,6 +390,7 @@ def batch_api_collect(
     backend: Backend = None,
     max_input_chars: MaxInputChars = Settings.max_input_chars,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    verified_only: VerifiedOnly = False,
 ) -> None:
     """Verify a batch's replies like sync ones; re-run what failed through the sync path."""
     from .batch_api import BatchReplies, collect, download
@@ -384,7 +399,9 @@ def batch_api_collect(
     if (batch_id is None) == (not output):
         raise _fail("give either --batch BATCH_ID or --output FILE", EXIT_UNUSABLE)
     try:
-        settings = Settings(max_input_chars=max_input_chars, backend=backend)
+        settings = Settings(
+            max_input_chars=max_input_chars, backend=backend, keep_unverified=not verified_only
+        )
         with _endpoint_errors():
             files = output or download(batch_id or "", _sync_client(base_url), downloads)
         replies = BatchReplies(files)

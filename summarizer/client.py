@@ -34,6 +34,7 @@ from openai.types.chat.chat_completion import Choice
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, Retrying
 
+from ._checks import reask_message
 from .backends import response_format
 from .cassettes import REPLAY_BASE_URL, Cassette, ReplayTransport
 from .config import ResolvedConfig
@@ -64,7 +65,6 @@ from .record import CallRecord
 from .replies import Reply
 from .retry import TransportPolicy, reask_retrying
 from .schema import Usage
-from .verify import reask_message
 
 __all__ = [
     "MODE",
@@ -125,7 +125,8 @@ def verify_completion(
     completion: ChatCompletion, config: ResolvedConfig, record: CallRecord, reply_model: type[Reply]
 ) -> Reply:
     """Check one reply that arrived another way (a Batch API output line) as `complete()`
-    checks each of its replies, without re-asking; call it inside `verify.checking()`.
+    checks each of its replies, without re-asking; `reply_model` is the call's checked model
+    (`_checks.checked_model`).
 
     Raises:
         TruncatedReplyError: the reply was cut off.

@@ -62,9 +62,13 @@ class Settings:
     prompt: str = DEFAULT_PROMPT
     prompt_version: str | None = None
     transport_wait: wait_base | None = None  # a tenacity wait; None = Retry-After, else backoff
-    # When an optional detail (a country, an aim, an alias) fails its check: "reask" asks the
-    # model again while re-asks remain, then drops it; "drop" drops it at once, unpaid.
+    # When an optional detail (a quote, a title as written) fails in a way a re-ask can fix:
+    # "reask" asks the model again while re-asks remain, then drops it; "drop" drops it at
+    # once, unpaid.
     on_failed_detail: Literal["reask", "drop"] = "reask"
+    # A normalised value that no rule proves from the article (graded "unverified" or
+    # "translated") is kept; False leaves it out and lists it in meta.dropped.
+    keep_unverified: bool = True
     # "auto": a document that opens as an HTML page has its story extracted first;
     # "text" never extracts, "html" always does.
     input_format: Literal["auto", "text", "html"] = "auto"

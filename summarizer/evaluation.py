@@ -20,16 +20,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from normality import normalize
 from pycountry import countries
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
+from ._checks import verified_only
+from ._checks.fold import loose_key
 from .api import summarize
 from .config import Settings
 from .errors import ConfigError, NoAgreementError, ReplyError, SummarizerError
 from .schema import AgreementKind, AgreementSummary, AimCategory, Usage
+
+if TYPE_CHECKING:
+    from .cassettes import Cassette
 
 __all__ = [
     "FIELDS",
@@ -201,6 +205,11 @@ class ArticleScore:
     outcome: str  # "summary", "no_agreement" or the error's type name
     expected: str  # "summary" or "no_agreement"
     fields: dict[str, FieldScore] = field(default_factory=dict)
+    # The same fields when only values code proved count (`verified_only`).
+    verified_fields: dict[str, FieldScore] = field(default_factory=dict)
+    grades: Counter[str] = field(default_factory=Counter)  # normalised values by basis
+    # Matches the first reply had and a re-ask lost; None when there was no re-ask to judge.
+    made_worse: int | None = None
     abstention_violations: list[str] = field(default_factory=list)
     empty_facts: int = 0  # facts the gold leaves empty, so chances to abstain
     quotes: int = 0  # facts kept, each with a grounded quote
@@ -215,6 +224,9 @@ class ArticleScore:
             "outcome": self.outcome,
             "expected": self.expected,
             "fields": {name: score.as_dict() for name, score in self.fields.items()},
+            "verified_fields": {n: score.as_dict() for n, score in self.verified_fields.items()},
+            "grades": dict(self.grades),
+            "made_worse": self.made_worse,
             "abstention_violations": self.abstention_violations,
             "empty_facts": self.empty_facts,
             "quotes": self.quotes,
@@ -226,22 +238,27 @@ class ArticleScore:
 
 
 def score_article(
-    stem: str, gold: GoldFile, outcome: AgreementSummary | BaseException
+    stem: str,
+    gold: GoldFile,
+    outcome: AgreementSummary | BaseException,
+    first: AgreementSummary | BaseException | None = None,
 ) -> ArticleScore:
-    """Compare one outcome with its gold file, field by field."""
+    """Compare one outcome with its gold file, field by field: every value, and only the
+    values code proved. `first` is the outcome of the first reply alone, when the call
+    re-asked: what the re-asks lost against it is counted in `made_worse`."""
     expected = "summary" if gold.reports_agreement else "no_agreement"
     summary = outcome if isinstance(outcome, AgreementSummary) else None
+    score = ArticleScore(stem, _outcome_name(outcome), expected)
+    score.fields = _fields(gold, outcome, score)
+    proved = verified_only(summary) if summary is not None else outcome
+    score.verified_fields = _fields(gold, proved, ArticleScore(stem, score.outcome, expected))
     if summary is not None:
-        got = "summary"
-    elif isinstance(outcome, NoAgreementError):
-        got = "no_agreement"
-    else:
-        got = type(outcome).__name__
-    score = ArticleScore(stem, got, expected)
-    score.fields["outcome"] = FieldScore(tp=1) if got == expected else FieldScore(fp=1, fn=1)
-    # With no agreement in the story, every fact a summary states is one it should not.
-    truth = gold if gold.reports_agreement else GoldFile(gold_format=1, reports_agreement=False)
-    _FieldComparison(truth, summary, score).run()
+        score.grades = grades_of(summary)
+    if first is not None:
+        before = _fields(gold, first, ArticleScore(stem, _outcome_name(first), expected))
+        score.made_worse = sum(
+            max(0, before[name].tp - score.fields.get(name, FieldScore()).tp) for name in before
+        )
     meta = summary.meta if summary is not None else getattr(outcome, "meta", None)
     if meta is not None:
         score.quotes = meta.grounding.quotes
@@ -253,6 +270,39 @@ def score_article(
         score.usage = outcome.usage
         score.attempts = outcome.attempts
     return score
+
+
+def _outcome_name(outcome: AgreementSummary | BaseException) -> str:
+    if isinstance(outcome, AgreementSummary):
+        return "summary"
+    return "no_agreement" if isinstance(outcome, NoAgreementError) else type(outcome).__name__
+
+
+def _fields(
+    gold: GoldFile, outcome: AgreementSummary | BaseException, score: ArticleScore
+) -> dict[str, FieldScore]:
+    """Each field's counts for `outcome`, recorded into `score` (abstention too)."""
+    got = score.outcome
+    score.fields["outcome"] = FieldScore(tp=1) if got == score.expected else FieldScore(fp=1, fn=1)
+    # With no agreement in the story, every fact a summary states is one it should not.
+    truth = gold if gold.reports_agreement else GoldFile(gold_format=1, reports_agreement=False)
+    summary = outcome if isinstance(outcome, AgreementSummary) else None
+    _FieldComparison(truth, summary, score).run()
+    return score.fields
+
+
+def grades_of(summary: AgreementSummary) -> Counter[str]:
+    """How many of the summary's normalised values have each basis."""
+    graded: list[str | None] = [p.basis for p in summary.parties]
+    graded += [p.country.basis for p in summary.parties if p.country]
+    graded += [p.parent_body.basis for p in summary.parties if p.parent_body]
+    graded += [s.basis for s in summary.signatories] + [g.basis for g in summary.threat_groups]
+    venue = summary.venue
+    graded += [venue.city.basis if venue and venue.city else None]
+    graded += [venue.country.basis if venue and venue.country else None]
+    signed = summary.agreement.signed
+    graded += [signed.basis if signed else None]
+    return Counter(basis for basis in graded if basis is not None)
 
 
 class _FieldComparison:
@@ -375,7 +425,7 @@ def _set_score(gold: int, got: int, matched: int) -> FieldScore:
 
 
 def _fold(text: str | None) -> str:
-    return (normalize(text, lowercase=True, ascii=True) or "") if text else ""
+    return loose_key(text, ascii=True)
 
 
 def _names(*names: str | None) -> set[str]:
@@ -448,6 +498,18 @@ class Report:
                 totals[name] = totals[name] + score
         return totals
 
+    def verified_fields(self) -> dict[str, FieldScore]:
+        totals = {name: FieldScore() for name in FIELDS}
+        for article in self.articles:
+            for name, score in article.verified_fields.items():
+                totals[name] = totals[name] + score
+        return totals
+
+    def made_worse(self) -> int | None:
+        """Matches re-asks lost against the first reply; None when none was judged."""
+        judged = [a.made_worse for a in self.articles if a.made_worse is not None]
+        return sum(judged) if judged else None
+
     def outcomes(self) -> Counter[str]:
         return Counter(article.outcome for article in self.articles)
 
@@ -489,10 +551,18 @@ class Report:
             "run": self.run,
             "articles": [a.as_dict() for a in self.articles],
             "fields": {name: score.as_dict() for name, score in self.fields().items()},
+            "verified_fields": {n: score.as_dict() for n, score in self.verified_fields().items()},
+            "grades": dict(sum((a.grades for a in self.articles), Counter[str]())),
             "outcomes": dict(self.outcomes()),
             "grounding_rate": self.grounding_rate(),
             "abstention": {"filled": violations, "empty_in_gold": chances},
             "re_asked": sum(a.attempts > 1 for a in self.articles),
+            "re_ask_rate": (
+                sum(a.attempts > 1 for a in self.articles) / len(self.articles)
+                if self.articles
+                else None
+            ),
+            "made_worse": self.made_worse(),
             "cached": cached,
             "tokens": usage.model_dump(),
             "tokens_per_article": usage.total_tokens / count,
@@ -540,12 +610,37 @@ def evaluate_replayed(
                 outcome = summarize(article, model=name, client=client, settings=read_with)
         except SummarizerError as exc:
             outcome = exc
-        scores.append(score_article(stem, gold, outcome))
+        first = None
+        if _replies_of(outcome) > 1:  # what the first reply alone would have given
+            first = _first_reply(article, cassette, name, read_with)
+        scores.append(score_article(stem, gold, outcome, first))
     run = {"gold": str(folder), "source": f"replayed from {cassettes}", "model": sorted(models)}
     (version,) = versions if len(versions) == 1 else {settings.prompt_version}
     return Report(
         run=_describe(run, replace(settings, prompt_version=version or None)), articles=scores
     )
+
+
+def _replies_of(outcome: AgreementSummary | BaseException) -> int:
+    meta = outcome.meta if isinstance(outcome, AgreementSummary) else getattr(outcome, "meta", None)
+    if meta is not None:
+        return int(meta.attempts)
+    return int(getattr(outcome, "attempts", 1)) if isinstance(outcome, ReplyError) else 1
+
+
+def _first_reply(
+    article: str, cassette: Cassette, model: str, settings: Settings
+) -> AgreementSummary | BaseException:
+    """The outcome of the recording's first reply alone, its failed details dropped."""
+    from .cassettes import Cassette
+    from .client import replay_client
+
+    once = replace(settings, reasks=0, on_failed_detail="drop")
+    try:
+        with replay_client(Cassette(cassette.source, "order", cassette.interactions)) as client:
+            return summarize(article, model=model, client=client, settings=once)
+    except SummarizerError as exc:
+        return exc
 
 
 def _recorded_prompt_version(source: dict[str, str]) -> str | None:

@@ -17,14 +17,19 @@ def _ratio(value: float | None) -> str:
 
 
 def show_report(report: dict[str, Any], console: Console | None = None) -> None:
-    """The per-field table, then outcomes, grounding, abstention, tokens and cost."""
+    """The per-field table (every value, then only values code proved), then outcomes,
+    re-asks, grades, grounding, abstention, tokens and cost."""
     console = console or Console()
     run = report["run"]
     table = Table(title=f"{', '.join(run['model'])} · {run['prompt']} · {run['source']}")
-    for column in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
-        table.add_column(column, justify="left" if column == "field" else "right")
+    table.add_column("field", no_wrap=True)
+    for column in ("P", "R", "F1", "tp", "fp", "fn", "P proved", "R proved", "F1 proved"):
+        table.add_column(column, justify="right")
+    table.caption = "P, R, F1: every value; proved: only values code proved (--verified-only)"
+    # Reports saved before values were graded have no verified fields.
+    proved = report.get("verified_fields") or {}
     for name in FIELDS:
-        score = report["fields"][name]
+        score, only = report["fields"][name], proved.get(name, {})
         table.add_row(
             name,
             _ratio(score["precision"]),
@@ -33,6 +38,9 @@ def show_report(report: dict[str, Any], console: Console | None = None) -> None:
             str(score["tp"]),
             str(score["fp"]),
             str(score["fn"]),
+            _ratio(only.get("precision")),
+            _ratio(only.get("recall")),
+            _ratio(only.get("f1")),
         )
     console.print(table)
     articles = len(report["articles"])
@@ -42,10 +50,17 @@ def show_report(report: dict[str, Any], console: Console | None = None) -> None:
     cached = report.get("cached", 0)
     from_cache = f" ({cached} answered from the cache)" if cached else ""
     console.print(f"articles: {articles}{from_cache}; outcomes: {outcomes}")
+    worse = report.get("made_worse")
     console.print(
         f"grounding rate: {_ratio(report['grounding_rate'])} of the facts proposed in final "
-        f"replies held; re-asked: {report['re_asked']} article(s)"
+        f"replies held; re-asked: {report['re_asked']} article(s) "
+        f"({_ratio(report.get('re_ask_rate'))}); matches a re-ask lost: "
+        + ("not judged" if worse is None else str(worse))
     )
+    grades = report.get("grades") or {}
+    if grades:
+        shown = ", ".join(f"{basis} {count}" for basis, count in sorted(grades.items()))
+        console.print(f"normalised values by grade: {shown}")
     console.print(f"abstention: {filled} of {empty} facts the gold leaves empty were filled")
     console.print(
         f"tokens: {report['tokens']['total_tokens']:,} "

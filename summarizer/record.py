@@ -1,15 +1,16 @@
 """What one summarize call spent and saw, kept across every attempt.
 
 Its own module so that `summarizer.api` can hold one without importing openai, which the
-model call (`summarizer.client`) loads on first use.
+model call (`summarizer.client`) loads on first use. `checks` is the ledger of the call's
+check scope: the same object, which the model call reads to word a re-ask.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ._checks import Ledger
 from .schema import Usage
-from .verify import GroundingLedger
 
 __all__ = ["CallRecord"]
 
@@ -22,7 +23,7 @@ class CallRecord:
     http_requests: int = 0
     last_reply: str | None = None
     empty_replies: int = 0  # replies with no content, asked about again once at most
-    grounding: GroundingLedger = field(default_factory=GroundingLedger)
+    grounding: Ledger = field(default_factory=Ledger)
 
     @property
     def replies(self) -> int:

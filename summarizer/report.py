@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .schema import (
+    VERIFIED_BASES,
     Agreement,
     AgreementSummary,
     Country,
@@ -33,8 +34,8 @@ from .schema import (
     Dropped,
     Evidence,
     Meta,
+    Named,
     Party,
-    Place,
     Signatory,
     SigningDate,
     ThreatGroupProfile,
@@ -223,11 +224,13 @@ def _links(pairs: list[tuple[str, Evidence]], spans: list[_Span], ids: _Ids) -> 
     return _Links(ids, span_of, {path: evidence.quote for path, evidence in pairs})
 
 
-def _normalised(name: str, mention: str, basis: str, rule: str | None) -> str:
-    """A normalised value and how it was reached: "El Salvador - derived: demonym from ..."."""
+def _normalised(name: str, mention: str | None, basis: str, rule: str | None) -> str:
+    """A normalised value and how it was reached: "El Salvador - derived: demonym from ...";
+    a value code did not prove is marked so ("unverified", "translated")."""
     how = basis + (f": {rule}" if rule else "")
-    source = f" from '{mention}'" if mention != name else ""
-    return f'<b>{escape(name)}</b> <span class="how">— {escape(how + source)}</span>'
+    source = f" from '{mention}'" if mention and mention != name else ""
+    grade = "how" if basis in VERIFIED_BASES else "how unproved"
+    return f'<b>{escape(name)}</b> <span class="{grade}">— {escape(how + source)}</span>'
 
 
 def _country(country: Country | None) -> str | None:
@@ -236,7 +239,7 @@ def _country(country: Country | None) -> str | None:
     return _normalised(country.name, country.mention, country.basis, country.rule)
 
 
-def _place(place: Place | None) -> str | None:
+def _place(place: Named | None) -> str | None:
     return _normalised(place.name, place.mention, place.basis, place.rule) if place else None
 
 
@@ -267,14 +270,18 @@ def _agreement_row(agreement: Agreement, links: _Links) -> str:
 
 def _party_row(party: Party, path: str, links: _Links) -> str:
     name = _normalised(party.name, party.mention, party.basis, party.rule)
-    parent = _named("part of", party.parent_body)
+    parent = f"part of {_place(party.parent_body)}" if party.parent_body else None
     return links.row(
         path, "Party", _joined(name, _tag(party.kind), _country(party.country), parent)
     )
 
 
 def _signatory_row(signatory: Signatory, path: str, links: _Links) -> str:
-    name = escape(signatory.name) if signatory.name else "<i>name not given</i>"
+    name = (
+        _normalised(signatory.name, signatory.mention, signatory.basis, signatory.rule)
+        if signatory.name and signatory.basis
+        else escape(signatory.name or "") or "<i>name not given</i>"
+    )
     value = _joined(name, escape(signatory.title or ""), _named("for", signatory.party))
     return links.row(path, "Signed by", value)
 
@@ -299,7 +306,9 @@ def _dateline_row(dateline: Dateline, links: _Links) -> str:
 def _threat_rows(group: ThreatGroupProfile, path: str, links: _Links) -> list[str]:
     """The group's own row, then a row for each fact about it."""
     name = (
-        escape(group.name) if group.name else f"<i>unnamed:</i> {escape(group.description or '')}"
+        _normalised(group.name, group.mention, group.basis or "stated", group.rule)
+        if group.name
+        else f"<i>unnamed:</i> {escape(group.description or '')}"
     )
     aliases = _named("also", ", ".join(group.aliases))
     rows = [links.row(path, "Group", _joined(name, aliases, _tag(group.kind)))]
@@ -594,7 +603,7 @@ a.field:hover{background:#f1f3f7;border-color:var(--line)}
 .field.sub{margin-left:22px}
 .label{flex:0 0 88px;color:var(--soft);font-size:.85rem;padding-top:1px}
 .value{flex:1}
-.how{color:var(--soft);font-size:.88rem}
+.how{color:var(--soft);font-size:.88rem}.unproved{font-style:italic;color:var(--warn,#8a5a00)}
 .tag{display:inline-block;font-size:.75rem;background:#eef1f6;border-radius:4px;
 padding:0 6px}
 .unplaced q{display:block;color:#a33;font-size:.85rem}

@@ -1,21 +1,29 @@
-"""What `summarize()` returns: a grounded, normalised `AgreementSummary` (schema version 3).
+"""What `summarize()` returns: a grounded, normalised `AgreementSummary` (schema version 4).
 
 Every fact carries `evidence`: a quote the model wrote, found in the article by code and
 stored as the article's own words with their offsets, so `text[e.start:e.end] == e.quote`.
-Every named value keeps the *mention* as the article writes it and a *normalised* value
-we store, with its `basis`:
+A quote that is not in the article, or a name that is not in its own quote, is never kept.
 
+Every named value keeps the *mention* as the article writes it and a *normalised* value
+we store, graded by its `basis`: how far code could prove it from the article.
+
+Proved by code (`VERIFIED_BASES`):
 - "stated": the value is written in its quote ("France" in "in Lyon, France");
-- "derived": code derived it by `rule` from the quote ("Somali" -> Somalia by demonym,
+- "derived": code derived it by `rule` from the article ("Somali" -> Somalia by demonym,
   "Abuja" -> Nigeria by gazetteer, "NCA" -> National Crime Agency by the abbreviation the
-  article spells out, "on Tuesday" -> 2025-02-11 relative to the dateline);
-- "dateline": taken from the dateline, for a venue the body places at "its headquarters";
+  article spells out, "Сергеем Ивановым" -> Sergei Ivanov by transliteration, "on Tuesday"
+  -> 2025-02-11 relative to the dateline);
+- "dateline": taken from the dateline, for a venue the body places at "its headquarters".
+
+The model's value, which no rule could prove (kept unless `Settings.keep_unverified` is
+False; never re-asked):
 - "translated": an organisation's English name for a mention in another language
-  ("Policía Nacional de Colombia" -> "National Police of Colombia"), which no code can check:
-  kept, but never counted as verified.
+  ("Policía Nacional de Colombia" -> "National Police of Colombia");
+- "unverified": any other value code could neither prove nor contradict ("ASEAN" ->
+  "Association of Southeast Asian Nations" when the article never spells it out).
 
 The model never fills these objects directly: it fills a reply (`summarizer.replies`),
-and `summarizer.verify` builds these from what code could check.
+and the checks (`summarizer._checks`) build these from what they found.
 """
 
 from __future__ import annotations
@@ -25,8 +33,6 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from .grounding import MatchKind
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -42,6 +48,7 @@ __all__ = [
     "Fact",
     "GroundingReport",
     "Meta",
+    "Named",
     "Page",
     "PartRun",
     "Party",
@@ -51,12 +58,14 @@ __all__ = [
     "Signatory",
     "ThreatGroupProfile",
     "Usage",
+    "VERIFIED_BASES",
     "Venue",
     "evidence_in",
 ]
 
 # 3: basis "translated"; meta.language, other_agreements and parts.
-SCHEMA_VERSION = "3"
+# 4: basis "unverified"; signatories' and groups' mention and basis; parent_body graded.
+SCHEMA_VERSION = "4"
 
 AgreementKind = Literal[
     "memorandum_of_understanding",
@@ -77,7 +86,9 @@ AimCategory = Literal[
     "other",
 ]
 ThreatGroupKind = Literal["gang", "cartel", "terrorist_organization", "insurgent_group", "other"]
-Basis = Literal["stated", "derived", "dateline", "translated"]
+Basis = Literal["stated", "derived", "dateline", "translated", "unverified"]
+# The grades that code proved from the article; a database filters on these.
+VERIFIED_BASES: frozenset[Basis] = frozenset({"stated", "derived", "dateline"})
 Rule = Literal[
     "demonym",  # a nationality adjective names the country ("Salvadoran")
     "gazetteer",  # a city names its country ("Abuja"), or a city's other name
@@ -85,7 +96,18 @@ Rule = Literal[
     "abbreviation",  # the article spells the abbreviation out ("National Crime Agency (NCA)")
     "relative_to_dateline",  # "on Tuesday" against the dateline's date
     "year_from_dateline",  # "on March 3" takes the dateline's year
+    "government",  # "the Kenyan authorities" are Kenya's government
+    "same_words",  # the name's words all stand in the mention ("coast guards of Ghana and ...")
+    "alias",  # the article writes the name and the mention as one thing's two names
+    "transliteration",  # the Latin form of a name in another script ("Сергеем Ивановым")
+    "elsewhere",  # the article ties the value to the mention in another sentence
+    "name",  # the party's own proved name holds its country ("Ghana Coast Guard")
 ]
+
+
+# How a quote was found in the article: as written, once marks and spacing are folded, or
+# with a few words left out.
+MatchKind = Literal["exact", "normalized", "elided"]
 
 
 class _Strict(BaseModel):
@@ -113,34 +135,42 @@ def evidence_in(value: object) -> Iterator[Evidence]:
             yield from evidence_in(getattr(value, name))
 
 
-class Country(_Strict):
-    """A country checked against ISO 3166-1, with the words it follows from."""
+class _Graded(_Strict):
+    basis: Basis
+    rule: Rule | None = None
+
+    @property
+    def verified(self) -> bool:
+        """True when code proved the value from the article (see `VERIFIED_BASES`)."""
+        return self.basis in VERIFIED_BASES
+
+
+class Country(_Graded):
+    """A country in ISO 3166-1, with the words it follows from."""
 
     code: str = Field(description="ISO 3166-1 alpha-2, e.g. 'SV'.")
     name: str = Field(description="Canonical English name, e.g. 'El Salvador'.")
     mention: str = Field(description="The words it follows from, e.g. 'Salvadoran'.")
-    basis: Basis
-    rule: Rule | None = None
 
 
-class Place(_Strict):
-    """A city: named in the article and known to the gazetteer, or taken from the dateline."""
+class Named(_Graded):
+    """A normalised name and the words of the article it stands for, when it writes any."""
 
     name: str
-    mention: str
-    basis: Basis
-    rule: Rule | None = None
+    mention: str | None = Field(description="As written; None when the article does not.")
 
 
-class SigningDate(_Strict):
+class Place(Named):
+    """A place: a city known to the gazetteer, a region, or the dateline's city."""
+
+
+class SigningDate(_Graded):
     """When the agreement was signed: a day, or a range when the words give no day."""
 
     on: date | None = Field(description="The day, when known to the day.")
     earliest: date
     latest: date
     mention: str = Field(description="As written, e.g. 'on Tuesday'.")
-    basis: Basis
-    rule: Rule | None = None
 
 
 class Agreement(_Strict):
@@ -158,23 +188,24 @@ class Agreement(_Strict):
         return self.signed.on if self.signed else None
 
 
-class Party(_Strict):
+class Party(_Graded):
     """An organisation or government that entered the agreement."""
 
     name: str = Field(description="Canonical name, e.g. 'El Salvador', 'National Crime Agency'.")
     mention: str = Field(description="As written in its quote, e.g. 'Salvadoran', 'NCA'.")
-    basis: Basis
-    rule: Rule | None = None
     kind: PartyKind
     country: Country | None
-    parent_body: str | None
+    parent_body: Named | None
     evidence: Evidence
 
 
 class Signatory(_Strict):
-    """A person who signed; the name may be unstated."""
+    """A person who signed; the name may be unstated. `basis` grades the name."""
 
-    name: str | None
+    name: str | None = Field(description="In Latin script, e.g. 'Sergei Ivanov'.")
+    mention: str | None = Field(description="As written, e.g. 'Сергеем Ивановым'.")
+    basis: Basis | None = Field(description="How the name was obtained; None when unnamed.")
+    rule: Rule | None = None
     title: str | None
     party: str | None = Field(description="The canonical name of the party they signed for.")
     evidence: Evidence
@@ -216,6 +247,9 @@ class ThreatGroupProfile(_Strict):
     """A criminal or violent group the agreement targets, as the article describes it."""
 
     name: str | None = Field(description="None when the article does not name the group.")
+    mention: str | None = Field(description="As written in its quote, e.g. 'داعش'.")
+    basis: Basis | None = Field(description="How the name was obtained; None when unnamed.")
+    rule: Rule | None = None
     description: str | None = Field(description="How the article describes it, if unnamed.")
     aliases: list[str]
     kind: ThreatGroupKind

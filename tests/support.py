@@ -14,8 +14,8 @@ import pytest
 from tenacity import wait_none
 
 from summarizer import AgreementSummary, Evidence, Settings
+from summarizer._checks.fold import fold_marks as fold
 from summarizer.cassettes import Cassette
-from summarizer.grounding import fold
 from summarizer.schema import evidence_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,11 +58,18 @@ def principal(reply: dict[str, Any]) -> dict[str, Any]:
 
 
 def as_v2(reply: dict[str, Any]) -> dict[str, Any]:
-    """A v3 reply about one agreement in prompt v2's shape."""
+    """A v3 or v4 reply about one agreement in prompt v2's shape (no mention beside a
+    signatory's or a group's name)."""
     (entry,) = reply["agreements"] or [dict.fromkeys(ENTRY_KEYS)]
+    entry = {**entry, **{key: [_without_mention(x) for x in entry[key] or []]
+                         for key in ("signatories", "threat_groups")}}  # fmt: skip
     v2 = {key: reply[key] for key in ("reports_agreement", "no_agreement_reason", "headline")}
     return {**v2, **{key: entry[key] or ([] if key not in ("agreement", "venue") else None)
                      for key in ENTRY_KEYS}}  # fmt: skip
+
+
+def _without_mention(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if key != "mention"}
 
 
 def completion(

@@ -140,11 +140,12 @@ def test_a_failed_fact_of_another_agreement_is_reasked_by_its_path() -> None:
     stem = "visit_two_memoranda"
     good = reply_of(stem)
     bad = copy.deepcopy(good)
-    bad["agreements"][1]["signatories"][0]["name"] = "John Smith"
+    signatory = bad["agreements"][1]["signatories"][0]
+    signatory["name"] = signatory["mention"] = "John Smith"
     script = Script(completion(bad), completion(good))
     summaries = summarize_all(text_of(stem), client=script.client(), settings=NO_WAIT)
     reask = script.requests[1]["messages"][-1]["content"]
-    assert "- agreements[1].signatories[0].name 'John Smith': is not in its quote" in reask
+    assert "- agreements[1].signatories[0].mention 'John Smith': is not in its quote" in reask
     assert [facts_of(s) for s in summaries] == expected_of(stem)
 
 

@@ -12,9 +12,9 @@ from support import NO_WAIT, Script, completion
 from summarizer import ConfigError, summarize
 from summarizer.backends import detect_backend, strict_schema
 from summarizer.config import resolve
-from summarizer.replies import AgreementsReply
+from summarizer.replies import AgreementsReplyV4 as AgreementsReply
 
-SCHEMA = AgreementsReply.model_json_schema()  # the default prompt's (v3)
+SCHEMA = AgreementsReply.model_json_schema()  # the default prompt's (v4)
 
 
 def sent_request(backend: str, seed_article: str, seed_reply: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.grounding import ArticleText, contains_words, words_in
+from summarizer._checks.quotes import ArticleText
+from summarizer._checks.words import contains_words, words_in
 
 TEXT = (
     "2025-02-14 OTTAWA (Northwire) - The agencies signed a \u201cMemorandum of Cooperation\u201d\n"
@@ -159,7 +160,7 @@ def test_contains_words_ignores_case_only_where_asked() -> None:
 
 
 def test_a_possessive_counts_with_its_word_around_a_mention() -> None:
-    from summarizer.grounding import words_around
+    from summarizer._checks.words import words_around
 
     quote = "Zambia's Drug Enforcement Commission (DEC) and the Malawi Police Service"
     assert words_around(quote, "DEC").startswith("Zambia's")
@@ -167,7 +168,7 @@ def test_a_possessive_counts_with_its_word_around_a_mention() -> None:
 
 
 def test_a_mention_followed_by_a_possessive_is_still_found() -> None:
-    from summarizer.grounding import words_around
+    from summarizer._checks.words import words_around
 
     quote = "the Civil Guard's director general signed with the Royal Moroccan Gendarmerie"
     # Four words either side, as for any mention; not the whole quote.

@@ -36,12 +36,9 @@ from support import (
 from tenacity import wait_none
 
 from summarizer import AgreementSummary, Settings, summarize
-from summarizer.dateline import read_dateline
-from summarizer.dates import parse_dateline_day, resolve_date
-from summarizer.errors import ConfigError
-from summarizer.grounding import ArticleText
-from summarizer.grounding import contains_words as contains_words_anywhere
-from summarizer.languages import (
+from summarizer._checks.dateline import read_dateline
+from summarizer._checks.dates import ContradictedDate, parse_dateline_day, resolve_date
+from summarizer._checks.languages import (
     city_mention,
     contains_words,
     countries_named,
@@ -49,6 +46,9 @@ from summarizer.languages import (
     language_code,
     nationality_word,
 )
+from summarizer._checks.quotes import ArticleText
+from summarizer._checks.words import contains_words as contains_words_anywhere
+from summarizer.errors import ConfigError
 from summarizer.schema import evidence_in
 
 LANGUAGE_ARTICLES = TEST_ARTICLES / "languages"
@@ -441,7 +441,6 @@ def test_resolve_date_in_other_languages(
     [
         ("el 11 de marzo", "es", None),  # no year and no dateline to take it from
         ("19 июня", "ru", None),
-        ("el 11 de marzo de 2026", "es", date(2025, 3, 12)),  # after the story was filed
     ],
 )
 def test_resolve_date_refuses(mention: str, language: str, reference: date | None) -> None:
@@ -498,8 +497,14 @@ def test_the_dateline_days_own_weekday_is_that_day(mention: str, language: str) 
     assert resolved is not None and resolved.day == date(2025, 3, 11)
 
 
+def test_a_date_after_the_story_is_a_contradiction_in_other_languages_too() -> None:
+    with pytest.raises(ContradictedDate, match="falls after the story's own date"):
+        resolve_date("el 11 de marzo de 2026", reference=date(2025, 3, 12), language="es")
+
+
 def test_a_weekday_that_contradicts_its_date_is_refused_in_other_languages_too() -> None:
-    assert resolve_date("el martes 10 de marzo", reference=date(2025, 3, 12), language="es") is None
+    with pytest.raises(ContradictedDate, match="names a weekday that 2025-03-10 was not"):
+        resolve_date("el martes 10 de marzo", reference=date(2025, 3, 12), language="es")
     found = resolve_date("el lunes 10 de marzo", reference=date(2025, 3, 12), language="es")
     assert found is not None and found.day == date(2025, 3, 10)
 

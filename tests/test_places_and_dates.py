@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from summarizer.dates import parse_dateline_day, resolve_date
-from summarizer.places import canonical_country, city, countries_in
+from summarizer._checks.dates import ContradictedDate, parse_dateline_day, resolve_date
+from summarizer._checks.places import canonical_country, city, countries_in
 
 
 @pytest.mark.parametrize(
@@ -106,13 +106,19 @@ def test_dates_in_words(words, earliest, latest, basis, rule) -> None:
     assert resolved.day == (earliest if earliest == latest else None)
 
 
-@pytest.mark.parametrize("words", ["next Tuesday", "on Wednesday, February 12 2026", "on the 11th"])
-def test_dates_after_the_dateline_or_without_a_month_are_refused(words) -> None:
+@pytest.mark.parametrize("words", ["next Tuesday", "on the 11th"])
+def test_dates_to_come_or_without_a_month_are_not_resolved(words) -> None:
     assert resolve_date(words, reference=FRIDAY) is None
 
 
+def test_a_date_after_the_dateline_is_a_contradiction() -> None:
+    with pytest.raises(ContradictedDate, match="falls after the story's own date"):
+        resolve_date("on Wednesday, February 12 2026", reference=FRIDAY)
+
+
 def test_a_weekday_that_contradicts_the_day_is_refused() -> None:
-    assert resolve_date("on Monday, February 12", reference=FRIDAY) is None
+    with pytest.raises(ContradictedDate, match="names a weekday that 2025-02-12 was not"):
+        resolve_date("on Monday, February 12", reference=FRIDAY)
 
 
 def test_relative_dates_need_a_dated_dateline() -> None:

@@ -45,7 +45,7 @@ def test_every_article_has_a_reference_cassette_labelled_as_such() -> None:
         assert cassette.source["kind"] == "reference"
         assert "not captured" in cassette.source["note"]
         assert cassette.source["article"] == f"examples/articles/{stem}.txt"
-        assert cassette.source["prompt"] == "agreement_summary v3"
+        assert cassette.source["prompt"] == "agreement_summary v4"
 
 
 @pytest.mark.parametrize(
@@ -125,9 +125,9 @@ def test_seed_story_meta() -> None:
     )
     assert (meta.prompt_name, meta.prompt_version, meta.mode, meta.schema_version) == (
         "agreement_summary",
-        "3",
+        "4",
         "json_schema",
-        "3",
+        "4",
     )
     assert (meta.attempts, meta.http_requests) == (1, 1)
     assert meta.usage.total_tokens == meta.usage.prompt_tokens + meta.usage.completion_tokens > 0

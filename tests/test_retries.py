@@ -199,11 +199,12 @@ def test_optional_quote_never_corrected_is_dropped_after_the_reasks(
 
 def test_name_missing_from_its_quote_is_reasked(seed_article, seed_reply) -> None:
     invented = copy.deepcopy(seed_reply)
-    principal(invented)["signatories"][0]["name"] = "John Smith"
+    signatory = principal(invented)["signatories"][0]
+    signatory["name"] = signatory["mention"] = "John Smith"
     script = Script(completion(invented), completion(seed_reply))
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
     reask = script.requests[1]["messages"][-1]["content"]
-    assert "- agreements[0].signatories[0].name 'John Smith': is not in its quote" in reask
+    assert "- agreements[0].signatories[0].mention 'John Smith': is not in its quote" in reask
     assert summary.signatories[0].name == "Jeffrey A. Grimming"
 
 
@@ -302,17 +303,28 @@ def test_garbage_replies_raise_invalid_reply_with_the_garbage(seed_article) -> N
     assert "json" in " ".join(caught.value.problems).lower()
 
 
-def test_a_name_nothing_supports_falls_back_to_its_mention(seed_article, seed_reply) -> None:
+def test_a_name_nothing_proves_is_kept_unverified_not_reasked(seed_article, seed_reply) -> None:
     invented = copy.deepcopy(seed_reply)
     principal(invented)["parties"][0]["name"] = "Europol"
-    script = Script(*[completion(invented) for _ in range(3)])
+    script = Script(completion(invented))
     summary = summarize(seed_article, client=script.client(), settings=NO_WAIT)
-    assert (
-        "agreements[0].parties[0].name 'Europol': is neither its mention"
-        in (script.requests[1]["messages"][-1]["content"])
-    )
+    assert len(script.requests) == 1 and summary.meta.dropped == []
     party = summary.parties[0]
     assert (party.name, party.mention, party.basis) == (
-        "INTERPOL Washington", "INTERPOL Washington", "stated",
+        "Europol", "INTERPOL Washington", "unverified",
     )  # fmt: skip
-    assert [d.path for d in summary.meta.dropped] == ["agreements[0].parties[0].name"]
+
+
+def test_verified_only_falls_back_to_the_mention_and_says_so(seed_article, seed_reply) -> None:
+    invented = copy.deepcopy(seed_reply)
+    principal(invented)["parties"][0]["name"] = "Europol"
+    script = Script(completion(invented))
+    settings = replace(NO_WAIT, keep_unverified=False)
+    summary = summarize(seed_article, client=script.client(), settings=settings)
+    party = summary.parties[0]
+    assert (party.name, party.basis) == ("INTERPOL Washington", "stated")
+    # The signatory who signed for it follows it to its mention.
+    assert summary.signatories[0].party == "INTERPOL Washington"
+    (left_out,) = summary.meta.dropped
+    assert left_out.path == "agreements[0].parties[0].name" and left_out.value == "Europol"
+    assert "was not proved from the article (unverified)" in left_out.reason

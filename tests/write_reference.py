@@ -1,7 +1,8 @@
 """Write a reference cassette from a hand-written reply, then check it through the pipeline.
 
-A reference reply stands for what a capable model should answer prompt agreement_summary
-v3 about an article; it is written by hand, never captured. This wraps one into the
+A reference reply stands for what a capable model should answer the newest prompt
+(agreement_summary v4) about an article; it is written by hand, never captured. This wraps
+one into the
 cassette format (usage estimated as characters / 4) and summarizes the article from it,
 printing the summary and anything the checks dropped or rejected.
 
@@ -24,7 +25,7 @@ from summarizer import NoAgreementError, Settings, SummarizerError, summarize_al
 from summarizer.cassettes import Cassette, ReplayTransport  # noqa: E402
 from summarizer.client import client_over  # noqa: E402
 from summarizer.prompts import load_prompt  # noqa: E402
-from summarizer.replies import AgreementsReply  # noqa: E402
+from summarizer.replies import reply_model  # noqa: E402
 
 NOTE = (
     "Written by hand to stand for a capable model's answer; not captured from any server. "
@@ -47,9 +48,13 @@ SETS = {
 }
 
 
+TEMPLATE = load_prompt("agreement_summary")
+REPLY = reply_model(TEMPLATE.reply_schema)
+
+
 def reference_cassette(stem: str, reply: dict, article: str, article_path: str) -> Cassette:
-    prompt = load_prompt("agreement_summary", "3").render(article=article)
-    schema = json.dumps(AgreementsReply.model_json_schema())
+    prompt = TEMPLATE.render(article=article)
+    schema = json.dumps(REPLY.model_json_schema())
     content = json.dumps(reply, ensure_ascii=False)
     prompt_tokens = (len(prompt.system) + len(prompt.user) + len(schema)) // 4
     completion_tokens = len(content) // 4
@@ -76,7 +81,7 @@ def reference_cassette(stem: str, reply: dict, article: str, article_path: str) 
         "kind": "reference",
         "note": NOTE,
         "article": article_path,
-        "prompt": "agreement_summary v3",
+        "prompt": f"{TEMPLATE.name} v{TEMPLATE.version}",
     }
     interaction = {
         "request": {"method": "POST", "path": "/v1/chat/completions", "body": None},
@@ -92,7 +97,7 @@ def main() -> int:
     article_file = articles / f"{stem}.txt"
     article = article_file.read_text(encoding="utf-8")
     reply = json.loads(reply_path.read_text())
-    reply = {key: reply[key] for key in AgreementsReply.model_fields}  # notes kept beside it
+    reply = {key: reply[key] for key in REPLY.model_fields}  # notes kept beside it
     cassette = reference_cassette(stem, reply, article, str(article_file.relative_to(ROOT)))
     transport = ReplayTransport(cassette)
     with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:

@@ -3,9 +3,9 @@ when the story was filed, which is not where or when anything was signed."""
 
 from __future__ import annotations
 
+from ..schema import Country, Dateline, Evidence, Place
 from . import dates, places
-from .grounding import ArticleText
-from .schema import Country, Dateline, Evidence, Place
+from .quotes import ArticleText
 
 __all__ = ["read_dateline"]
 

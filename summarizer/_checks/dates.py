@@ -4,7 +4,8 @@ An absolute date with its year ("on 12 February 2025") is *stated*. A date witho
 ("on March 3") or a relative one ("on Tuesday", "yesterday", "last week") is *derived*
 against the dateline's date, and only when the story has a dated dateline: the story's
 own date is never taken for the signing date. "last week" becomes a range, not a day.
-A result after the dateline's date, or whose weekday contradicts the words, is refused.
+A result after the dateline's date, or whose weekday contradicts the words, is a
+contradiction (`ContradictedDate`): the model is asked again about it.
 Dates in other languages ("el 11 de marzo de 2025", "20 июня") are read by dateparser in
 the article's language; its English rules for weekdays do not apply to them.
 """
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-__all__ = ["ResolvedDate", "parse_dateline_day", "resolve_date"]
+__all__ = ["ContradictedDate", "ResolvedDate", "parse_dateline_day", "resolve_date"]
 
-_YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
+# A year: digits alone, not inside a longer number ("2025年" in Chinese has no word break).
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _MONTH = re.compile(
     r"\b(?:" + "|".join(m for m in (*calendar.month_name[1:], *calendar.month_abbr[1:])) + r")\b",
@@ -27,7 +29,18 @@ _MONTH = re.compile(
 )
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _PLACE_AFTER = re.compile(r"\s+(?:in|at|during|near)\s+")
+_MONTH_DAY_CJK = re.compile(r"\d{1,2}月\d{1,2}日")
+_ELIDED_ARTICLE = re.compile(r"\b(?:l|dell|dall|nell|all|sull)['\u2019](?=\d)", re.IGNORECASE)
 _WEEKDAYS = {name.casefold(): index for index, name in enumerate(calendar.day_name)}
+
+
+class ContradictedDate(ValueError):
+    """Raised when the words name a date the article contradicts: after the story's own
+    date, or on another weekday than they say."""
+
+
+_AFTER = "falls after the story's own date ({}); copy the words that date the signing"
+_WEEKDAY = "names a weekday that {} was not; copy the date as written"
 
 
 @dataclass(frozen=True)
@@ -72,30 +85,43 @@ def resolve_date(
             found = _parse(words, base=reference, prefer="past")
         basis = "derived"
         rule = "year_from_dateline" if has_month else "relative_to_dateline"
-    if found is None or (reference is not None and found[0] > reference):
-        return None  # a signing reported in a story cannot come after the story
+    if found is None:
+        return None
+    if reference is not None and found[0] > reference:
+        raise ContradictedDate(_AFTER.format(reference))  # no story reports a later signing
     earliest, latest = found[0], min(found[1], reference or found[1])
     if weekday is not None and (earliest != latest or earliest.weekday() != weekday):
-        return None  # "on Monday, February 12" when the 12th was a Wednesday
+        raise ContradictedDate(_WEEKDAY.format(earliest))  # "on Monday, February 12", a Wednesday
     return ResolvedDate(earliest, latest, basis, rule)
 
 
 def _resolve_in(words: str, reference: date | None, language: str) -> ResolvedDate | None:
     """A date written in another language: stated with its year, else against the dateline;
-    refused, as in English, when it falls after the dateline or its weekday contradicts it."""
+    contradicted, as in English, when it falls after the dateline or on another weekday."""
+    words = _ELIDED_ARTICLE.sub("", words)  # "l'8 luglio", "dell'11 marzo": the date alone
     has_year = bool(_YEAR.search(words))
     if not has_year and reference is None:
         return None
     base = reference or date.today()
+    month_day = _MONTH_DAY_CJK.search(words) if not has_year else None
+    if month_day and reference:  # dateparser reads "5月11日" only with its year
+        for year in (reference.year, reference.year - 1):
+            written = f"{year}年{month_day.group()}"
+            found = _parse(written, base=base, prefer="current_period", language=language)
+            if found and found[0] <= reference:
+                return ResolvedDate(found[0], found[1], "derived", "year_from_dateline")
+        return None
     found = _parse(words, base=base, prefer="current_period", language=language)
     if found and reference and not has_year and found[0] > reference:
         # "el 30 de diciembre" in a story dated January: the last such day before it.
         found = _parse(words, base=base, prefer="past", language=language)
-    if found is None or (reference is not None and found[0] > reference):
+    if found is None:
         return None
+    if reference is not None and found[0] > reference:
+        raise ContradictedDate(_AFTER.format(reference))
     weekday = _weekday_named(words, language)
     if weekday is not None and (found[0] != found[1] or found[0].weekday() != weekday):
-        return None  # "el martes 10 de marzo" when the 10th was a Monday
+        raise ContradictedDate(_WEEKDAY.format(found[0]))  # "el martes 10 de marzo", a Monday
     if has_year:
         return ResolvedDate(found[0], found[1], "stated", None)
     rule: Literal["relative_to_dateline", "year_from_dateline"] = (

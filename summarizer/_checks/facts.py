@@ -1,26 +1,27 @@
-"""The checks behind `verify`: each value of a reply against the article and the registries.
+"""The checks of one reply: every fact against the article, graded or re-asked.
 
-`ReplyChecker` walks one reply, builds every fact that passes into the summary's types, and
-collects a `Problem` for every one that fails instead of stopping at the first, so that a
-re-ask can name them all. Whether a problem rejects the reply or only drops the fact is
-decided by `verify.check_reply`, not here.
+`ReplyChecker` walks one reply and builds every fact that holds into the summary's types.
+It records a `Problem` only for what a re-ask can fix: a quote that is not in the article,
+a name, title or date that is not in its own quote, a value the article contradicts. A
+normalised value that no rule proves is kept with its grade (`proofs`); a value that cannot
+be stored at all (a country outside ISO 3166) is left out and listed, without a re-ask. An
+exception inside a check is a bug of ours, never the model's: it is logged with the
+article's hash and costs only the fact it concerned.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
-from . import dates, languages, places
-from .grounding import ArticleText, Span, contains_words, spells_out, words_around, words_in
-from .languages import ENGLISH
-from .schema import (
+from ..schema import (
     Agreement,
     AgreementSummary,
     Aim,
-    Basis,
     Country,
     Dateline,
     Designation,
@@ -28,35 +29,43 @@ from .schema import (
     Evidence,
     Fact,
     Meta,
+    Named,
     Party,
     Place,
-    Rule,
     Signatory,
     SigningDate,
     ThreatGroupProfile,
     Venue,
     evidence_in,
 )
+from . import dates, languages, places, proofs
+from .quotes import Span
+from .words import words_in
 
 if TYPE_CHECKING:
-    from .replies import v2
+    from ..replies import v2
+    from .scope import Scope
 
 __all__ = ["Problem", "ReplyChecker", "Verified"]
 
+logger = logging.getLogger("summarizer")
+T = TypeVar("T")
 
 # Words by which a story places the signing at an unnamed or institutional site, so that the
-# dateline's city may stand as the venue city.
+# dateline's city is proved to be the venue city.
 _SITE = re.compile(
     r"\b(?:here|headquarters|head office|offices|premises|seat|in (?:the|this) (?:capital|city)"
-    # the same in the languages our test articles use: Spanish, French, Russian, Arabic
-    r"|aquí|sede|ici|siège|здесь|штаб-квартир\w*|هنا|مقر\w*|بمقر\w*)\b",
+    # the same in the languages of our articles: es, pt, fr, it, de, ru, uk, ar
+    r"|aquí|aqui|sede|ici|siège|qui|hier|sitz|zentrale|здесь|тут|штаб-квартир\w*"
+    r"|هنا|مقر\w*|بمقر\w*)\b"
+    r"|总部|本部",  # Chinese and Japanese: no spaces, so no word boundaries
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A fact that failed a check: where it is, what it said, why it failed."""
+    """A fact a re-ask can fix: where it is, what it said, why it failed."""
 
     path: str
     value: str
@@ -69,7 +78,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Verified:
-    """The summary's facts that passed the checks, and the optional ones left out."""
+    """The summary's facts that held, and those left out."""
 
     agreement: Agreement | None
     parties: list[Party]
@@ -105,74 +114,99 @@ class Verified:
         )
 
 
+@dataclass
 class ReplyChecker:
-    """Checks one reply, collecting problems instead of stopping at the first."""
+    """Checks one agreement of a reply, collecting problems instead of stopping at the first."""
 
-    def __init__(
-        self,
-        article: ArticleText,
-        dateline: Dateline | None,
-        *,
-        prefix: str = "",
-        language: str = "en",
-        whole: ArticleText | None = None,
-    ) -> None:
-        self.article = article
-        # The whole text, when `article` is one part of it: what the article as a whole
-        # writes (a title, an abbreviation spelled out, an alias) may stand in another part.
-        self.whole = whole or article
-        self.dateline = dateline
-        self.prefix = prefix  # "agreements[1]." when the reply lists several
-        self.language = language
-        # False for one part of a long article: its parties may be named in another part.
-        self.needs_party = whole is None
-        self.problems: list[Problem] = []
-        # Facts lost only because another failed (a signatory's link to a dropped party):
-        # dropped with it, but not put to the model as faults of their own.
-        self.knock_on: list[Dropped] = []
-        self.failed_parties: set[str] = set()
-        self.renamed: dict[str, str] = {}  # a refused party name -> the mention kept instead
+    scope: Scope
+    prefix: str = ""  # "agreements[1]." when the reply lists several
+    problems: list[Problem] = field(default_factory=list)
+    # Left out without a re-ask: values that cannot be stored, facts lost with another.
+    left_out: list[Dropped] = field(default_factory=list)
+    failed_parties: set[str] = field(default_factory=set)
+    # Which party each kept signatory signed for, by its place among the kept parties: two
+    # parties may end with one name, and a name left out for its mention must be followed.
+    links: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        return self.scope.language
+
+    @property
+    def whole(self) -> ArticleText:
+        return self.scope.whole or self.scope.article
 
     def fail(self, path: str, value: object, reason: str, *, core: bool = False) -> None:
         self.problems.append(Problem(self.prefix + path, str(value), reason, core))
 
+    def leave_out(self, path: str, value: object, reason: str) -> None:
+        self.left_out.append(Dropped(path=self.prefix + path, value=str(value), reason=reason))
+
+    def guarded(self, path: str, value: object, check: Callable[[], T]) -> T | None:
+        """`check()`, or None when it raised: a bug in our checks, logged, costing this fact."""
+        try:
+            return check()
+        except Exception:
+            logger.exception(
+                "a check failed on %s%s of article %s", self.prefix, path, self.scope.article_id
+            )
+            self.leave_out(path, value, "a check failed inside summarizer (logged as a bug)")
+            return None
+
     def reply(self, reply: v2.AgreementReply) -> Verified:
         if not reply.reports_agreement or reply.agreement is None:
             return Verified(
-                None, [], [], [], None, [], reply.headline, self.dateline,
+                None, [], [], [], None, [], reply.headline, self.scope.dateline,
                 reply.no_agreement_reason, [],
             )  # fmt: skip
         agreement = self.agreement(reply.agreement)
-        parties = [p for i, x in enumerate(reply.parties) if (p := self.party(i, x))]
-        if not parties and (reply.parties or self.needs_party):
+        parties = self.each("parties", reply.parties, self.party)
+        if not parties and (reply.parties or self.scope.needs_party):
             self.fail("parties", len(reply.parties), "no party could be verified", core=True)
+        signatories = self.each(
+            "signatories", reply.signatories, lambda p, x: self.signatory(p, x, parties)
+        )
+        given_venue = reply.venue
+        venue = given_venue and self.guarded("venue", "", lambda: self.venue(given_venue, parties))
         verified = Verified(
             agreement=agreement,
             parties=parties,
-            signatories=[
-                s for i, x in enumerate(reply.signatories) if (s := self.signatory(i, x, parties))
-            ],
-            aims=[a for i, x in enumerate(reply.aims) if (a := self.aim(i, x))],
-            venue=self.venue(reply.venue, parties) if reply.venue else None,
-            threat_groups=[g for i, x in enumerate(reply.threat_groups) if (g := self.group(i, x))],
+            signatories=signatories,
+            aims=self.each("aims", reply.aims, self.aim),
+            venue=venue or None,
+            threat_groups=self.each("threat_groups", reply.threat_groups, self.group),
             headline=reply.headline,
-            dateline=self.dateline,
+            dateline=self.scope.dateline,
             no_agreement_reason=None,
             dropped=[Dropped(path=p.path, value=p.value, reason=p.reason) for p in self.problems]
-            + self.knock_on,
+            + self.left_out,
         )
-        return verified
+        return verified if self.scope.keep_unverified else self.verified_only(verified)
+
+    def each(self, name: str, items: list[T], check: Callable[[str, T], object]) -> list:  # type: ignore[type-arg]
+        kept = []
+        for index, item in enumerate(items):
+            path = f"{name}[{index}]"
+            fact = self.guarded(path, "", lambda: check(path, item))  # noqa: B023
+            if fact is not None:
+                kept.append(fact)
+        return kept
+
+    def verified_only(self, verified: Verified) -> Verified:
+        from .grades import leave_out_unproved  # a cycle otherwise: grades builds on Verified
+
+        return leave_out_unproved(verified, self.prefix, self.links)
 
     # -- quotes ---------------------------------------------------------------------------
 
     def ground(self, path: str, quote: str, *, core: bool = False) -> Evidence | None:
         try:
-            span: Span = self.article.locate(quote)
+            span: Span = self.scope.article.locate(quote)
         except ValueError as exc:
             self.fail(path, quote, str(exc).replace(f"quote {quote!r} ", "").strip(), core=core)
             return None
         return Evidence(
-            quote=self.article.text[span.start : span.end],
+            quote=self.scope.article.text[span.start : span.end],
             start=span.start,
             end=span.end,
             match=span.match,
@@ -182,11 +216,16 @@ class ReplyChecker:
         """`words` stand in `quote` (in Arabic, also with a clitic written onto them)."""
         return languages.contains_words(quote, words, self.language)
 
-    def country_in(self, text: str, code: str, name: str) -> Country | None:
-        return _country_in(text, code, name, self.language)
-
     def in_dateline(self, evidence: Evidence) -> bool:
-        return self.article.in_dateline(Span(evidence.start, evidence.end, evidence.match))
+        return self.scope.article.in_dateline(Span(evidence.start, evidence.end, evidence.match))
+
+    def country(self, path: str, proposed: str) -> tuple[str, str] | None:
+        """The ISO country the model named, or None (left out: no re-ask can make a place
+        that is no country one)."""
+        known = places.canonical_country(proposed)
+        if known is None:
+            self.leave_out(path, proposed, "is not a country in ISO 3166")
+        return known
 
     # -- facts ----------------------------------------------------------------------------
 
@@ -196,32 +235,46 @@ class ReplyChecker:
             return None
         title = given.title
         if title and not self.contains(self.whole.body, title):
-            self.fail("agreement.title", title, "is not in the article")
+            self.fail("agreement.title", title, "is not in the article; copy it as written")
             title = None
         date_text, signed = given.date_text, None
-        if date_text and (
-            not self.contains(evidence.quote, date_text) or self.in_dateline(evidence)
-        ):
-            self.fail(
-                "agreement.date_text", date_text,
-                "is not in the agreement's quote; quote the sentence that says when it was "
-                "signed (the dateline says when the story was filed)",
-            )  # fmt: skip
-            date_text = None
         if date_text:
-            reference = self.dateline.filed_on if self.dateline else None
-            resolved = dates.resolve_date(date_text, reference=reference, language=self.language)
-            if resolved:
-                signed = SigningDate(
-                    on=resolved.day, earliest=resolved.earliest, latest=resolved.latest,
-                    mention=date_text, basis=resolved.basis, rule=resolved.rule,
-                )  # fmt: skip
+            written = date_text
+            signed = self.guarded(
+                "agreement.date_text", written, lambda: self.signed(written, evidence)
+            )
+            if self.problems_at("agreement.date_text"):
+                date_text = None
         return Agreement(
             kind=given.kind, title=title, date_text=date_text, signed=signed, evidence=evidence
         )
 
-    def party(self, index: int, given: v2.Party) -> Party | None:
-        path = f"parties[{index}]"
+    def problems_at(self, path: str) -> bool:
+        return any(p.path == self.prefix + path for p in self.problems)
+
+    def signed(self, date_text: str, evidence: Evidence) -> SigningDate | None:
+        """The signing date: resolved from words in the agreement's quote, or elsewhere in
+        the body (unverified: the article does not tie them to the signing)."""
+        in_quote = self.contains(evidence.quote, date_text) and not self.in_dateline(evidence)
+        if not in_quote and not self.contains(self.whole.body, date_text):
+            self.fail(
+                "agreement.date_text", date_text, "is not in the article; copy the date as written"
+            )
+            return None
+        reference = self.scope.dateline.filed_on if self.scope.dateline else None
+        try:
+            resolved = dates.resolve_date(date_text, reference=reference, language=self.language)
+        except dates.ContradictedDate as exc:
+            self.fail("agreement.date_text", date_text, str(exc))
+            return None
+        if resolved is None:
+            return None
+        return SigningDate(
+            on=resolved.day, earliest=resolved.earliest, latest=resolved.latest, mention=date_text,
+            basis=resolved.basis if in_quote else "unverified", rule=resolved.rule,
+        )  # fmt: skip
+
+    def party(self, path: str, given: v2.Party) -> Party | None:
         evidence = self.ground(f"{path}.evidence", given.evidence)
         if evidence is not None and not self.contains(evidence.quote, given.mention):
             self.fail(
@@ -231,112 +284,70 @@ class ReplyChecker:
         if evidence is None:
             self.failed_parties |= {given.name.casefold(), given.mention.casefold()}
             return None
-        name, basis, rule = self.party_name(path, given, evidence)
-        parent = given.parent_body
-        if parent and not self.contains(self.whole.text, parent):
-            self.fail(f"{path}.parent_body", parent, "is not in the article")
-            parent = None
-        country = (
-            None
-            if not given.country
-            else self.country(
-                f"{path}.country",
-                given.country,
-                words_around(evidence.quote, given.mention),
-                parent_body=parent,
-            )
-        )
+        basis, rule = proofs.name_grade(given.name, given.mention, self.whole, self.language)
+        parent = None
+        if given.parent_body:
+            written = self.contains(self.whole.text, given.parent_body)
+            parent = Named(
+                name=given.parent_body, mention=given.parent_body if written else None,
+                basis="stated" if written else "unverified",
+            )  # fmt: skip
+        country = None
+        known = given.country and self.country(f"{path}.country", given.country)
+        if known:
+            proved_name = given.name if basis in ("stated", "derived") else None
+            country = self.guarded(f"{path}.country", given.country, lambda: proofs.party_country(
+                known, quote=evidence.quote, mention=given.mention, name=proved_name,
+                whole=self.whole, language=self.language,
+            ))  # fmt: skip
         return Party(
-            name=name, mention=given.mention, basis=basis, rule=rule, kind=given.kind,
+            name=given.name, mention=given.mention, basis=basis, rule=rule, kind=given.kind,
             country=country, parent_body=parent, evidence=evidence,
         )  # fmt: skip
 
-    def party_name(
-        self, path: str, given: v2.Party, evidence: Evidence
-    ) -> tuple[str, Basis, Literal["demonym", "abbreviation"] | None]:
-        if contains_words(given.mention, given.name):  # "Judicial Police" in "Portugal's ..."
-            return given.name, "stated", None
-        if spells_out(self.whole.text, given.mention, given.name):
-            return given.name, "derived", "abbreviation"
-        as_country = places.canonical_country(given.mention)
-        if as_country and as_country == places.canonical_country(given.name):
-            return as_country[1], "derived", "demonym"
-        if self.language != ENGLISH:
-            # "Policía Nacional de Colombia" as "National Police of Colombia": no code can
-            # check a translation, so it is kept apart from the verified names.
-            return given.name, "translated", None
-        self.fail(
-            f"{path}.name", given.name,
-            f"is neither its mention {given.mention!r}, nor a full form the article spells out "
-            "for it, nor the country of a nationality word; use the mention as the name",
-        )  # fmt: skip
-        self.renamed[given.name.casefold()] = given.mention
-        return given.mention, "stated", None
-
-    def country(
-        self, path: str, proposed: str, quote: str, *, parent_body: str | None = None
-    ) -> Country | None:
-        """A party's country: named or implied by the words around its mention in its quote
-        ("Spain's Civil Guard", "the Judicial Police of Portugal"), or by its parent body."""
-        known = self.known_country(path, proposed)
-        if known is None:
-            return None
-        found = self.country_in(quote, *known)
-        if found is None and parent_body:
-            found = self.country_in(parent_body, *known)
-            found = found and found.model_copy(update={"basis": "derived", "rule": "party"})
-        if found is None:
-            self.fail_country(path, proposed)
-        return found
-
-    def known_country(self, path: str, proposed: str) -> tuple[str, str] | None:
-        known = places.canonical_country(proposed)
-        if known is None:
-            self.fail(path, proposed, "is not a country in ISO 3166; give a country's name")
-        return known
-
-    def fail_country(self, path: str, proposed: str) -> None:
-        self.fail(
-            path, proposed,
-            "does not follow from its quote: quote words naming the country, a nationality "
-            "word for it or a city in it, or leave it null",
-        )  # fmt: skip
-
-    def signatory(self, index: int, given: v2.Signatory, parties: list[Party]) -> Signatory | None:
-        path = f"signatories[{index}]"
+    def signatory(self, path: str, given: v2.Signatory, parties: list[Party]) -> Signatory | None:
         evidence = self.ground(f"{path}.evidence", given.evidence)
         if evidence is None:
             return None
-        if given.name and not self.contains(evidence.quote, given.name):
+        written = given.written_name()
+        if written and not self.contains(evidence.quote, written):
             self.fail(
-                f"{path}.name", given.name, "is not in its quote; quote the words naming them"
+                f"{path}.mention", written, "is not in its quote; quote the words naming them"
             )
             return None
         title = given.title
-        if title and not words_in(evidence.quote, title):
-            self.fail(f"{path}.title", title, "is not in its quote")
+        if title and not (words_in(evidence.quote, title) or self.contains(evidence.quote, title)):
+            self.fail(f"{path}.title", title, "is not in its quote; copy the title as written")
             title = None
-        named = given.party and self.renamed.get(given.party.casefold(), given.party)
-        party = _find_party(named, parties) if named else None
+        grade = (
+            proofs.person_grade(given.name, written, self.language)
+            if given.name and written
+            else None
+        )
+        found = _find_party(given.party, parties) if given.party else None
+        party = parties[found].name if found is not None else None
         if (
             party is None
-            and named
-            and not self.needs_party
-            and self.contains(evidence.quote, named)
+            and given.party
+            and not self.scope.needs_party
+            and self.contains(evidence.quote, given.party)
         ):
-            party = named  # a part of a long article: the party may be listed in another part
+            party = given.party  # a part of a long article: the party may be listed in another part
         if given.party and party is None:
             if given.party.casefold() in self.failed_parties:
-                reason = "the party it names was dropped"
-                self.knock_on.append(
-                    Dropped(path=f"{self.prefix}{path}.party", value=given.party, reason=reason)
-                )
+                self.leave_out(f"{path}.party", given.party, "the party it names was dropped")
             else:
                 self.fail(f"{path}.party", given.party, "is not one of the parties' names")
-        return Signatory(name=given.name, title=title, party=party, evidence=evidence)
+        signatory = Signatory(
+            name=given.name, mention=written, basis=grade[0] if grade else None,
+            rule=grade[1] if grade else None, title=title, party=party, evidence=evidence,
+        )  # fmt: skip
+        if found is not None:
+            self.links[id(signatory)] = found
+        return signatory
 
-    def aim(self, index: int, given: v2.Aim) -> Aim | None:
-        evidence = self.ground(f"aims[{index}].evidence", given.evidence)
+    def aim(self, path: str, given: v2.Aim) -> Aim | None:
+        evidence = self.ground(f"{path}.evidence", given.evidence)
         if evidence is None:
             return None
         return Aim(description=given.description, category=given.category, evidence=evidence)
@@ -353,126 +364,117 @@ class ReplyChecker:
             )  # fmt: skip
             return None
         event = given.event
-        if event and not words_in(evidence.quote, event):
-            self.fail("venue.event", event, "is not in its quote")
+        if event and not (words_in(evidence.quote, event) or self.contains(evidence.quote, event)):
+            self.fail("venue.event", event, "is not in its quote; copy it as written")
             event = None
         city = self.venue_city(given.city, evidence) if given.city else None
-        country = (
-            self.venue_country(given.country, evidence, city, parties) if given.country else None
-        )
+        country = None
+        if given.country and (known := self.country("venue.country", given.country)):
+            country = self.venue_country(known, evidence, city, parties)
         return Venue(event=event, city=city, country=country, evidence=evidence)
 
-    def venue_city(self, proposed: str, evidence: Evidence) -> Place | None:
-        if self.contains(evidence.quote, proposed):
-            if places.city(proposed) is None:
-                self.fail(
-                    "venue.city", proposed,
-                    "is not a city in the gazetteer (GeoNames, 15,000 people or more); give "
-                    "the city's name, or leave it null",
-                )  # fmt: skip
-                return None
-            return Place(name=proposed, mention=proposed, basis="stated")
-        if self.language != ENGLISH and (
-            found := languages.city_mention(evidence.quote, proposed, self.language)
-        ):  # "в Гаване" is Havana by one of its GeoNames names
-            return Place(name=found[0].name, mention=found[1], basis="derived", rule="gazetteer")
-        dateline_city = self.dateline.city if self.dateline else None
-        named = places.city(proposed)
-        if (
-            dateline_city
-            and named is not None
-            and named == places.city(dateline_city.mention)
-            and (
-                _SITE.search(evidence.quote)
-                # "signed in the Kenyan capital" under a NAIROBI dateline
-                or (named.capital and "capital" in evidence.quote.casefold())
-            )
-        ):
-            return Place(name=dateline_city.name, mention=dateline_city.mention, basis="dateline")
-        self.fail(
-            "venue.city", proposed,
-            "is not in its quote; quote the words naming the city. The dateline's city is "
-            "the venue only when the quote places the signing 'here' or at an institution's "
-            "headquarters",
-        )  # fmt: skip
-        return None
-
-    def venue_country(
-        self, proposed: str, evidence: Evidence, city: Place | None, parties: list[Party]
-    ) -> Country | None:
-        """Named or implied by the venue's quote; else the country of its city, of the
-        dateline when the city came from there, or of a party the quote names."""
-        known = self.known_country("venue.country", proposed)
-        if known is None:
-            return None
-        if city and known[0] not in places.countries_of_city(city.name, evidence.quote):
-            self.fail(
-                "venue.country", proposed, f"is not the country of the venue city {city.name!r}"
-            )
-            return None
-        found = self.country_in(evidence.quote, *known)
+    def venue_city(self, proposed: str, evidence: Evidence) -> Place:
+        found = proofs.place_in(evidence.quote, proposed, self.language)
         if found:
             return found
-        if city and city.basis == "dateline" and self.dateline and self.dateline.country:
-            if self.dateline.country.code == known[0]:
-                return self.dateline.country
-        elif city:
-            found = _country_in(city.name, *known)
-            if found:
-                return found.model_copy(update={"mention": city.mention})
+        dateline_city = self.scope.dateline.city if self.scope.dateline else None
+        named = places.city(proposed)
+        if dateline_city and named is not None and named == places.city(dateline_city.name):
+            # "signed here", "at the headquarters", "in the Kenyan capital" under its dateline
+            if _SITE.search(evidence.quote) or (
+                named.capital and "capital" in evidence.quote.casefold()
+            ):
+                return Place(
+                    name=dateline_city.name, mention=dateline_city.mention, basis="dateline"
+                )
+            return Place(name=dateline_city.name, mention=dateline_city.mention, basis="unverified")
+        return Place(name=proposed, mention=None, basis="unverified")
+
+    def venue_country(
+        self, known: tuple[str, str], evidence: Evidence, city: Place | None, parties: list[Party]
+    ) -> Country | None:
+        """Named or implied by the venue's quote; else the country of its proved city, of
+        the dateline when the city came from there, or of a party the quote names."""
+        code, name = known
+        city_is_proved = city is not None and city.verified and places.city(city.name) is not None
+        if (
+            city
+            and city_is_proved
+            and code not in places.countries_of_city(city.name, evidence.quote)
+        ):
+            self.fail("venue.country", name, f"is not the country of the venue city {city.name!r}")
+            return None
+        found = proofs.country_in(evidence.quote, code, name, self.language)
+        found = found or proofs.region_in(evidence.quote, code, name, self.language)
+        if found:
+            return found
+        dateline = self.scope.dateline
+        if city and city.basis == "dateline" and dateline and dateline.country:
+            if dateline.country.code == code:
+                return dateline.country
+        elif city and city_is_proved:
+            mention = city.mention or city.name
+            return Country(code=code, name=name, mention=mention, basis="derived", rule="gazetteer")
         for party in parties:
             if (
                 party.country
-                and party.country.code == known[0]
+                and party.country.verified
+                and party.country.code == code
                 and self.contains(evidence.quote, party.mention)
             ):
                 return party.country.model_copy(
                     update={"mention": party.mention, "basis": "derived", "rule": "party"}
                 )
-        self.fail_country("venue.country", proposed)
-        return None
+        return Country(code=code, name=name, mention=name, basis="unverified")
 
-    def group(self, index: int, given: v2.ThreatGroup) -> ThreatGroupProfile | None:
-        path = f"threat_groups[{index}]"
+    def group(self, path: str, given: v2.ThreatGroup) -> ThreatGroupProfile | None:
         evidence = self.ground(f"{path}.evidence", given.evidence)
         if evidence is None:
             return None
-        if given.name and not self.contains(evidence.quote, given.name):
-            self.fail(f"{path}.name", given.name, "is not in its quote; quote the words naming it")
+        written = self.group_mention(given, evidence.quote)
+        if given.name and written is None:
+            self.fail(
+                f"{path}.mention",
+                given.written_name(),
+                "is not in its quote; quote the words naming it",
+            )
             return None
         if not given.name and not given.description:
             self.fail(path, "", "an unnamed group needs the description the article gives it")
             return None
+        grade = (
+            proofs.name_grade(given.name, written, self.whole, self.language)
+            if given.name and written
+            else None
+        )
         aliases = []
         for alias in given.aliases:
             if self.contains(self.whole.text, alias):
                 aliases.append(alias)
             else:
-                self.fail(f"{path}.aliases", alias, "is not in the article")
+                self.leave_out(f"{path}.aliases", alias, "is not in the article")
         return ThreatGroupProfile(
-            name=given.name,
-            description=given.description,
-            aliases=aliases,
-            kind=given.kind,
-            origin=self.fact(f"{path}.origin", given.origin),
-            designations=[
-                d
-                for i, x in enumerate(given.designations)
-                if (d := self.designation(f"{path}.designations[{i}]", x))
-            ],  # fmt: skip
+            name=given.name, mention=written, basis=grade[0] if grade else None,
+            rule=grade[1] if grade else None, description=given.description, aliases=aliases,
+            kind=given.kind, origin=self.fact(f"{path}.origin", given.origin),
+            designations=self.each(f"{path}.designations", given.designations, self.designation),
             size=self.fact(f"{path}.size", given.size),
             leadership=self.fact(f"{path}.leadership", given.leadership),
             base=self.fact(f"{path}.base", given.base),
-            activities=[
-                f
-                for i, x in enumerate(given.activities)
-                if (f := self.fact(f"{path}.activities[{i}]", x))
-            ],
-            areas=[
-                f for i, x in enumerate(given.areas) if (f := self.fact(f"{path}.areas[{i}]", x))
-            ],
+            activities=self.each(f"{path}.activities", given.activities, self.fact),
+            areas=self.each(f"{path}.areas", given.areas, self.fact),
             evidence=evidence,
-        )
+        )  # fmt: skip
+
+    def group_mention(self, given: v2.ThreatGroup, quote: str) -> str | None:
+        """The words naming the group in its quote: its mention, or (a reply without one)
+        its name or an alias the article writes for it ("TdA" for "Tren de Aragua")."""
+        written = given.written_name()
+        if written and self.contains(quote, written):
+            return written
+        if written != given.name:
+            return None
+        return next((a for a in given.aliases if self.contains(quote, a)), None)
 
     def fact(self, path: str, given: v2.Fact | None) -> Fact | None:
         if given is None:
@@ -481,50 +483,47 @@ class ReplyChecker:
         if evidence is None:
             return None
         country = places.canonical_country(given.value)
-        if country and self.country_in(evidence.quote, *country) is None:
-            self.fail(f"{path}.value", given.value, "does not follow from its quote")
+        if country and self.contradicts(evidence.quote, *country):
+            self.fail(f"{path}.value", given.value, "is not the country its quote names")
             return None
         return Fact(value=given.value, evidence=evidence)
+
+    def contradicts(self, quote: str, code: str, name: str) -> bool:
+        """True when `quote` names countries, and not country `code`."""
+        named = {hit.code for hit in places.countries_in(quote)}
+        if self.language != languages.ENGLISH:
+            named |= {hit.code for hit in languages.countries_named(quote, self.language)}
+        return bool(named) and proofs.country_in(quote, code, name, self.language) is None
 
     def designation(self, path: str, given: v2.Designation) -> Designation | None:
         evidence = self.ground(f"{path}.evidence", given.evidence)
         if evidence is None:
             return None
-        if not words_in(evidence.quote, given.label):
-            self.fail(f"{path}.label", given.label, "is not in its quote")
+        if not (
+            words_in(evidence.quote, given.label) or self.contains(evidence.quote, given.label)
+        ):
+            self.fail(f"{path}.label", given.label, "is not in its quote; copy it as written")
             return None
         by = given.designated_by
         if by and not words_in(evidence.quote, by):
             named = places.canonical_country(by)
-            if not (named and any(h.code == named[0] for h in places.countries_in(evidence.quote))):
-                self.fail(f"{path}.designated_by", by, "is not in its quote")
+            if not (named and proofs.country_in(evidence.quote, *named, self.language)):
+                self.leave_out(f"{path}.designated_by", by, "is not in its quote")
                 by = None
         return Designation(label=given.label, designated_by=by, evidence=evidence)
 
 
-def _country_in(text: str, code: str, name: str, language: str = ENGLISH) -> Country | None:
-    """Country `code` as `text` names it, or implies it by a nationality word or a city;
-    in the article's language too ("España", "в Гаване") when it is not English."""
-    hit = None
-    if language != ENGLISH:  # its own names first: rigour calls "España" a demonym of Spain
-        found = [h for h in languages.countries_named(text, language) if h.code == code]
-        hit = min(found, key=lambda h: h.how != "name", default=None)
-    hit = hit or places.best_hit(text, code)
-    if hit is None and language != ENGLISH:
-        word = languages.nationality_word(text, code, language)
-        if word:
-            hit = places.CountryHit(code, name, word, "demonym")
-    if hit is None:
-        return None
-    if hit.how == "name":
-        return Country(code=code, name=name, mention=hit.mention, basis="stated")
-    rule: Rule = "demonym" if hit.how == "demonym" else "gazetteer"
-    return Country(code=code, name=name, mention=hit.mention, basis="derived", rule=rule)
-
-
-def _find_party(name: str, parties: list[Party]) -> str | None:
+def _find_party(name: str, parties: list[Party]) -> int | None:
+    """Which of `parties` `name` names: by its name first, else by its mention."""
     wanted = name.casefold()
-    for party in parties:
-        if wanted in (party.name.casefold(), party.mention.casefold()):
-            return party.name
+    for index, party in enumerate(parties):
+        if party.name.casefold() == wanted:
+            return index
+    for index, party in enumerate(parties):
+        if party.mention.casefold() == wanted:
+            return index
     return None
+
+
+if TYPE_CHECKING:
+    from .quotes import ArticleText

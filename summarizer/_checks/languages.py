@@ -23,7 +23,6 @@ import gettext
 import os
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -31,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import regex  # type: ignore[import-untyped]  # no stubs installed
 
-from . import grounding
-from .errors import ConfigError
+from ..errors import ConfigError
+from . import words as word_match
+from .fold import name_key
 from .places import MIN_IMPLYING_POPULATION, City, CountryHit, canonical_country, city
 
 if TYPE_CHECKING:
@@ -40,10 +40,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENGLISH",
+    "capitalised_names",
     "city_mention",
     "contains_words",
     "countries_named",
     "detect_language",
+    "dictionary_form",
     "language_code",
     "nationality_word",
 ]
@@ -54,9 +56,18 @@ DETECT_CHARS = 3_000
 # Below this many letters, lingua's guess between languages in Latin letters is unreliable.
 MIN_DETECT_LETTERS = 400
 MAX_NAME_WORDS = 4  # "République démocratique du Congo"
+# Languages written without spaces between words: a name is a run of characters.
+UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+MAX_NAME_CHARACTERS = 8  # "阿拉伯联合酋长国"
 # Letters with their combining marks (an Arabic shadda, a Devanagari vowel sign), which
 # `re`'s \w would cut a word at.
-_WORD = regex.compile(r"[\w\p{M}]+(?:['\u2019-][\w\p{M}]+)*")
+# An elided article is a word of its own ("l'Algérie", "dell'Italia"), so that the name
+# after it is read alone.
+_WORD = regex.compile(
+    r"(?<![\w\p{M}])(?i:[ldjmnstc]|qu|dell|dall|nell|sull|all|un)(?=['\u2019]\w)"
+    r"|[\w\p{M}]+(?:['\u2019-][\w\p{M}]+)*"
+)
+_CHARACTER = regex.compile(r"\w\p{M}*")
 _CYRILLIC_MORPHOLOGY = {"ru": "ru", "uk": "uk"}
 # Arabic clitics written onto the next word: "and", "with/in", "for", "so", "like".
 _ARABIC_PREFIX = re.compile(r"^(?:[وف]?(?:[بلك])?)(?=ال)|^[وف](?=\w{3})")
@@ -124,8 +135,19 @@ def countries_named(text: str, language: str) -> list[CountryHit]:
 
 
 def _may_be_a_name(words: str) -> bool:
-    """A place name is capitalised in a script with capitals, and longer than two letters."""
+    """A place name is capitalised in a script with capitals, and longer than two letters
+    (or, in Chinese or Japanese, than one character)."""
+    if "\u3040" <= words[:1] <= "\u9fff":
+        return len(words) > 1
     return len(words) > 2 and (words[0].isupper() or not words[0].islower())
+
+
+def capitalised_names(text: str, language: str) -> Iterator[str]:
+    """Each run of up to MAX_NAME_WORDS words of `text` that may be a place's name, longest
+    first, as written."""
+    for _, mention, _ in _word_groups(text, language):
+        if _may_be_a_name(mention):
+            yield mention
 
 
 def city_mention(text: str, proposed: str, language: str) -> tuple[City, str] | None:
@@ -151,7 +173,7 @@ def nationality_word(text: str, code: str, language: str) -> str | None:
     shortest = 3 if language == "ar" else 4
     stems = _country_stems(language)
     for found in _WORD.finditer(text):
-        stem = _stem(_fold(found.group()), language)
+        stem = _stem(name_key(found.group()), language)
         if len(stem) < shortest:
             continue
         reach = {
@@ -186,7 +208,7 @@ _HEAD = 6
 
 def _stem(word: str, language: str) -> str:
     if language == "ar":  # "والمغربية" -> "مغرب"
-        word = _dictionary_form(word, language).removeprefix("ال")
+        word = dictionary_form(word, language).removeprefix("ال")
         for ending in ("ية", "ي", "ة"):
             if word.endswith(ending) and len(word) - len(ending) >= 3:
                 return word[: -len(ending)]
@@ -194,49 +216,66 @@ def _stem(word: str, language: str) -> str:
 
 
 def contains_words(haystack: str, needle: str, language: str) -> bool:
-    """`grounding.contains_words`, and in Arabic also with a clitic written onto a word:
-    "ومديرية الأمن العام" holds "مديرية الأمن العام"."""
-    if grounding.contains_words(haystack, needle):
+    """`words.contains_words`, and in Arabic also with a clitic written onto a word:
+    "ومديرية الأمن العام" holds "مديرية الأمن العام", "ووزير الداخلية" holds "وزير الداخلية"."""
+    if word_match.contains_words(haystack, needle):
         return True
     if language != "ar":
         return False
-    wanted = [_stem(_fold(w), language) for w in _WORD.findall(needle)]
-    have = [_stem(_fold(w), language) for w in _WORD.findall(haystack)]
+    wanted = [name_key(w) for w in _WORD.findall(needle)]
+    have = [name_key(w) for w in _WORD.findall(haystack)]
     size = len(wanted)
-    return size > 0 and any(have[i : i + size] == wanted for i in range(len(have) - size + 1))
+    return size > 0 and any(
+        all(_same_arabic_word(h, w) for h, w in zip(have[i : i + size], wanted, strict=True))
+        for i in range(len(have) - size + 1)
+    )
+
+
+def _same_arabic_word(written: str, wanted: str) -> bool:
+    """`written` is `wanted`, perhaps with a clitic before it or another ending."""
+    if written == wanted or dictionary_form(written, "ar") == wanted:
+        return True
+    return _stem(written, "ar") == _stem(wanted, "ar")
 
 
 def _word_groups(text: str, language: str) -> Iterator[tuple[set[int], str, tuple[str, ...]]]:
     """Each run of up to MAX_NAME_WORDS words of `text`, longest first: which words, as
     written, and its look-up keys (folded as written, and folded in dictionary form)."""
-    words = [m for m in _WORD.finditer(text) if m.group()]
-    forms = [_dictionary_form(m.group(), language) for m in words]
-    for size in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
+    unspaced = language in UNSPACED
+    words = [m for m in (_CHARACTER if unspaced else _WORD).finditer(text) if m.group()]
+    forms = [dictionary_form(m.group(), language) for m in words]
+    joiner = "" if unspaced else " "
+    longest = MAX_NAME_CHARACTERS if unspaced else MAX_NAME_WORDS
+    for size in range(min(longest, len(words)), 0, -1):
         for first in range(len(words) - size + 1):
             last = first + size
-            written = " ".join(_fold(m.group()) for m in words[first:last])
-            dictionary = " ".join(_fold(form) for form in forms[first:last])
+            written = joiner.join(name_key(m.group()) for m in words[first:last])
+            dictionary = joiner.join(name_key(form) for form in forms[first:last])
             keys = (written, dictionary) if dictionary != written else (written,)
             mention = text[words[first].start() : words[last - 1].end()]
             yield set(range(first, last)), mention, keys
 
 
 @lru_cache(maxsize=65_536)
-def _dictionary_form(word: str, language: str) -> str:
+def dictionary_form(word: str, language: str) -> str:
+    """`word` in its dictionary form: without Arabic clitics, or (Russian, Ukrainian) in
+    the nominative; other languages' words as they are."""
     if language == "ar":
         word = word.replace("\u0640", "")  # the tatweel, a stretching stroke
         if word.startswith(("لل", "ولل", "فلل")):  # "for the": لـ + الـ, its alif dropped
             return "ال" + word[word.index("لل") + 2 :]
         return _ARABIC_PREFIX.sub("", word)
     if language in _CYRILLIC_MORPHOLOGY and re.search("[\u0400-\u04ff]", word):
-        parses = _morphology(_CYRILLIC_MORPHOLOGY[language]).parse(word)
-        parse = next((p for p in parses if "Geox" in p.tag), parses[0])
+        parses = morphology(_CYRILLIC_MORPHOLOGY[language]).parse(word)
+        # `grammemes`, not `in p.tag`: the tag checks the name against its own dictionary's
+        # grammemes, and the Ukrainian one raises "Grammeme is unknown: Geox".
+        parse = next((p for p in parses if "Geox" in p.tag.grammemes), parses[0])
         nominative = parse.inflect({"nomn"})  # "России" -> "россия", not an adjective's lemma
         return str(nominative.word if nominative is not None else parse.normal_form)
     return word
 
 
-def _morphology(language: str) -> Any:
+def morphology(language: str) -> Any:
     """One analyser per language for the process; built under the lock, since the parts of
     a long article ask for it from several threads at once."""
     with _lock:
@@ -264,7 +303,7 @@ def _country_names(language: str) -> dict[str, str]:
             territories = {}
         for code, name in territories.items():
             if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code):
-                index.setdefault(_fold(_dictionary_key(name, language)), code)
+                index.setdefault(name_key(_dictionary_key(name, language)), code)
         catalogue = gettext.translation(
             "iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True
         )
@@ -272,16 +311,10 @@ def _country_names(language: str) -> dict[str, str]:
             for field in ("name", "official_name", "common_name"):
                 written = getattr(country, field, None)
                 if written:
-                    key = _fold(_dictionary_key(catalogue.gettext(written), language))
+                    key = name_key(_dictionary_key(catalogue.gettext(written), language))
                     index.setdefault(key, country.alpha_2)
     return index
 
 
 def _dictionary_key(name: str, language: str) -> str:
-    return " ".join(_dictionary_form(word, language) for word in _WORD.findall(name))
-
-
-def _fold(text: str) -> str:
-    """Case, accents and Arabic vowel marks set aside: "España" and "espana" meet."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(dictionary_form(word, language) for word in _WORD.findall(name))

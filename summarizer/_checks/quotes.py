@@ -25,25 +25,14 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
 
-__all__ = [
-    "MAX_QUOTE_CHARS",
-    "ArticleText",
-    "DatelineParts",
-    "MatchKind",
-    "Span",
-    "contains_words",
-    "fold",
-    "spells_out",
-    "words_around",
-    "words_in",
-]
+from ..replies.base import MAX_QUOTE_CHARS
+from ..schema import MatchKind
+from .fold import comparable, fold_marks
 
-MatchKind = Literal["exact", "normalized", "elided"]
+__all__ = ["MAX_QUOTE_CHARS", "ArticleText", "DatelineParts", "Span"]
 
 MIN_QUOTE_CHARS = 3
-MAX_QUOTE_CHARS = 400
 # Elided quotes: enough words to be unambiguous, short gaps, and never more left out than kept.
 MIN_ELIDED_WORDS = 4
 MAX_GAP_WORDS = 8
@@ -52,26 +41,6 @@ MAX_ELIDED_STARTS = 200
 # Leaving one of these out can turn a statement into its opposite.
 _NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "t", "cannot"})
 
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
-        "\u300c": '"', "\u300d": '"', "\u300e": '"', "\u300f": '"',
-        "\u060c": ",", "\u061b": ";", "\u061f": "?",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
-    }
-)  # fmt: skip
-# Marks that change how text is shown, not what it says: soft hyphen, zero-width space and
-# joiners, direction marks and embeddings (right-to-left text), byte-order mark, tatweel; and
-# the Arabic short-vowel marks (harakat, shadda, sukun), which writers add or leave out at
-# will, unlike a Latin accent.
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u061c\u0640\u202a\u202b\u202c"
-             "\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-             "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"),
-)  # fmt: skip
 _WORD = re.compile(r"\w+")
 
 # "2025-02-14 OTTAWA (dpa-AFX) -", "LYON, France, March 3 (Reuters) —", "BRUSSELS —":
@@ -86,22 +55,19 @@ _DATELINE = re.compile(
 )
 # The same in other languages and scripts: "BOGOTÁ, 12 de marzo de 2025 (Agencia) –",
 # "МОСКВА, 20 июня 2025 года (ТАСС) –", "الرباط، 15 مايو 2025 (وكالة) –". The place is in
-# capitals where the script has them, the date holds a year and the agency follows it, so
+# capitals where the script has them, the date holds a year and the agency follows it
+# ("北京，2025年5月12日（通讯社）——" with full-width marks), so
 # that an English opening such as "EXCLUSIVE, 2 sources say -" is no dateline.
 _DATELINE_ANY = re.compile(
-    r"""\A\s*(?P<place>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})\s*[,\u060c]\s*
-        (?P<iso>)(?P<region>)(?P<day>[^()\n\u2013\u2014]{0,30}?\b(?:19|20)\d{2}\b[^()\n\u2013\u2014]{0,12}?)
-        \s*\((?P<agency>[^()\n]{1,60})\)\s*[-\u2013\u2014]{1,2}""",
+    r"""\A\s*(?P<place>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})\s*[,\u060c\uff0c\u3001]\s*
+        (?P<iso>)(?P<region>)(?P<day>[^()\uff08\uff09\n\u2013\u2014]{0,30}?(?<!\d)(?:19|20)\d{2}(?!\d)
+                                   [^()\uff08\uff09\n\u2013\u2014]{0,12}?)
+        \s*[(\uff08](?P<agency>[^()\uff08\uff09\n]{1,60})[)\uff09]\s*[-\u2013\u2014]{1,2}""",
     re.VERBOSE,
 )
 _BOILERPLATE = re.compile(
     r"Copyright\s*(?:\(c\)|©)?|All Rights Reserved|\(c\)\s*\d{4}", re.IGNORECASE
 )
-
-
-def fold(text: str) -> str:
-    """Fold quotes and dashes the way grounding compares text (whitespace is kept)."""
-    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -133,7 +99,7 @@ class ArticleText:
         """`text` is the article, or `part_of.text[at:at + len(text)]` when `part_of` is given:
         a part of a long article has the whole's dateline (if it starts there) and notice."""
         self.text = text
-        folded = fold(text)
+        folded = fold_marks(text)
         if text.isascii():
             keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
             self._squeezed = "".join(folded[i] for i in keep)
@@ -142,7 +108,7 @@ class ArticleText:
             chars: list[str] = []
             offsets: list[int] = []
             for i, ch in enumerate(folded):
-                for out in ch if ch.isascii() else _comparable(ch):
+                for out in ch if ch.isascii() else comparable(ch):
                     if not out.isspace():
                         chars.append(out)
                         offsets.append(i)
@@ -200,6 +166,17 @@ class ArticleText:
         start = self.dateline.end if self.dateline else 0
         return self.text[start : self.boilerplate_from]
 
+    def around(self, words: str, chars: int = 60) -> Iterator[str]:
+        """The body's text around each place it writes `words` (case and marks folded)."""
+        wanted = fold_marks(words).casefold()
+        if not wanted.strip():
+            return
+        body = fold_marks(self.body).casefold()
+        at = body.find(wanted)
+        while at != -1:
+            yield self.body[max(at - chars, 0) : at + len(wanted) + chars]
+            at = body.find(wanted, at + 1)
+
     def in_dateline(self, span: Span) -> bool:
         """True when the span starts inside the dateline ("OTTAWA (dpa-AFX) - The ...")."""
         return self.dateline is not None and span.start < self.dateline.end
@@ -227,7 +204,7 @@ class ArticleText:
             ):
                 yield Span(offsets[at], offsets[last] + 1, "normalized")
             at = self._squeezed.find(squeezed, at + 1)
-        yield from self._elided(_WORD.findall(fold(quote)))
+        yield from self._elided(_WORD.findall(fold_marks(quote)))
 
     def _elided(self, words: list[str]) -> Iterator[Span]:
         """Stretches holding `words` in order with short gaps and no negation left out."""
@@ -284,95 +261,5 @@ def _parse_dateline(text: str) -> DatelineParts | None:
     )
 
 
-def contains_words(haystack: str, needle: str) -> bool:
-    """True when the words of `needle` stand together, in order, among those of `haystack`.
-
-    Case, punctuation, curly quotes, dashes and spacing are ignored, word boundaries are
-    kept: "Somalia" is not in "Somali and".
-    """
-    wanted = _words_of(needle)
-    if not wanted:
-        return False
-    have = _words_of(haystack)
-    size = len(wanted)
-    return any(have[i : i + size] == wanted for i in range(len(have) - size + 1))
-
-
-def _words_of(text: str) -> list[str]:
-    """The words of `text`, folded and composed (NFC), so that "é" is one letter of a word."""
-    composed = unicodedata.normalize("NFC", fold(text).translate(_INVISIBLE))
-    return [w.casefold() for w in _WORD.findall(composed)]
-
-
-# Words too common to prove anything when checking that a label's words are in its quote.
-_FILLER = frozenset({"a", "an", "the", "of", "and", "for", "to", "in", "on", "s"})
-
-
-def words_in(haystack: str, needle: str) -> bool:
-    """True when every word of `needle` is a word of `haystack`, in any order.
-
-    Case, a possessive and a plural ending are ignored ("banned parties" holds "banned
-    party", "Interior Minister" holds "Minister of the Interior"); filler words are skipped.
-    """
-    have = {_stem(w) for w in _WORD.findall(fold(haystack))}
-    wanted = [_stem(w) for w in _WORD.findall(fold(needle)) if w.casefold() not in _FILLER]
-    return bool(wanted) and all(w in have for w in wanted)
-
-
-def _stem(word: str) -> str:
-    word = word.casefold()
-    for ending, replacement in (("ies", "y"), ("s", "")):
-        if word.endswith(ending) and len(word) > len(ending) + 2:
-            return word[: -len(ending)] + replacement
-    return word
-
-
 def _squeeze(text: str) -> str:
-    return "".join(_comparable(text).split())
-
-
-def _comparable(text: str) -> str:
-    """`text` as quotes are compared: folded, invisible marks gone, decomposed (NFKD)."""
-    return unicodedata.normalize("NFKD", fold(text).translate(_INVISIBLE))
-
-
-def spells_out(text: str, short: str, full: str) -> bool:
-    """True when the article spells abbreviation `short` out as `full`.
-
-    `short` must be the initials of `full` (its capitalised words; words both share, like
-    "Ottawa" in "NCB Ottawa", aside), and the article must write `full` whole: as
-    "Full Name (FN)", "FN (Full Name)", or anywhere in the text.
-    """
-    short_words, full_words = short.split(), full.split()
-    while short_words and full_words and short_words[-1] == full_words[-1]:
-        short_words.pop(), full_words.pop()
-    while short_words and full_words and short_words[0] == full_words[0]:
-        short_words.pop(0), full_words.pop(0)
-    if len(short_words) != 1:
-        return False
-    letters = short_words[0].replace(".", "")
-    initials = "".join(word[0] for word in full_words if word[:1].isupper())
-    return len(initials) >= 2 and letters == initials and contains_words(text, full)
-
-
-# A possessive is part of its word here: "Zambia's Drug Enforcement Commission (DEC)" keeps
-# Zambia within four words of "DEC".
-_WORD_AND_POSSESSIVE = re.compile(r"\w+(?:['\u2019]s\b)?")
-
-
-def _bare(word: str) -> str:
-    """A word without its possessive, folded: "Guard's" is found as "Guard"."""
-    return re.sub(r"['\u2019]s\Z", "", word).casefold()
-
-
-def words_around(quote: str, mention: str, words: int = 4) -> str:
-    """The words of `quote` around `mention`: up to `words` either side."""
-    found = _WORD_AND_POSSESSIVE.finditer(quote)
-    tokens = [(m.start(), m.end(), _bare(m.group())) for m in found]
-    wanted = [_bare(w) for w in _WORD_AND_POSSESSIVE.findall(mention)]
-    for i in range(len(tokens) - len(wanted) + 1):
-        if [t[2] for t in tokens[i : i + len(wanted)]] == wanted:
-            first = max(i - words, 0)
-            last = min(i + len(wanted) - 1 + words, len(tokens) - 1)
-            return quote[tokens[first][0] : tokens[last][1]]
-    return quote
+    return "".join(comparable(text).split())

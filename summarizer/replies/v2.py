@@ -17,7 +17,7 @@ from pydantic import Field
 from ..schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
 from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Part, PlainQuote, Reply, Text
 
-__all__ = ["AgreementReply", "compact"]
+__all__ = ["AgreementReply", "compact", "fields_of"]
 
 
 class Agreement(Part):
@@ -41,6 +41,10 @@ class Signatory(Part):
     title: Name | None
     party: Name | None = Field(description="As in parties.")
     evidence: PlainQuote
+
+    def written_name(self) -> str | None:
+        """The name as the quote writes it (from schema 4 on, the mention beside it)."""
+        return self.name
 
 
 class Aim(Part):
@@ -81,6 +85,10 @@ class ThreatGroup(Part):
     areas: list[Fact] = Field(max_length=MAX_GROUP_ITEMS)
     evidence: PlainQuote
 
+    def written_name(self) -> str | None:
+        """The name as the quote writes it (from schema 4 on, the mention beside it)."""
+        return self.name
+
 
 class AgreementReply(Reply):
     reports_agreement: bool
@@ -104,8 +112,7 @@ class AgreementReply(Reply):
         Built once per class and copied: instructor asks for it on every call, and
         generating it anew cost more than the rest of our work on a reply.
         """
-        fields = tuple((name, repr(field.annotation)) for name, field in cls.model_fields.items())
-        if args or kwargs or fields != _fields_of(AgreementReply):
+        if args or kwargs or fields_of(cls) != fields_of(AgreementReply):
             schema = super().model_json_schema(*args, **kwargs)
             compact(schema)
             return schema
@@ -113,8 +120,9 @@ class AgreementReply(Reply):
         return copy.deepcopy(_default_schema())
 
 
-@cache
-def _fields_of(model: type[AgreementReply]) -> tuple[tuple[str, str], ...]:
+def fields_of(model: type[Reply]) -> tuple[tuple[str, str], ...]:
+    """A reply class's fields and their types: instructor's per-call subclass has ours.
+    Not cached: every call brings new subclasses, which a cache would keep alive."""
     return tuple((name, repr(field.annotation)) for name, field in model.model_fields.items())
 
 

@@ -64,7 +64,7 @@ class AgreementsReply(Reply):
     def filled_when_no_agreement(self) -> list[str]:
         return ["agreements"] if self.agreements else []
 
-    def missing_when_agreement(self) -> str | None:
+    def missing_when_agreement(self, *, needs_party: bool = True) -> str | None:
         if not self.agreements:
             return "so list the agreements, the principal one first"
         return None
@@ -72,7 +72,7 @@ class AgreementsReply(Reply):
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Compact like version 2's, and built once per process for the same reason."""
-        if args or kwargs or set(cls.model_fields) != set(AgreementsReply.model_fields):
+        if args or kwargs or v2.fields_of(cls) != v2.fields_of(AgreementsReply):
             schema = super().model_json_schema(*args, **kwargs)
             v2.compact(schema)
             return schema
