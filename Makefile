@@ -49,7 +49,7 @@ bench: $(INSTALLED)  ## overhead per summary and each request's fixed part again
 
 eval: $(INSTALLED)  ## score the gold set offline: the reference replies, then the llama.cpp recordings
 	mkdir -p build
-	$(PY) -m summarizer.cli eval eval/gold --replay eval/cassettes/reference --reasks 0 --out build/eval-reference.json
+	$(PY) -m summarizer.cli eval eval/gold --replay eval/cassettes/reference --out build/eval-reference.json
 	$(PY) -m summarizer.cli eval eval/gold --replay eval/cassettes/llama_cpp --reasks 1 --out build/eval-llama.json
 	$(PY) -m summarizer.cli eval --compare build/eval-reference.json build/eval-llama.json
 

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from ._checks.fold import loose_key
 from .schema import (
     AgreementSummary,
     Aim,
@@ -259,9 +260,7 @@ def _unique(
 
 
 def _key(text: str | None) -> str:
-    from normality import normalize  # here: it costs 40 ms at import, and few articles are long
-
-    return normalize(text or "") or ""
+    return loose_key(text)
 
 
 def _span(

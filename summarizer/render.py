@@ -20,6 +20,8 @@ def brief(summary: AgreementSummary) -> str:
     )
     for signatory in summary.signatories:
         who = signatory.name or "(name not given)"
+        if signatory.name and signatory.mention and signatory.mention != signatory.name:
+            who += f" [{signatory.basis}, as {signatory.mention!r}]"
         role = ", ".join(filter(None, [signatory.title, signatory.party]))
         lines.append(f"Signed by: {who}" + (f" ({role})" if role else ""))
     if summary.venue:
@@ -36,6 +38,8 @@ def brief(summary: AgreementSummary) -> str:
     for group in summary.threat_groups:
         also = f" (also {', '.join(group.aliases)})" if group.aliases else ""
         name = group.name or f"unnamed: {group.description}"
+        if group.name and group.mention and group.mention != group.name:
+            name += f" [{group.basis}, as {group.mention!r}]"
         lines.append(f"Targets: {name}{also}, {group.kind.replace('_', ' ')}")
         for label, fact in (("size", group.size), ("origin", group.origin), ("base", group.base)):
             if fact:
@@ -62,7 +66,8 @@ def brief(summary: AgreementSummary) -> str:
 
 
 def _party(name: str, mention: str, country: Country | None, basis: str) -> str:
-    how = "translated from" if basis == "translated" else "as"
+    # A value code did not prove says so: "translated from", "unverified, as".
+    how = {"translated": "translated from", "unverified": "unverified, as"}.get(basis, "as")
     written = f" [{how} {mention!r}]" if mention != name else ""
     return f"{name}{written} ({_country(country)})" if country else f"{name}{written}"
 

@@ -68,6 +68,9 @@ _WORD = regex.compile(
     r"|[\w\p{M}]+(?:['\u2019-][\w\p{M}]+)*"
 )
 _CHARACTER = regex.compile(r"\w\p{M}*")
+# A country's name in Arabic may end in alif or in taa marbuta ("سوريا" and "سورية"):
+# two spellings of one name, so each is looked up as the other too.
+_ARABIC_ENDING = re.compile(r"[\u0627\u0629]$")
 _CYRILLIC_MORPHOLOGY = {"ru": "ru", "uk": "uk"}
 # Arabic clitics written onto the next word: "and", "with/in", "for", "so", "like".
 _ARABIC_PREFIX = re.compile(r"^(?:[وف]?(?:[بلك])?)(?=ال)|^[وف](?=\w{3})")
@@ -132,6 +135,10 @@ def countries_named(text: str, language: str) -> list[CountryHit]:
             hits.append(CountryHit(english[0], english[1], mention, how))  # type: ignore[arg-type]
             taken |= span
     return hits
+
+
+def _other_ending(found: re.Match[str]) -> str:
+    return "\u0629" if found.group() == "\u0627" else "\u0627"
 
 
 def _may_be_a_name(words: str) -> bool:
@@ -252,6 +259,8 @@ def _word_groups(text: str, language: str) -> Iterator[tuple[set[int], str, tupl
             written = joiner.join(name_key(m.group()) for m in words[first:last])
             dictionary = joiner.join(name_key(form) for form in forms[first:last])
             keys = (written, dictionary) if dictionary != written else (written,)
+            if language == "ar":
+                keys += tuple(_ARABIC_ENDING.sub(_other_ending, key) for key in keys)
             mention = text[words[first].start() : words[last - 1].end()]
             yield set(range(first, last)), mention, keys
 
@@ -304,6 +313,9 @@ def _country_names(language: str) -> dict[str, str]:
         for code, name in territories.items():
             if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code):
                 index.setdefault(name_key(_dictionary_key(name, language)), code)
+        for code, name in _icu_variants(lang):  # "Czech Republic", "Ivory Coast", "UK"
+            if pycountry.countries.get(alpha_2=code):
+                index.setdefault(name_key(_dictionary_key(name, language)), code)
         catalogue = gettext.translation(
             "iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True
         )
@@ -314,6 +326,24 @@ def _country_names(language: str) -> dict[str, str]:
                     key = name_key(_dictionary_key(catalogue.gettext(written), language))
                     index.setdefault(key, country.alpha_2)
     return index
+
+
+def _icu_variants(language: str) -> Iterator[tuple[str, str]]:
+    """The CLDR's other names for countries in `language` (its "short" and "variant" forms),
+    which babel leaves out; ICU ships them (through pyicu, which rigour already needs)."""
+    import icu  # type: ignore[import-untyped]  # pyicu ships no types
+
+    try:
+        bundle = icu.ResourceBundle("ICUDATA-region", icu.Locale(language))
+    except icu.ICUError:
+        return
+    for index in range(bundle.getSize()):
+        table = bundle.get(index)
+        if table.getKey() in ("Countries%short", "Countries%variant"):
+            for entry in range(table.getSize()):
+                item = table.get(entry)
+                if len(item.getKey()) == 2 and item.getKey().isalpha():
+                    yield item.getKey(), item.getString()
 
 
 def _dictionary_key(name: str, language: str) -> str:
