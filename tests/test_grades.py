@@ -43,7 +43,8 @@ def party(summary: AgreementSummary, name: str) -> tuple[str, str | None, str | 
 
 # What each kind now gives: (stem, what is looked at, expected).
 KINDS: list[tuple[str, Any, object]] = [
-    ("gold_kenyan_authorities", lambda s: party(s, "Kenya"), ("derived", "government", "KE derived")),
+    ("gold_kenyan_authorities", lambda s: party(s, "Kenya"),
+     ("derived", "government", "KE derived")),
     ("gold_distributive_coast_guards", lambda s: party(s, "Togo Coast Guard"),
      ("derived", "same_words", "TG stated")),
     ("gold_island_venue", lambda s: (s.venue.city, s.venue.country.code, s.venue.country.basis),
@@ -76,7 +77,8 @@ KINDS: list[tuple[str, Any, object]] = [
      ("Tashkent", "derived")),
     ("gold_uk_signatory", lambda s: [(x.name, x.rule) for x in s.signatories],
      [("Oleksandr Kovalenko", "transliteration"), ("Marek Nowak", "transliteration")]),
-    ("gold_zh_no_spaces", lambda s: (party(s, "Brazil"), s.venue.city.name, str(s.agreement.signed_on)),
+    ("gold_zh_no_spaces",
+     lambda s: (party(s, "Brazil"), s.venue.city.name, str(s.agreement.signed_on)),
      (("derived", "demonym", "BR stated"), "Beijing", "2025-05-11")),
     ("gold_it_nazionalita", lambda s: party(s, "Albania"), ("derived", "government", "AL derived")),
 ]  # fmt: skip

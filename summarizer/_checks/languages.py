@@ -258,7 +258,7 @@ def _word_groups(text: str, language: str) -> Iterator[tuple[set[int], str, tupl
             last = first + size
             written = joiner.join(name_key(m.group()) for m in words[first:last])
             dictionary = joiner.join(name_key(form) for form in forms[first:last])
-            keys = (written, dictionary) if dictionary != written else (written,)
+            keys: tuple[str, ...] = (written, dictionary) if dictionary != written else (written,)
             if language == "ar":
                 keys += tuple(_ARABIC_ENDING.sub(_other_ending, key) for key in keys)
             mention = text[words[first].start() : words[last - 1].end()]

@@ -47,7 +47,25 @@ def written_as_one(text: str, name: str, other: str) -> bool:
 
 _JOINS = "also known as|known as|better known as|alias|aka|or|called|also called"
 # Capitalised at the start of a sentence, yet no part of the name after them.
-_DETERMINERS = frozenset("the a an el la los las le les il lo gli die der das".split())
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "el",
+        "la",
+        "los",
+        "las",
+        "le",
+        "les",
+        "il",
+        "lo",
+        "gli",
+        "die",
+        "der",
+        "das",
+    ]
+)
 
 
 # Words too common to prove anything when checking that a label's words are in its quote.
