@@ -491,17 +491,12 @@ class Report:
     articles: list[ArticleScore]
     price_per_million: tuple[float, float] | None = None  # input, output
 
-    def fields(self) -> dict[str, FieldScore]:
+    def fields(self, *, proved: bool = False) -> dict[str, FieldScore]:
+        """Each field's counts over every article; only values code proved with `proved`."""
         totals = {name: FieldScore() for name in FIELDS}
         for article in self.articles:
-            for name, score in article.fields.items():
-                totals[name] = totals[name] + score
-        return totals
-
-    def verified_fields(self) -> dict[str, FieldScore]:
-        totals = {name: FieldScore() for name in FIELDS}
-        for article in self.articles:
-            for name, score in article.verified_fields.items():
+            scores = article.verified_fields if proved else article.fields
+            for name, score in scores.items():
                 totals[name] = totals[name] + score
         return totals
 
@@ -551,7 +546,9 @@ class Report:
             "run": self.run,
             "articles": [a.as_dict() for a in self.articles],
             "fields": {name: score.as_dict() for name, score in self.fields().items()},
-            "verified_fields": {n: score.as_dict() for n, score in self.verified_fields().items()},
+            "verified_fields": {
+                name: score.as_dict() for name, score in self.fields(proved=True).items()
+            },
             "grades": dict(sum((a.grades for a in self.articles), Counter[str]())),
             "outcomes": dict(self.outcomes()),
             "grounding_rate": self.grounding_rate(),

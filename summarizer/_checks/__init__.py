@@ -1,7 +1,8 @@
 """The model proposes, code verifies: every fact of a reply checked against the article.
 
 - `quotes`: each quote found in the article, as a character span (`ArticleText`);
-- `facts`: each fact of a reply, kept, left out, or re-asked when a re-ask can fix it;
+- `facts`: each fact of a reply, kept, left out, or re-asked when a re-ask can fix it
+  (`verdict`: what the checks of one reply come to);
 - `proofs`: how far code proves each normalised value, its grade (`schema.Basis`);
 - `grades`: values code did not prove left out, for `Settings(keep_unverified=False)`;
 - `scope`: one call's article, settings and ledger, and the reply model that checks;
@@ -12,11 +13,11 @@
 from __future__ import annotations
 
 from .dateline import read_dateline
-from .facts import Problem, Verified
 from .grades import verified_only
 from .languages import detect_language, language_code
 from .quotes import ArticleText
 from .scope import Ledger, OnFailedDetail, Scope, checked_model, reask_message
+from .verdict import Problem, Verified
 
 __all__ = [
     "ArticleText",

@@ -13,22 +13,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from ..schema import (
     Agreement,
-    AgreementSummary,
     Aim,
     Country,
-    Dateline,
     Designation,
     Dropped,
     Evidence,
     Fact,
-    Meta,
     Named,
     Party,
     Place,
@@ -36,20 +32,22 @@ from ..schema import (
     SigningDate,
     ThreatGroupProfile,
     Venue,
-    evidence_in,
 )
 from . import dates, languages, places, proofs
+from .grades import leave_out_unproved
 from .quotes import Span
+from .verdict import Problem, Verified
 from .words import words_in
 
 if TYPE_CHECKING:
     from ..replies import v2
     from .scope import Scope
 
-__all__ = ["Problem", "ReplyChecker", "Verified"]
+__all__ = ["ReplyChecker"]
 
 logger = logging.getLogger("summarizer")
 T = TypeVar("T")
+Kept = TypeVar("Kept")
 
 # Words by which a story places the signing at an unnamed or institutional site, so that the
 # dateline's city is proved to be the venue city.
@@ -61,57 +59,6 @@ _SITE = re.compile(
     r"|总部|本部",  # Chinese and Japanese: no spaces, so no word boundaries
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A fact a re-ask can fix: where it is, what it said, why it failed."""
-
-    path: str
-    value: str
-    reason: str
-    core: bool = False
-
-    def __str__(self) -> str:
-        return f"{self.path} {self.value!r}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Verified:
-    """The summary's facts that held, and those left out."""
-
-    agreement: Agreement | None
-    parties: list[Party]
-    signatories: list[Signatory]
-    aims: list[Aim]
-    venue: Venue | None
-    threat_groups: list[ThreatGroupProfile]
-    headline: str
-    dateline: Dateline | None
-    no_agreement_reason: str | None
-    dropped: list[Dropped]
-    # The story's other agreements, checked the same way (a reply shape that lists them).
-    others: tuple[Verified, ...] = ()
-
-    def match_counts(self) -> Counter[str]:
-        """How the quotes of the kept facts were found: exact, normalized, elided."""
-        facts = [self.agreement, self.parties, self.signatories, self.aims, self.venue]
-        return Counter(e.match for e in evidence_in([*facts, self.threat_groups]))
-
-    def summary(self, meta: Meta) -> AgreementSummary:
-        """The summary of these facts; only for a reply that reports an agreement."""
-        assert self.agreement is not None, "the caller raises NoAgreementError first"
-        return AgreementSummary(
-            agreement=self.agreement,
-            parties=self.parties,
-            signatories=self.signatories,
-            aims=self.aims,
-            venue=self.venue,
-            threat_groups=self.threat_groups,
-            headline=self.headline,
-            dateline=self.dateline,
-            meta=meta,
-        )
 
 
 @dataclass
@@ -183,8 +130,11 @@ class ReplyChecker:
         )
         return verified if self.scope.keep_unverified else self.verified_only(verified)
 
-    def each(self, name: str, items: list[T], check: Callable[[str, T], object]) -> list:  # type: ignore[type-arg]
-        kept = []
+    def each(
+        self, name: str, items: Sequence[T], check: Callable[[str, T], Kept | None]
+    ) -> list[Kept]:
+        """Each item checked, guarded against our own bugs; those that held."""
+        kept: list[Kept] = []
         for index, item in enumerate(items):
             path = f"{name}[{index}]"
             fact = self.guarded(path, "", lambda: check(path, item))  # noqa: B023
@@ -193,8 +143,6 @@ class ReplyChecker:
         return kept
 
     def verified_only(self, verified: Verified) -> Verified:
-        from .grades import leave_out_unproved  # a cycle otherwise: grades builds on Verified
-
         return leave_out_unproved(verified, self.prefix, self.links)
 
     # -- quotes ---------------------------------------------------------------------------

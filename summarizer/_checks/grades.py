@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..schema import VERIFIED_BASES, AgreementSummary, Dropped, Party, Venue
 
 if TYPE_CHECKING:
-    from .facts import Verified
+    from .verdict import Verified
 
 __all__ = ["leave_out_unproved", "verified_only"]
 

@@ -25,8 +25,9 @@ from pydantic import model_validator
 
 from ..schema import Dateline, Dropped
 from .dateline import read_dateline
-from .facts import Problem, ReplyChecker, Verified
+from .facts import ReplyChecker
 from .quotes import ArticleText
+from .verdict import Problem, Verified
 
 if TYPE_CHECKING:
     from ..replies import Reply
