@@ -610,7 +610,10 @@ def evaluate_replayed(
         first = None
         if _replies_of(outcome) > 1:  # what the first reply alone would have given
             first = _first_reply(article, cassette, name, read_with)
-        scores.append(score_article(stem, gold, outcome, first))
+        score = score_article(stem, gold, outcome, first)
+        if first is None:
+            score.made_worse = 0  # no re-ask, nothing lost to one
+        scores.append(score)
     run = {"gold": str(folder), "source": f"replayed from {cassettes}", "model": sorted(models)}
     (version,) = versions if len(versions) == 1 else {settings.prompt_version}
     return Report(

@@ -230,3 +230,40 @@ def test_a_gold_file_with_a_typo_is_refused(change) -> None:
 
     with pytest.raises(ValidationError):
         GoldFile.model_validate({**GOLD, **change})
+
+
+def test_a_reask_that_makes_a_value_worse_is_counted(tmp_path) -> None:
+    """Reply 1 misquotes an aim (a re-ask can fix that); reply 2 fixes it but gives another
+    venue city: the re-ask lost the venue's match, which the report counts."""
+    from support import completion, reference_reply
+
+    from summarizer import Settings
+    from summarizer.evaluation import evaluate_replayed
+
+    good = reference_reply(STEM)
+    first = json.loads(json.dumps(good))
+    first["agreements"][0]["aims"][0]["evidence"] = "to swap intelligence at once"
+    worse = json.loads(json.dumps(good))
+    worse["agreements"][0]["venue"]["city"] = "Amsterdam"  # kept, graded unverified: wrong
+    interactions = [
+        {
+            "request": {"method": "POST", "path": "/v1/chat/completions", "body": None},
+            "response": {"status": 200, "headers": {}, "body": completion(reply)},
+        }
+        for reply in (first, worse)
+    ]
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / f"{STEM}.txt").write_text((ARTICLES / f"{STEM}.txt").read_text())
+    (tmp_path / "gold" / f"{STEM}.gold.json").write_text(json.dumps(GOLD))
+    (tmp_path / "replies").mkdir()
+    cassette = Cassette(source={"kind": "reference"}, match="order", interactions=interactions)
+    cassette.save(tmp_path / "replies" / f"{STEM}.json")
+    report = evaluate_replayed(tmp_path / "gold", tmp_path / "replies", Settings()).as_dict()
+    assert report["re_asked"] == 1 and report["re_ask_rate"] == 1.0
+    assert report["made_worse"] == 1  # Rotterdam matched in reply 1, not after
+    assert report["fields"]["venue.city"]["fp"] == 1 and report["fields"]["aims"]["tp"] == 3
+    # Proved values only: the unproved city is left out, a miss rather than a wrong value.
+    assert report["verified_fields"]["venue.city"] == {
+        "tp": 0, "fp": 0, "fn": 1, "precision": None, "recall": 0.0, "f1": 0.0,
+    }  # fmt: skip
+    assert report["grades"]["unverified"] == 1
