@@ -23,6 +23,8 @@ __all__ = ["MIN_SIMILARITY", "is_latin_form", "latin_forms"]
 # Letter-by-letter similarity (difflib's ratio) from which two Latin forms are one name.
 # Pinned by tests: "Sergei Ivanov" for "Сергеем Ивановым" is accepted, "Ivan Petrov" refused.
 MIN_SIMILARITY = 0.8
+# Pinyin has one spelling per syllable: "Wang Jianjun" is not "王建国" ("wang jian guo").
+MIN_SIMILARITY_HAN = 0.9
 # ICU transforms, in the order tried: a script's conventional romanisation first.
 _TRANSFORMS = {
     "ru": ("Russian-Latin/BGN", "Any-Latin"),
@@ -43,6 +45,9 @@ def is_latin_form(name: str, mention: str, language: str) -> bool:
     for form in latin_forms(mention, language):
         if language == "ar" or _is_arabic(mention):
             if _similar(_skeleton(wanted), _skeleton(_letters(form))):
+                return True
+        elif _is_han(mention):
+            if _similar(wanted, _letters(form), MIN_SIMILARITY_HAN):
                 return True
         elif _similar(wanted, _letters(form)) or _similar(_sorted(name), _sorted(form)):
             return True
@@ -85,8 +90,8 @@ def _transliterator(transform: str) -> Any:
     return made[transform]
 
 
-def _similar(one: str, other: str) -> bool:
-    return bool(one and other) and SequenceMatcher(None, one, other).ratio() >= MIN_SIMILARITY
+def _similar(one: str, other: str, least: float = MIN_SIMILARITY) -> bool:
+    return bool(one and other) and SequenceMatcher(None, one, other).ratio() >= least
 
 
 def _skeleton(letters: str) -> str:
@@ -105,6 +110,10 @@ def _sorted(text: str) -> str:
 def _is_latin(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and all("LATIN" in unicodedata.name(ch, "") for ch in letters)
+
+
+def _is_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _is_arabic(text: str) -> bool:
