@@ -235,10 +235,10 @@ class ReplyChecker:
         basis, rule = proofs.name_grade(given.name, given.mention, self.whole, self.language)
         parent = None
         if given.parent_body:
-            written = self.contains(self.whole.text, given.parent_body)
+            in_article = self.contains(self.whole.text, given.parent_body)
             parent = Named(
-                name=given.parent_body, mention=given.parent_body if written else None,
-                basis="stated" if written else "unverified",
+                name=given.parent_body, mention=given.parent_body if in_article else None,
+                basis="stated" if in_article else "unverified",
             )  # fmt: skip
         country = None
         known = given.country and self.country(f"{path}.country", given.country)
