@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test check wheel-test bench eval integration clean
+.PHONY: demo test check wheel-test bench bench-quick eval integration clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ bench: $(INSTALLED)  ## overhead per summary and each request's fixed part again
 	$(PY) bench/throughput.py
 	$(PY) bench/batch_memory.py
 	$(PY) bench/long_and_languages.py
+
+# Every benchmark in a few seconds, as CI runs them: a run that errors, or loses or fails an
+# item, fails the target; the timings it prints are not compared with anything.
+bench-quick: $(INSTALLED)
+	$(PY) bench/overhead.py --quick
+	$(PY) bench/prompt_size.py
+	$(PY) bench/throughput.py --quick
+	$(PY) bench/batch_memory.py --quick
+	$(PY) bench/long_and_languages.py --quick
 
 eval: $(INSTALLED)  ## score the gold set offline: the reference replies, then the llama.cpp recordings
 	mkdir -p build

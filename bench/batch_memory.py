@@ -57,7 +57,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process's size
+    parser.add_argument("--quick", action="store_true", help="Small sizes: does it still work?")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes = [20, 60]
     if args.one:
         print(json.dumps(one_run(args.one, args.concurrency)))
         return
@@ -79,6 +82,8 @@ def main() -> None:
             str(args.concurrency),
         ]
         run = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+        if run["answered"] != size:
+            sys.exit(f"{size - run['answered']} of {size} items got no summary")
         first = first or run["peak_mib"]
         print(
             f"| {size:,} | {run['answered']:,} | {run['seconds']:.1f} | "

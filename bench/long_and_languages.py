@@ -47,7 +47,9 @@ def timed(action, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--quick", action="store_true", help="One run: does it still work?")
+    args = parser.parse_args()
+    runs = 1 if args.quick else args.runs
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -65,12 +65,12 @@ def main() -> None:
 
     rows: list[tuple[str, str, int, int]] = []
     totals: dict[str, tuple[int, int]] = {}
-    for version in ("1", "2", "3"):
+    for version in ("1", "2", "3", "4"):
         template = load_prompt("agreement_summary", version)
         rendered = template.render(article=ARTICLE)
         model = reply_model(template.reply_schema)
         wrapper = rendered.user.replace(ARTICLE, "")
-        # v3 carries v2's fields once per agreement: its plain peer is v2's, one agreement.
+        # v3 and v4 carry v2's fields once per agreement: their plain peer is v2's, one agreement.
         plain_model = PlainReply if version == "1" else PlainReplyV2
         plain = _wire(plain_model.model_json_schema())
         for backend in ("openai", "llama.cpp"):

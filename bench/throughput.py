@@ -14,6 +14,10 @@ report gives each run's fraction of it, and the items lost (no result) and dupli
 
     python bench/throughput.py [--items 400] [--concurrency 16] [--latency 2.0]
         [--rate-limited-share 0.02] [--retry-after-ms 200] [--server-error-share 0.01]
+    python bench/throughput.py --quick   # 40 items, no failures served: every item must land
+
+Exits with status 1 when either run loses or duplicates an item, so that a broken
+baseline cannot pass unseen.
 """
 
 from __future__ import annotations
@@ -35,12 +39,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 import instructor  # noqa: E402
 import openai  # noqa: E402
 from fake_openai import reference_replies  # noqa: E402
-from plain_schema import PlainReplyV2  # noqa: E402
 
 from summarizer import Settings, asummarize, asummarize_many  # noqa: E402
+from summarizer.prompts import load_prompt  # noqa: E402
+from summarizer.replies import reply_model  # noqa: E402
 
-# The plain instructor baseline parses replies with v2's shape and no checks.
 SETTINGS = Settings(backend="openai-compatible")
+# The plain instructor baseline parses each reply into the default prompt's reply model,
+# which is plain pydantic: the same shape, none of our checks.
+PLAIN_REPLY = reply_model(load_prompt("agreement_summary").reply_schema)
+QUICK = False  # set by --quick: the server serves no failures, so none may be reported
 
 
 def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str]:
@@ -90,7 +98,7 @@ async def run_naive(url: str, pairs: list[tuple[str, str]], concurrency: int) ->
         async with slots:
             await client.chat.completions.create(
                 model="bench",
-                response_model=PlainReplyV2,
+                response_model=PLAIN_REPLY,
                 messages=[{"role": "user", "content": f"Summarize this article.\n\n{text}"}],
                 max_retries=1,
             )
@@ -104,7 +112,9 @@ async def run_naive(url: str, pairs: list[tuple[str, str]], concurrency: int) ->
     return {"seconds": seconds, "ids": ids, "failures": failures}
 
 
-def report(name: str, run: dict, pairs: list[tuple[str, str]], ideal: float) -> None:
+def report(name: str, run: dict, pairs: list[tuple[str, str]], ideal: float) -> bool:
+    """Print the run's row; True when no item was lost or duplicated (and, in a run with no
+    failures served, none failed)."""
     expected = {item_id for item_id, _ in pairs}
     lost = len(expected - set(run["ids"]))
     duplicated = sum(count - 1 for count in run["ids"].values() if count > 1)
@@ -113,6 +123,7 @@ def report(name: str, run: dict, pairs: list[tuple[str, str]], ideal: float) -> 
         f"| {name} | {run['seconds']:.1f} | {ideal / run['seconds']:.2f} | {lost} | "
         f"{duplicated} | {failures} |"
     )
+    return lost == 0 and duplicated == 0 and not (QUICK and run["failures"])
 
 
 def main() -> None:
@@ -125,7 +136,13 @@ def main() -> None:
     parser.add_argument("--rate-limited-share", type=float, default=0.02)
     parser.add_argument("--retry-after-ms", type=int, default=200)
     parser.add_argument("--server-error-share", type=float, default=0.01)
+    parser.add_argument("--quick", action="store_true", help="A small run: does it still work?")
     args = parser.parse_args()
+    global QUICK
+    QUICK = args.quick
+    if args.quick:
+        args.items, args.concurrency, args.latency = 40, 8, 0.05
+        args.rate_limited_share = args.server_error_share = 0.0
 
     server, url = start_server(args)
     try:
@@ -148,9 +165,11 @@ def main() -> None:
     )
     print("| run | seconds | x ideal | lost | duplicated | failed items |")
     print("|---|---:|---:|---:|---:|---|")
-    report("summarizer asummarize_many", ours, pairs, ideal)
-    report("naive gather over plain instructor", naive, pairs, ideal)
+    whole = report("summarizer asummarize_many", ours, pairs, ideal)
+    whole &= report("naive gather over plain instructor", naive, pairs, ideal)
     print(f"\nserver: {stats.strip()}")
+    if not whole:
+        sys.exit("an item was lost, duplicated or (with --quick) failed: see the table")
 
 
 if __name__ == "__main__":
