@@ -181,3 +181,20 @@ def test_a_bug_inside_a_check_is_logged_never_sent_to_the_model(
     assert all(p.country is None for p in summary.parties)
     assert any("a check failed inside summarizer" in d.reason for d in summary.meta.dropped)
     assert summary.meta.article_sha256 in caplog.text and "Geox" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("mention", "country", "language", "is_government"),
+    [
+        ("the Kenyan authorities", ("KE", "Kenya"), "en", True),
+        ("el Gobierno peruano", ("PE", "Peru"), "es", True),
+        ("السلطات المغربية", ("MA", "Morocco"), "ar", True),
+        ("中国政府", ("CN", "China"), "zh", True),
+        ("the Kenyan police", ("KE", "Kenya"), "en", False),  # an agency, not the government
+        ("Kenya Ports Authority", ("KE", "Kenya"), "en", False),
+    ],
+)
+def test_a_countrys_government_as_a_whole(mention, country, language, is_government) -> None:
+    from summarizer._checks.proofs import government_of
+
+    assert government_of(mention, country, language) is is_government

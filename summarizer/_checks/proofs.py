@@ -32,7 +32,7 @@ __all__ = [
 Grade = tuple[Basis, Rule | None]
 
 # Nouns by which a story names a country's government as a whole ("the Kenyan authorities",
-# "el Gobierno peruano", "السلطات الكينية"), in the languages our articles come in; with the
+# "el Gobierno peruano", "السلطات المغربية"), in the languages our articles come in; with the
 # articles and prepositions around them. Any other word makes the mention an agency's.
 _GOVERNMENT_WORDS = """
     government governments authorities authority administration state cabinet executive
@@ -42,40 +42,11 @@ _GOVERNMENT_WORDS = """
     政府 当局 pamahalaan kerajaan
 """
 _GOVERNMENT = frozenset(name_key(word) for word in _GOVERNMENT_WORDS.split())
-_ARTICLES = frozenset(
-    [
-        "the",
-        "of",
-        "its",
-        "el",
-        "la",
-        "los",
-        "las",
-        "del",
-        "de",
-        "le",
-        "les",
-        "du",
-        "des",
-        "l",
-        "il",
-        "lo",
-        "gli",
-        "i",
-        "dei",
-        "della",
-        "o",
-        "a",
-        "os",
-        "as",
-        "do",
-        "da",
-        "die",
-        "der",
-        "das",
-        "den",
-    ]
-)
+_ARTICLE_WORDS = """
+    the of its el la los las del de le les du des l il lo gli i dei della
+    o a os as do da die der das den
+"""
+_ARTICLES = frozenset(_ARTICLE_WORDS.split())
 
 
 def name_grade(name: str, mention: str, whole: ArticleText, language: str) -> Grade:
@@ -120,11 +91,14 @@ def government_of(mention: str, country: tuple[str, str], language: str) -> bool
         return False
     rest = [w for w in words(mention) if w not in set(words(found.mention))]
     rest = [w for w in rest if w not in _ARTICLES]
+    if language in languages.UNSPACED:  # "中国政府": the characters left are one word
+        rest = ["".join(rest)] if rest else []
     return bool(rest) and all(_is_government_word(w, language) for w in rest)
 
 
 def _is_government_word(word: str, language: str) -> bool:
-    return name_key(languages.dictionary_form(word, language)) in _GOVERNMENT or word in _GOVERNMENT
+    dictionary = name_key(languages.dictionary_form(word, language))
+    return dictionary in _GOVERNMENT or word in _GOVERNMENT
 
 
 def party_country(
