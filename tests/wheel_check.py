@@ -31,7 +31,11 @@ client = openai.OpenAI(api_key="wheel", base_url="http://wheel.invalid/v1",
                        http_client=httpx2.Client(transport=transport))
 summary = summarize(article_path.read_text(), model="reference", client=client)
 assert summary.parties[0].name == "INTERPOL Washington", summary.parties
-assert summary.meta.prompt_version == "3"
+assert summary.meta.prompt_version == "4"  # the newest prompt file ships in the wheel
+# The checks' own subpackage and what it loads at run time (pycountry's regions, ICU).
+assert summary.signatories[0].basis == "stated", summary.signatories
+from summarizer._checks.places import region
+assert region("Sonora") == "MX"
 assert summary.parties[0].country is not None and summary.parties[0].country.code == "US"
 print("installed wheel summarized", article_path.name, "from", summarizer.__file__)
 """
