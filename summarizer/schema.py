@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -372,7 +372,11 @@ class Meta(_Strict):
 
 
 class AgreementSummary(_Strict):
-    """A grounded summary of one agreement article."""
+    """A grounded summary of one agreement article.
+
+    A summary saved with schema version 3 (a results file, a cache, a database row) still
+    reads: its names were their own mentions then, so they are read as `stated`.
+    """
 
     agreement: Agreement
     parties: list[Party]
@@ -383,3 +387,32 @@ class AgreementSummary(_Strict):
     headline: str
     dateline: Dateline | None
     meta: Meta
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_schema_3(cls, data: Any) -> Any:
+        meta = data.get("meta") if isinstance(data, dict) else None
+        if not isinstance(meta, dict) or meta.get("schema_version") != "3":
+            return data
+        return {
+            **data,
+            "parties": [_parent_body_named(p) for p in data.get("parties") or []],
+            "signatories": [_name_as_written(x) for x in data.get("signatories") or []],
+            "threat_groups": [_name_as_written(g) for g in data.get("threat_groups") or []],
+        }
+
+
+def _name_as_written(item: Any) -> Any:
+    """A schema-3 signatory or group: its name was the words as written."""
+    if not isinstance(item, dict) or "mention" in item:
+        return item
+    name = item.get("name")
+    return {**item, "mention": name, "basis": "stated" if name else None, "rule": None}
+
+
+def _parent_body_named(party: Any) -> Any:
+    """A schema-3 party: its parent body was a name the article writes."""
+    if not isinstance(party, dict) or not isinstance(party.get("parent_body"), str):
+        return party
+    body = party["parent_body"]
+    return {**party, "parent_body": {"name": body, "mention": body, "basis": "stated"}}
