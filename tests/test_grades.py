@@ -141,8 +141,8 @@ def test_regions_provinces_and_states_name_their_country() -> None:
 
 
 def test_scripts_without_spaces_are_matched_character_by_character() -> None:
-    assert words("中国和巴西签署合作协议") == list("中国和巴西签署合作协议")
-    assert words("Policía Nacional, l'Algérie") == ["policía", "nacional", "l", "algérie"]
+    assert words("中国和巴西签署合作协议") == tuple("中国和巴西签署合作协议")
+    assert words("Policía Nacional, l'Algérie") == ("policía", "nacional", "l", "algérie")
 
 
 def test_two_names_written_as_one_thing() -> None:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex  # type: ignore[import-untyped]  # no stubs installed
 
@@ -61,10 +62,12 @@ def comparable(text: str) -> str:
     return unicodedata.normalize("NFKD", fold_marks(text).translate(INVISIBLE))
 
 
-def words(text: str) -> list[str]:
+# Bounded: the same quote and the same whole article are asked about for every fact.
+@lru_cache(maxsize=1024)
+def words(text: str) -> tuple[str, ...]:
     """The words of `text`, case-folded and composed (NFC)."""
     composed = unicodedata.normalize("NFC", fold_marks(text).translate(INVISIBLE)).casefold()
-    return list(_WORD.findall(composed))  # an apostrophe ends a word: "l'algérie" is two
+    return tuple(_WORD.findall(composed))  # an apostrophe ends a word: "l'algérie" is two
 
 
 def name_key(text: str) -> str:

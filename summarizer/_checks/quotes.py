@@ -160,6 +160,12 @@ class ArticleText:
             positions.setdefault(word, []).append(index)
         return positions
 
+    @cached_property
+    def _folded_body(self) -> str:
+        # Marks fold one character to one; casefold() may lengthen a rare letter ("ß"),
+        # which shifts a window by a character or two: it is only a neighbourhood.
+        return fold_marks(self.body).casefold()
+
     @property
     def body(self) -> str:
         """The story without its dateline and its copyright or agency notice."""
@@ -171,7 +177,7 @@ class ArticleText:
         wanted = fold_marks(words).casefold()
         if not wanted.strip():
             return
-        body = fold_marks(self.body).casefold()
+        body = self._folded_body
         at = body.find(wanted)
         while at != -1:
             yield self.body[max(at - chars, 0) : at + len(wanted) + chars]
