@@ -1,8 +1,9 @@
 """What one summarize call spent and saw, kept across every attempt.
 
 Its own module so that `summarizer.api` can hold one without importing openai, which the
-model call (`summarizer.client`) loads on first use. `checks` is the ledger of the call's
-check scope: the same object, which the model call reads to word a re-ask.
+model call (`summarizer.client`) loads on first use. `grounding` is the ledger of the call's
+check scope (`_checks.Scope.ledger`): the same object, which the model call reads to word a
+re-ask.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Reply schema version 2 (prompt agreement_summary v2): mentions beside canonical names.
 
 The model proposes a canonical value (a party's full name, a country) beside the words the
-article uses (`mention`, inside the quote); `summarizer.verify` accepts the value only when
-code can derive it from those words. Dates are given only as written: code resolves them.
+article uses (`mention`, inside the quote); `summarizer._checks` grades the value by how far
+code can derive it from the article. Dates are given only as written: code resolves them.
 The schema sent to the model carries no titles, to keep the fixed part of every request small.
 """
 
