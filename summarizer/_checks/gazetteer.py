@@ -6,8 +6,8 @@ serverless call) would pay it for one article. So the first process on a machine
 the folded keys to a sqlite file (in `SUMMARIZER_INDEX_DIR`, else `indexes/` in the
 platform's user cache directory for summarizer), and every later one opens it and reads
 only the rows a check asks for. The file's name carries the index format and the
-registries' versions: upgrading one builds a new file beside the old. Where no file can be written (a read-only home),
-the index is built in memory for the process.
+registries' versions: upgrading one builds a new file beside the old. Where no file can
+be written (a read-only home), the index is built in memory for the process.
 """
 
 from __future__ import annotations
