@@ -31,11 +31,7 @@ sys.path.insert(0, str(ROOT / "examples"))
 from _replay import article, reference_completion  # noqa: E402
 
 from summarizer import summarize  # noqa: E402
-from summarizer._checks import (  # noqa: E402
-    ArticleText,  # noqa: E402
-    Scope,
-    checked_model,
-)
+from summarizer._checks import ArticleText, Scope, checked_model, checking  # noqa: E402
 from summarizer.prompts import load_prompt  # noqa: E402
 from summarizer.replies import reply_model  # noqa: E402
 
@@ -106,7 +102,8 @@ def main() -> None:
         template.render(article=text)
 
     def validate_and_ground() -> None:
-        checked_model(plain_reply, Scope(ArticleText(text))).model_validate_json(content)
+        scope = checking(Scope(ArticleText(text)))
+        checked_model(plain_reply).model_validate_json(content, context=scope)
 
     def validate_plain() -> None:
         plain_reply.model_validate_json(content)

@@ -17,6 +17,7 @@ from ._checks import (
     Scope,
     Verified,
     checked_model,
+    checking,
     detect_language,
     language_code,
     read_dateline,
@@ -281,7 +282,8 @@ class Job:
                 self.prompt,
                 self.record,
                 self.policy,
-                checked_model(self.reply_model, scope),
+                checked_model(self.reply_model),
+                checking(scope),
                 client,
             )
         except ReplyError as exc:
@@ -303,7 +305,8 @@ class Job:
                 self.prompt,
                 self.record,
                 self.policy,
-                checked_model(self.reply_model, scope),
+                checked_model(self.reply_model),
+                checking(scope),
                 client,
                 gate,
             )

@@ -348,7 +348,7 @@ def _verify_line(
     """
     from openai.types.chat import ChatCompletion
 
-    from ._checks import checked_model
+    from ._checks import checked_model, checking
     from .client import verify_completion
 
     job: Job | None = None
@@ -375,7 +375,8 @@ def _verify_line(
         # The batch reply is the first of the call's replies: with re-asks allowed, a fact
         # that fails sends the item to the sync path, as it would re-ask there.
         scope = job.scope()
-        verify_completion(completion, job.config, job.record, checked_model(job.reply_model, scope))
+        checked = checked_model(job.reply_model)
+        verify_completion(completion, job.config, job.record, checked, checking(scope))
         summaries = job.finish(scope.ledger.accepted)
     except NoAgreementError as exc:
         job.remember(store, exc)

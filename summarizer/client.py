@@ -122,11 +122,15 @@ def first_request(
 
 
 def verify_completion(
-    completion: ChatCompletion, config: ResolvedConfig, record: CallRecord, reply_model: type[Reply]
+    completion: ChatCompletion,
+    config: ResolvedConfig,
+    record: CallRecord,
+    reply_model: type[Reply],
+    context: dict[str, Any],
 ) -> Reply:
     """Check one reply that arrived another way (a Batch API output line) as `complete()`
-    checks each of its replies, without re-asking; `reply_model` is the call's checked model
-    (`_checks.checked_model`).
+    checks each of its replies, without re-asking; `reply_model` is a checked model
+    (`_checks.checked_model`) and `context` holds its scope (`_checks.checking`).
 
     Raises:
         TruncatedReplyError: the reply was cut off.
@@ -134,7 +138,7 @@ def verify_completion(
     """
     _accept(completion, record, config)
     try:
-        return reply_model.model_validate_json(record.last_reply or "")
+        return reply_model.model_validate_json(record.last_reply or "", context=context)
     except pydantic.ValidationError as exc:
         rejected = record.grounding.rejected
         error_type = UngroundedReplyError if rejected else InvalidReplyError
@@ -179,9 +183,11 @@ def complete(
     record: CallRecord,
     policy: TransportPolicy,
     reply_model: type[Reply],
+    context: dict[str, Any] | None = None,
     client: openai.OpenAI | None = None,
 ) -> Reply:
-    """Ask the model for a reply, re-asking on invalid or ungrounded replies."""
+    """Ask the model for a reply, re-asking on invalid or ungrounded replies; `context` is
+    the validation context of a checked reply model (`_checks.checking(scope)`)."""
     if isinstance(client, openai.AsyncOpenAI):
         raise ConfigError(
             "summarize() needs an openai.OpenAI client; use asummarize() for AsyncOpenAI"
@@ -204,8 +210,9 @@ def complete(
     with _translating_instructor(record):
         reply: Reply = patched(
             response_model=reply_model,
+            context=context,
             max_retries=reask_retrying(config.settings.reasks, _REASKABLE, Retrying),
-            **request_kwargs(config, prompt),
+            **_unrendered(request_kwargs(config, prompt), context),
         )
     return reply
 
@@ -216,6 +223,7 @@ async def acomplete(
     record: CallRecord,
     policy: TransportPolicy,
     reply_model: type[Reply],
+    context: dict[str, Any] | None = None,
     client: openai.AsyncOpenAI | None = None,
     gate: RequestGate | None = None,
 ) -> Reply:
@@ -250,13 +258,24 @@ async def acomplete(
         with _translating_instructor(record):
             reply: Reply = await patched(
                 response_model=reply_model,
+                context=context,
                 max_retries=reask_retrying(config.settings.reasks, _REASKABLE, AsyncRetrying),
-                **request_kwargs(config, prompt),
+                **_unrendered(request_kwargs(config, prompt), context),
             )
     finally:
         if client is None:
             await http.close()
     return reply
+
+
+def _unrendered(kwargs: dict[str, Any], context: dict[str, Any] | None) -> dict[str, Any]:
+    """The request with a placeholder for its messages when there is a validation context:
+    instructor renders the messages as Jinja templates with that context, which would cost
+    time and mangle an article that happens to hold "{{". `create` builds each request's
+    messages itself (`conversation()`), reading only the re-ask instructor appends."""
+    if not context:
+        return kwargs
+    return {**kwargs, "messages": [{"role": "user", "content": ""}]}
 
 
 def _for_backend(kwargs: dict[str, Any], config: ResolvedConfig) -> dict[str, Any]:

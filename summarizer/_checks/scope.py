@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import model_validator
+from pydantic import ValidationInfo, model_validator
 
 from ..schema import Dateline, Dropped
 from .dateline import read_dateline
@@ -32,7 +32,7 @@ from .verdict import Problem, Verified
 if TYPE_CHECKING:
     from ..replies import Reply
 
-__all__ = ["Ledger", "OnFailedDetail", "Scope", "checked_model", "reask_message"]
+__all__ = ["Ledger", "OnFailedDetail", "Scope", "checked_model", "checking", "reask_message"]
 
 OnFailedDetail = Literal["reask", "drop"]
 
@@ -154,14 +154,29 @@ class Scope:
 _LOST = "its own quote or its parties failed the checks"
 
 
-def checked_model(reply_model: type[Reply], scope: Scope) -> type[Reply]:
-    """`reply_model` for one call: validating a reply also checks it against `scope`.
+_SCOPE = "summarizer.scope"
+
+
+def checking(scope: Scope) -> dict[str, Scope]:
+    """The validation context under which a `checked_model()` checks a reply against
+    `scope` (pydantic's `context=`, instructor's `context=`)."""
+    return {_SCOPE: scope}
+
+
+@cache
+def checked_model(reply_model: type[Reply]) -> type[Reply]:
+    """`reply_model` whose validation also checks the reply against the scope it is given
+    in the validation context (`checking(scope)`); one class per reply model, built once.
 
     The subclass keeps the reply model's name and fields, so the schema the model is sent
-    is the same (and cached the same); only its validator knows the scope.
+    is the same (and cached the same). Validated without a scope it refuses, rather than
+    pass a reply unchecked.
     """
 
-    def checked(reply: Reply) -> Reply:
+    def checked(reply: Reply, info: ValidationInfo) -> Reply:
+        scope = (info.context or {}).get(_SCOPE)
+        if not isinstance(scope, Scope):
+            raise RuntimeError(f"{reply_model.__name__} checked without a scope: pass checking()")
         scope.check(reply)
         return reply
 
