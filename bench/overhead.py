@@ -53,14 +53,24 @@ def in_memory_client() -> openai.OpenAI:
 
 
 def median_ms(fn: Any, runs: int) -> float:
+    """The median CPU time of one call: this process's, so a busy neighbour on a shared
+    machine counts less than in wall time."""
+    return side_by_side([fn], runs)[0]
+
+
+def side_by_side(fns: list[Any], runs: int) -> list[float]:
+    """Each function's median CPU time per call, the calls alternating one by one, so that
+    a machine that speeds up or slows down mid-run weighs on each alike."""
     for _ in range(20):
-        fn()
-    samples = []
+        for fn in fns:
+            fn()
+    samples: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+        for fn, taken in zip(fns, samples, strict=True):
+            start = time.process_time()
+            fn()
+            taken.append((time.process_time() - start) * 1000)
+    return [statistics.median(taken) for taken in samples]
 
 
 def main() -> None:
@@ -108,18 +118,13 @@ def main() -> None:
     def validate_plain() -> None:
         plain_reply.model_validate_json(content)
 
-    # Interleave the two contenders so drift on a noisy machine hits both alike.
-    ours_ms, theirs_ms = [], []
-    for _ in range(5):
-        ours_ms.append(median_ms(ours, runs // 5))
-        theirs_ms.append(median_ms(theirs, runs // 5))
-    ours_median, theirs_median = statistics.median(ours_ms), statistics.median(theirs_ms)
+    ours_median, theirs_median = side_by_side([ours, theirs], runs)
 
     print(f"python {platform.python_version()} on {platform.machine()}, {runs} runs each")
     print(f"article: examples/articles/{STEM}.txt ({len(text)} chars, 18 quotes)")
     print(f"first summarize() in a process (registries) : {first_ms:7.0f} ms")
-    print(f"summarize() end to end, in-memory transport : {ours_median:7.3f} ms (median)")
-    print(f"plain instructor, same reply, no grounding   : {theirs_median:7.3f} ms (median)")
+    print(f"summarize() end to end, in-memory transport : {ours_median:7.3f} ms CPU (median)")
+    print(f"plain instructor, same reply, no grounding   : {theirs_median:7.3f} ms CPU (median)")
     print(f"ratio                                        : {ours_median / theirs_median:7.2f} x")
     print(f"difference (our extra work per summary)      : {ours_median - theirs_median:7.3f} ms")
     print("components:")

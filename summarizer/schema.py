@@ -131,8 +131,8 @@ def evidence_in(value: object) -> Iterator[Evidence]:
         for item in value:
             yield from evidence_in(item)
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from evidence_in(getattr(value, name))
+        for field_value in value.__dict__.values():  # the fields' values, read directly
+            yield from evidence_in(field_value)
 
 
 class _Graded(_Strict):

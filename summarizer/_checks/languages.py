@@ -106,9 +106,11 @@ def detect_language(text: str) -> str:
     if code is None:
         found = _detector().detect_language_of(sample)
         code = found.iso_code_639_1.name.lower() if found is not None else ENGLISH
+    if code == ENGLISH:
+        return code
     letters = [ch for ch in sample if ch.isalpha()]
     latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters)
-    if code != ENGLISH and len(letters) < MIN_DETECT_LETTERS and latin > len(letters) / 2:
+    if len(letters) < MIN_DETECT_LETTERS and latin > len(letters) / 2:
         return ENGLISH
     return code
 

@@ -64,30 +64,33 @@ def canonical_country(text: str) -> tuple[str, str] | None:
     return (found[0], found[1]) if found and found[2] != "city" else None
 
 
-def countries_in(text: str) -> list[CountryHit]:
+# Bounded: one quote is read for its party, its country and its venue alike.
+@lru_cache(maxsize=4096)
+def countries_in(text: str) -> tuple[CountryHit, ...]:
     """Every country named or implied by the words of `text`, longest mentions first.
 
     Words already part of a longer mention are not read again on their own, so "North
     Korea" is not also Korea, nor "South Sudan's" Sudan.
     """
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(fold_marks(text))]
+    # Country names, demonyms and cities are capitalised in English: only a capitalised
+    # word starts a mention.
+    starts = [i for i, (start, _) in enumerate(tokens) if text[start].isupper()]
     taken = [False] * len(tokens)
     hits: list[CountryHit] = []
     for size in range(min(MAX_NGRAM_WORDS, len(tokens)), 0, -1):
-        for first in range(len(tokens) - size + 1):
-            if any(taken[first : first + size]):
+        for first in starts:
+            if first + size > len(tokens) or any(taken[first : first + size]):
                 continue
             start, end = tokens[first][0], tokens[first + size - 1][1]
             mention = _POSSESSIVE.sub("", text[start:end])
-            if not mention[:1].isupper():
-                continue  # country names, demonyms and cities are capitalised in English
             if mention.endswith(".") and "." not in mention[:-1]:
                 mention = mention[:-1]  # a full stop, not an abbreviation like "U.S."
             hit = _hit(mention)
             if hit:
                 hits.append(hit)
                 taken[first : first + size] = [True] * size
-    return hits
+    return tuple(hits)
 
 
 def best_hit(text: str, code: str) -> CountryHit | None:
@@ -106,6 +109,9 @@ def countries_of_city(name: str, quote: str) -> set[str]:
     return {best.country_code} | (named & city_countries(name))
 
 
+# Bounded: each capitalised word group of every quote is asked about, most of them often
+# ("The", "United States") and the rest once.
+@lru_cache(maxsize=65_536)
 def _hit(mention: str) -> CountryHit | None:
     territory = _territory(mention)
     if territory and territory[2] == "name":

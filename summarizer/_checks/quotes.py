@@ -65,6 +65,7 @@ _DATELINE_ANY = re.compile(
         \s*[(\uff08](?P<agency>[^()\uff08\uff09\n]{1,60})[)\uff09]\s*[-\u2013\u2014]{1,2}""",
     re.VERBOSE,
 )
+_NON_SPACE = re.compile(r"\S+")
 _BOILERPLATE = re.compile(
     r"Copyright\s*(?:\(c\)|©)?|All Rights Reserved|\(c\)\s*\d{4}", re.IGNORECASE
 )
@@ -100,20 +101,22 @@ class ArticleText:
         a part of a long article has the whole's dateline (if it starts there) and notice."""
         self.text = text
         folded = fold_marks(text)
-        if text.isascii():
-            keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
-            self._squeezed = "".join(folded[i] for i in keep)
-            self._offsets = keep
-        else:  # one character may compare as several ("ﬁ" as "fi", "é" as "e" + accent)
-            chars: list[str] = []
-            offsets: list[int] = []
-            for i, ch in enumerate(folded):
+        chars: list[str] = []
+        offsets: list[int] = []
+        for run in _NON_SPACE.finditer(folded):  # word by word: most words are ASCII
+            word, start = run.group(), run.start()
+            if word.isascii():
+                chars.append(word)
+                offsets.extend(range(start, run.end()))
+                continue
+            for i, ch in enumerate(word, start):
+                # One character may compare as several ("ﬁ" as "fi", "é" as "e" + accent).
                 for out in ch if ch.isascii() else comparable(ch):
                     if not out.isspace():
                         chars.append(out)
                         offsets.append(i)
-            self._squeezed = "".join(chars)
-            self._offsets = offsets
+        self._squeezed = "".join(chars)
+        self._offsets = offsets
         self._folded = folded
         self.dateline: DatelineParts | None
         self.boilerplate_from: int
