@@ -522,3 +522,16 @@ def test_a_short_text_in_latin_letters_is_taken_for_english(text: str) -> None:
 
 def test_a_short_text_in_another_script_keeps_its_language() -> None:
     assert detect_language("МВД России подписало соглашение с МВД Кубы") == "ru"
+
+
+def test_text_cld2_cannot_take_or_is_unsure_of_goes_to_lingua(monkeypatch) -> None:
+    from summarizer._checks import languages
+
+    french = "La police nationale et la gendarmerie ont signé un accord de coopération. " * 8
+    assert languages._cld2_code(french) == "fr"
+    assert languages._cld2_code("\ud800" + french) is None  # a lone surrogate
+    assert languages.detect_language("\ud800" + french) == "fr"
+    asked: list[str] = []
+    monkeypatch.setattr(languages, "_cld2_code", lambda sample: asked.append(sample))
+    assert languages.detect_language(french) == "fr"
+    assert asked  # CLD2 was asked first

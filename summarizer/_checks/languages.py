@@ -101,7 +101,8 @@ def detect_language(text: str) -> str:
     and an English article taken for another language would have its party names accepted
     as translations. Set `Settings.language` for short texts in other languages.
     """
-    sample = text[:DETECT_CHARS]
+    # Neither detector takes a lone surrogate (from bytes read with "surrogateescape").
+    sample = text[:DETECT_CHARS].encode("utf-8", "replace").decode("utf-8")
     code = _cld2_code(sample)
     if code is None:
         found = _detector().detect_language_of(sample)
@@ -121,7 +122,7 @@ def _cld2_code(sample: str) -> str | None:
 
     try:
         reliable, _, found = pycld2.detect(sample)
-    except pycld2.error:  # text it cannot take (lone surrogates, control characters)
+    except (pycld2.error, UnicodeEncodeError):  # control characters, lone surrogates
         return None
     code = found[0][1].split("-")[0]  # "zh-Hant" is Chinese
     if not reliable or code == "un":
