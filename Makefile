@@ -40,7 +40,8 @@ check: $(INSTALLED)  ## lint and type-check
 wheel-test: $(INSTALLED)  ## build the wheel, install it in a clean venv, summarize a replayed fixture
 	$(PY) tests/wheel_check.py
 
-bench: $(INSTALLED)  ## overhead per summary and each request's fixed part against plain instructor; batch throughput and memory; long articles and language detection
+bench: $(INSTALLED)  ## a whole one-article process and the CPU per summary against plain instructor; each request's fixed part; batch throughput and memory; long articles and language detection
+	$(PY) bench/cold_start.py
 	$(PY) bench/overhead.py
 	$(PY) bench/prompt_size.py
 	$(PY) bench/throughput.py
@@ -50,6 +51,7 @@ bench: $(INSTALLED)  ## overhead per summary and each request's fixed part again
 # Every benchmark in a few seconds, as CI runs them: a run that errors, or loses or fails an
 # item, fails the target; the timings it prints are not compared with anything.
 bench-quick: $(INSTALLED)
+	$(PY) bench/cold_start.py --quick
 	$(PY) bench/overhead.py --quick
 	$(PY) bench/prompt_size.py
 	$(PY) bench/throughput.py --quick
