@@ -92,7 +92,12 @@ def main() -> None:
         "import instructor + parse the reply JSON": [python, "-c", PARSE_ONLY],
     }
     with tempfile.TemporaryDirectory() as cache_dir:
-        env = {**os.environ, "SUMMARIZER_CACHE_DIR": cache_dir, "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {
+            **os.environ,
+            "SUMMARIZER_CACHE_DIR": cache_dir,
+            "SUMMARIZER_INDEX_DIR": cache_dir,  # empty: the first run builds the index
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
         for name in ("SUMMARIZER_BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
             env.pop(name, None)  # replay, whatever the shell has set
         first, _ = run(ours, env)  # builds the places index into this empty cache directory
