@@ -1,8 +1,10 @@
 """Many articles in one run: bounded concurrency, shared rate limits, a cache, one result each.
 
 `asummarize_many()` takes `(id, text)` pairs, lazily, and yields one `ItemResult` per item
-as it finishes, never holding more than `concurrency` items at a time, so memory stays flat
-however long the input is. An item that fails yields its typed error and what it spent;
+as it finishes. At most `concurrency` requests are in flight, and a few items more are held
+(`ahead()`: being prepared, waiting for a slot, being checked), so that a slot an answer
+frees is taken at once while our own work on the others goes on; memory stays flat however
+long the input is. An item that fails yields its typed error and what it spent;
 the batch goes on. `summarize_many()` is its synchronous twin.
 
     for result in summarize_many(pairs, concurrency=16, requests_per_minute=500):
@@ -36,6 +38,7 @@ __all__ = [
     "ItemResult",
     "ItemText",
     "Status",
+    "ahead",
     "asummarize_many",
     "duplicate_item",
     "error_record",
@@ -105,6 +108,13 @@ def error_record(error: BaseException) -> dict[str, Any]:
     return record
 
 
+def ahead(concurrency: int) -> int:
+    """How many items a batch holds beyond its requests in flight: enough that one is ready
+    to send whenever an answer frees a slot, few enough that memory stays that of the
+    slots (a quarter more, and at least two)."""
+    return max(2, concurrency // 4)
+
+
 async def asummarize_many(
     items: Items,
     *,
@@ -123,7 +133,7 @@ async def asummarize_many(
     Args:
         items: `(id, text)` pairs, from a sync or async iterable; read as slots free up.
         model, base_url, api_key, settings, client: as for `asummarize()`.
-        concurrency: items in flight at once.
+        concurrency: requests in flight at once (items held: that and `ahead()` more).
         requests_per_minute, tokens_per_minute: client-side limits shared by every request.
         cache: on by default (the user's cache directory); False to pay for every item.
 
@@ -138,7 +148,12 @@ async def asummarize_many(
     settings = settings or Settings()
     # What would fail every item fails the batch instead, before any item is read.
     load_prompt(settings.prompt, settings.prompt_version)
-    gate = RequestGate(requests_per_minute=requests_per_minute, tokens_per_minute=tokens_per_minute)
+    gate = RequestGate(
+        requests_per_minute=requests_per_minute,
+        tokens_per_minute=tokens_per_minute,
+        max_in_flight=concurrency,
+    )
+    held = concurrency + ahead(concurrency)
     own_client: openai.AsyncOpenAI | None = None
     if client is None:
         from .client import batch_client
@@ -162,7 +177,7 @@ async def asummarize_many(
     exhausted = False
     try:
         while True:
-            if reading is None and not exhausted and len(running) < concurrency:
+            if reading is None and not exhausted and len(running) < held:
                 reading = asyncio.ensure_future(anext(source))
             waiting: set[asyncio.Future[Any]] = {*running, *([reading] if reading else [])}
             if not waiting:

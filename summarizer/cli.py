@@ -245,7 +245,7 @@ def batch(
         typer.Argument(metavar="INPUT", help="A folder of .txt files, or a JSONL of {id, text}."),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The results JSONL, appended to.")],
-    concurrency: Annotated[int, typer.Option(help="Items in flight at once.")] = 8,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at once.")] = 8,
     rpm: Annotated[float | None, typer.Option(help="Requests per minute, at most.")] = None,
     tpm: Annotated[float | None, typer.Option(help="Tokens per minute, at most.")] = None,
     cache: Annotated[bool, typer.Option(help="Reuse earlier answers from the cache.")] = True,
@@ -383,7 +383,7 @@ def batch_api_collect(
     downloads: Annotated[Path, typer.Option(help="Where downloaded batch files are kept.")] = Path(
         "batch-files"
     ),
-    concurrency: Annotated[int, typer.Option(help="Items in flight in the sync re-runs.")] = 8,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight in the re-runs.")] = 8,
     cache: Annotated[bool, typer.Option(help="Reuse and store answers in the cache.")] = True,
     model: Model = None,
     base_url: BaseUrl = None,

@@ -7,6 +7,7 @@ at two boundaries: openai's around each HTTP request, instructor's around the wh
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -247,9 +248,8 @@ async def acomplete(
         async for attempt in policy.async_retrying():
             number = attempt.retry_state.attempt_number
             with attempt, _http_request(record, config, number, gate):
-                if gate is not None:
-                    await gate.wait_turn(request)
-                completion = await http.chat.completions.create(**request)
+                async with gate.turn(request) if gate else contextlib.nullcontext():
+                    completion = await http.chat.completions.create(**request)
         return _accept(completion, record, config)
 
     # instructor's stubs describe only the sync wrapper; the async one returns a coroutine.

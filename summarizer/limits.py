@@ -5,12 +5,17 @@
 - A 429 that says how long to wait (Retry-After) pauses the whole gate, not only the
   request that got it: the provider's limit is shared, so every other request would be
   refused for the same reason.
+- At most `max_in_flight` requests are out at once (a batch's concurrency): a slot is
+  held from sending a request to its answer, not while its item is prepared or checked, so
+  the next item's request leaves as soon as an answer arrives.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -42,7 +47,10 @@ class RequestGate:
         *,
         requests_per_minute: float | None = None,
         tokens_per_minute: float | None = None,
+        max_in_flight: int | None = None,
     ) -> None:
+        if max_in_flight is not None and max_in_flight < 1:
+            raise ConfigError("max_in_flight must be at least 1")
         for name, value in (
             ("requests_per_minute", requests_per_minute),
             ("tokens_per_minute", tokens_per_minute),
@@ -52,7 +60,20 @@ class RequestGate:
         self._requests = AsyncLimiter(requests_per_minute, 60) if requests_per_minute else None
         self._tokens = AsyncLimiter(tokens_per_minute, 60) if tokens_per_minute else None
         self._resume_at = 0.0  # on the event loop's clock
+        self._in_flight = asyncio.Semaphore(max_in_flight) if max_in_flight else None
         self.pauses = 0
+
+    @asynccontextmanager
+    async def turn(self, request: dict[str, Any]) -> AsyncIterator[None]:
+        """Hold a slot among the requests in flight while `request` is sent and answered,
+        once it may be sent (`wait_turn`)."""
+        if self._in_flight is None:
+            await self.wait_turn(request)
+            yield
+            return
+        async with self._in_flight:  # a slot first: the limits' budget is spent on sending
+            await self.wait_turn(request)
+            yield
 
     async def wait_turn(self, request: dict[str, Any]) -> None:
         """Return when `request` may be sent: after any pause, within both limits."""

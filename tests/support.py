@@ -187,6 +187,8 @@ class ReferenceEndpoint:
         self.contents = reference_contents() if contents is None else contents
         self.delay = delay
         self.requests = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0
 
     def answer(self, request: httpx2.Request) -> httpx2.Response:
         self.requests += 1
@@ -198,9 +200,14 @@ class ReferenceEndpoint:
         return httpx2.Response(400, json={"error": {"message": "unknown article"}})
 
     async def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        return self.answer(request)
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            return self.answer(request)
+        finally:
+            self.in_flight -= 1
 
     def async_client(self) -> openai.AsyncOpenAI:
         transport = httpx2.MockTransport(self)

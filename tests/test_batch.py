@@ -34,6 +34,7 @@ from summarizer import (
     asummarize_many,
     summarize_many,
 )
+from summarizer.batch import ahead
 from summarizer.limits import RequestGate, estimated_tokens
 
 SEED = "interpol_tren_de_aragua"
@@ -118,9 +119,37 @@ def test_inputs_are_read_only_as_slots_free_up() -> None:
     results = summarize_many(items(), client=endpoint.async_client(), concurrency=3, cache=False)
     first = next(results)
     assert first.status == "summarized"
-    assert pulled <= 3 + 1  # the slots, and the one item that showed the loop it could wait
+    # The slots, the items held ahead of them, and the one that showed the loop it could wait.
+    assert pulled <= 3 + ahead(3) + 1
     rest = list(results)
     assert len(rest) == 39 and pulled == 40
+
+
+def test_requests_in_flight_stay_within_the_concurrency_while_more_items_are_held() -> None:
+    endpoint = ReferenceEndpoint(delay=0.05)
+    held = 0
+    most_held = 0
+
+    async def items():
+        nonlocal held, most_held
+        for n in range(30):
+            held += 1
+            most_held = max(most_held, held)
+            yield f"item-{n}", article(SEED)
+
+    async def consume() -> int:
+        nonlocal held
+        done = 0
+        client = endpoint.async_client()
+        async for result in asummarize_many(items(), client=client, concurrency=4, cache=False):
+            assert result.ok
+            held -= 1
+            done += 1
+        return done
+
+    assert asyncio.run(consume()) == 30
+    assert endpoint.peak_in_flight == 4  # every slot used, never one more
+    assert 4 + ahead(4) <= most_held <= 4 + ahead(4) + 1  # some ready for a slot at once
 
 
 def test_stopping_early_cancels_what_is_in_flight() -> None:
@@ -129,7 +158,7 @@ def test_stopping_early_cancels_what_is_in_flight() -> None:
     results = summarize_many(items, client=endpoint.async_client(), concurrency=4, cache=False)
     assert next(results).ok
     results.close()  # no warnings about pending tasks (pytest turns them into errors)
-    assert endpoint.requests <= 4 + 1
+    assert endpoint.requests <= 4 + ahead(4) + 1
 
 
 def test_a_retry_after_pauses_every_request_of_the_batch() -> None:
