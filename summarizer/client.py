@@ -7,6 +7,7 @@ at two boundaries: openai's around each HTTP request, instructor's around the wh
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.utils
 import json
@@ -250,6 +251,10 @@ async def acomplete(
             with attempt, _http_request(record, config, number, gate):
                 async with gate.turn(request) if gate else contextlib.nullcontext():
                     completion = await http.chat.completions.create(**request)
+        if gate is not None:
+            # Let the item waiting for the slot this answer freed send its request before
+            # this one is parsed and checked: our own work then overlaps the model's.
+            await asyncio.sleep(0)
         return _accept(completion, record, config)
 
     # instructor's stubs describe only the sync wrapper; the async one returns a coroutine.
