@@ -45,6 +45,7 @@ bench: $(INSTALLED)  ## a whole one-article process and the CPU per summary agai
 	$(PY) bench/overhead.py
 	$(PY) bench/prompt_size.py
 	$(PY) bench/throughput.py
+	$(PY) bench/throughput.py --latency 0.5
 	$(PY) bench/batch_memory.py
 	$(PY) bench/long_and_languages.py
 
