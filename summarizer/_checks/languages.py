@@ -101,10 +101,11 @@ def detect_language(text: str) -> str:
     and an English article taken for another language would have its party names accepted
     as translations. Set `Settings.language` for short texts in other languages.
     """
-    # Neither detector takes a lone surrogate (from bytes read with "surrogateescape").
-    sample = text[:DETECT_CHARS].encode("utf-8", "replace").decode("utf-8")
+    sample = text[:DETECT_CHARS]
     code = _cld2_code(sample)
     if code is None:
+        # lingua takes no lone surrogate (from bytes read with "surrogateescape").
+        sample = sample.encode("utf-8", "replace").decode("utf-8")
         found = _detector().detect_language_of(sample)
         code = found.iso_code_639_1.name.lower() if found is not None else ENGLISH
     if code == ENGLISH:

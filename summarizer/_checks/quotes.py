@@ -66,6 +66,7 @@ _DATELINE_ANY = re.compile(
     re.VERBOSE,
 )
 _NON_SPACE = re.compile(r"\S+")
+_ASCII_SPACES = dict.fromkeys(i for i in range(128) if chr(i).isspace())
 _BOILERPLATE = re.compile(
     r"Copyright\s*(?:\(c\)|©)?|All Rights Reserved|\(c\)\s*\d{4}", re.IGNORECASE
 )
@@ -101,22 +102,7 @@ class ArticleText:
         a part of a long article has the whole's dateline (if it starts there) and notice."""
         self.text = text
         folded = fold_marks(text)
-        chars: list[str] = []
-        offsets: list[int] = []
-        for run in _NON_SPACE.finditer(folded):  # word by word: most words are ASCII
-            word, start = run.group(), run.start()
-            if word.isascii():
-                chars.append(word)
-                offsets.extend(range(start, run.end()))
-                continue
-            for i, ch in enumerate(word, start):
-                # One character may compare as several ("ﬁ" as "fi", "é" as "e" + accent).
-                for out in ch if ch.isascii() else comparable(ch):
-                    if not out.isspace():
-                        chars.append(out)
-                        offsets.append(i)
-        self._squeezed = "".join(chars)
-        self._offsets = offsets
+        self._squeezed, self._offsets = _squeezed(folded)
         self._folded = folded
         self.dateline: DatelineParts | None
         self.boilerplate_from: int
@@ -268,6 +254,28 @@ def _parse_dateline(text: str) -> DatelineParts | None:
         day=found["day"],
         agency=found["agency"],
     )
+
+
+def _squeezed(folded: str) -> tuple[str, list[int]]:
+    """`folded` without its spaces, and where each of its characters stands in `folded`."""
+    if folded.isascii():  # most articles: one character for one
+        kept = [i for i, ch in enumerate(folded) if not ch.isspace()]
+        return folded.translate(_ASCII_SPACES), kept
+    chars: list[str] = []
+    offsets: list[int] = []
+    for run in _NON_SPACE.finditer(folded):  # word by word: most words are ASCII
+        word, start = run.group(), run.start()
+        if word.isascii():
+            chars.append(word)
+            offsets.extend(range(start, run.end()))
+            continue
+        for i, ch in enumerate(word, start):
+            # One character may compare as several ("ﬁ" as "fi", "é" as "e" + accent).
+            for out in ch if ch.isascii() else comparable(ch):
+                if not out.isspace():
+                    chars.append(out)
+                    offsets.append(i)
+    return "".join(chars), offsets
 
 
 def _squeeze(text: str) -> str:
