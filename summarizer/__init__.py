@@ -7,7 +7,7 @@
 
 import typing as _typing
 
-__version__ = "0.1.0"
+from .__version__ import __version__ as __version__
 
 # Each public name loads its module when first used, so that `import summarizer` (or
 # `summarizer.schema` alone, for a type) costs milliseconds and a command loads only what

@@ -25,6 +25,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .__version__ import __version__
 from .errors import NoAgreementError
 from .schema import AgreementSummary, Meta
 
@@ -78,7 +79,6 @@ def cache_key(
     article: str, config: ResolvedConfig, template: PromptTemplate, page: Page | None = None
 ) -> str:
     """The key of one summary: a hash over every input that changes it."""
-    from . import __version__
     from .schema import SCHEMA_VERSION
 
     settings = config.settings

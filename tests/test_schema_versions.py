@@ -37,3 +37,28 @@ def test_a_schema_3_parent_body_reads_as_a_stated_name() -> None:
         "U.S. Department of Justice",
         "stated",
     )
+
+
+def test_one_version_and_a_changelog_that_names_every_stored_format() -> None:
+    from importlib.metadata import version
+    from pathlib import Path
+
+    import summarizer
+    from summarizer import cache, cassettes
+    from summarizer._checks import gazetteer
+    from summarizer.prompts import prompt_versions
+    from summarizer.schema import SCHEMA_VERSION
+
+    assert summarizer.__version__ == version("summarizer")  # hatch read the same file
+    table = Path(__file__).resolve().parent.parent.joinpath("CHANGELOG.md").read_text()
+    latest = max(prompt_versions("agreement_summary"), key=int)
+    expected = [
+        f"| the package | {summarizer.__version__} |",
+        f"| output schema (`AgreementSummary`, `meta.schema_version`) | {SCHEMA_VERSION} |",
+        f"| default prompt | `agreement_summary` v{latest} |",
+        f"| response cache key format | {cache._FORMAT} |",
+        f"| cassette format | {cassettes.FORMAT_VERSION} |",
+        f"| places index format | {gazetteer.INDEX_FORMAT} |",
+    ]
+    for row in expected:
+        assert row in table, row
