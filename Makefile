@@ -33,12 +33,12 @@ integration: $(LLAMA_INSTALLED)  ## tests against a real llama.cpp server (SUMMA
 	$(PY) -m pytest -m integration tests/integration
 
 check: $(INSTALLED)  ## lint and type-check
-	$(PY) -m ruff check summarizer tests examples bench
-	$(PY) -m ruff format --check summarizer tests examples bench
+	$(PY) -m ruff check summarizer tests examples bench scripts
+	$(PY) -m ruff format --check summarizer tests examples bench scripts
 	$(PY) -m mypy summarizer
 
 wheel-test: $(INSTALLED)  ## build the wheel, install it in a clean venv, summarize a replayed fixture
-	$(PY) tests/wheel_check.py
+	$(PY) scripts/wheel_check.py
 
 bench: $(INSTALLED)  ## a whole one-article process and the CPU per summary against plain instructor; each request's fixed part; batch throughput and memory; long articles and language detection
 	$(PY) bench/cold_start.py

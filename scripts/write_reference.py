@@ -6,9 +6,9 @@ one into the
 cassette format (usage estimated as characters / 4) and summarizes the article from it,
 printing the summary and anything the checks dropped or rejected.
 
-    python tests/write_reference.py STEM REPLY.json            # examples/articles/STEM.txt
-    python tests/write_reference.py STEM REPLY.json --check    # only check, write nothing
-    python tests/write_reference.py STEM REPLY.json --set eval # eval/gold/STEM.txt, written
+    python scripts/write_reference.py STEM REPLY.json            # examples/articles/STEM.txt
+    python scripts/write_reference.py STEM REPLY.json --check    # only check, write nothing
+    python scripts/write_reference.py STEM REPLY.json --set eval # eval/gold/STEM.txt, written
                                                                # to eval/cassettes/reference/
 """
 
