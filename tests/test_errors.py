@@ -91,6 +91,26 @@ def test_public_names_are_exported() -> None:
     assert set(errors.__all__) <= set(summarizer.__all__)
 
 
+def test_type_checkers_see_the_names_the_package_loads_lazily() -> None:
+    import ast
+
+    tree = ast.parse(inspect.getsource(summarizer))
+    checking = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+    )
+    seen = {
+        (node.module, alias.name)
+        for node in checking.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    homes = {(module, name) for name, module in summarizer._HOMES.items()}
+    assert seen == homes
+    assert set(summarizer._HOMES) == set(summarizer.__all__)
+
+
 def test_redact_removes_keys_and_key_shapes() -> None:
     message = (
         "bad key sk-proj-abc123def456 for Bearer eyJhbGciOi.x, api_key=hunter2, SECRET-VALUE-1"
