@@ -32,10 +32,11 @@ $(LLAMA_INSTALLED): $(INSTALLED)
 integration: $(LLAMA_INSTALLED)  ## tests against a real llama.cpp server (SUMMARIZER_RECORD=1 re-records)
 	$(PY) -m pytest -m integration tests/integration
 
-check: $(INSTALLED)  ## lint and type-check
+check: $(INSTALLED)  ## lint, type-check, and hold the package's layers (import-linter)
 	$(PY) -m ruff check summarizer tests examples bench scripts
 	$(PY) -m ruff format --check summarizer tests examples bench scripts
 	$(PY) -m mypy summarizer
+	$(VENV)/bin/lint-imports
 
 wheel-test: $(INSTALLED)  ## build the wheel, install it in a clean venv, summarize a replayed fixture
 	$(PY) scripts/wheel_check.py

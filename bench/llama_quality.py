@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plain_schema import PlainReplyV2  # noqa: E402
 
 from summarizer._checks import ArticleText  # noqa: E402
-from summarizer.cassettes import Cassette  # noqa: E402
+from summarizer._model.cassettes import Cassette  # noqa: E402
 
 CASSETTES = ROOT / "tests" / "cassettes" / "llama_cpp"
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plain_schema import PlainReply, PlainReplyV2  # noqa: E402
 
 from summarizer._checks import Problem, reask_message  # noqa: E402
-from summarizer.backends import response_format  # noqa: E402
-from summarizer.client import CallRecord, conversation  # noqa: E402
+from summarizer._model.backends import response_format  # noqa: E402
+from summarizer._model.call import CallRecord, conversation  # noqa: E402
 from summarizer.prompts import load_prompt  # noqa: E402
 from summarizer.replies import reply_model  # noqa: E402
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx2
 import openai
 
-from summarizer.cassettes import Cassette, ReplayTransport
+from summarizer._model.cassettes import Cassette, ReplayTransport
 
 HERE = Path(__file__).resolve().parent
 LIVE_SWITCHES = ("SUMMARIZER_BASE_URL", "OPENAI_API_KEY")

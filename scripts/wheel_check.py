@@ -20,7 +20,7 @@ import sys, httpx2, openai
 from pathlib import Path
 import summarizer
 from summarizer import summarize
-from summarizer.cassettes import Cassette, ReplayTransport
+from summarizer._model.cassettes import Cassette, ReplayTransport
 from summarizer.prompts import prompts_dir
 
 article_path, cassette_path = map(Path, sys.argv[1:3])

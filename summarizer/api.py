@@ -22,16 +22,16 @@ from ._checks import (
     language_code,
     read_dateline,
 )
-from .backends import mode_name
+from ._model.backends import mode_name
+from ._model.record import CallRecord
+from ._model.retry import TransportPolicy
 from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_dir
 from .config import ResolvedConfig, Settings, resolve
 from .errors import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
 from .inputs import article_from
 from .parts import merge, merge_one, shifted, split_text
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
-from .record import CallRecord
 from .replies import Reply, reply_model
-from .retry import TransportPolicy
 from .schema import (
     AgreementSummary,
     Dateline,
@@ -46,7 +46,7 @@ from .schema import (
 if TYPE_CHECKING:
     import openai
 
-    from .limits import RequestGate
+    from ._model.gate import RequestGate
 
 __all__ = ["asummarize", "asummarize_all", "open_cache", "summarize", "summarize_all"]
 
@@ -273,7 +273,7 @@ class Job:
         principal agreement first."""
         if self.parts:
             return self.run_parts(client)
-        from .client import complete  # openai and instructor load on first use, not at import
+        from ._model.call import complete  # openai and instructor load on first use, not at import
 
         scope = self.scope()
         try:
@@ -296,7 +296,7 @@ class Job:
         """The async twin of `run()`; `gate` holds a batch's shared rate limits."""
         if self.parts:
             return await self.arun_parts(client, gate)
-        from .client import acomplete
+        from ._model.call import acomplete
 
         scope = self.scope()
         try:

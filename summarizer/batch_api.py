@@ -105,7 +105,7 @@ def prepare(
     Raises:
         ConfigError: past OpenAI's limits for one file (50,000 lines, 200 MB).
     """
-    from .client import first_request
+    from ._model.call import first_request
     from .inputs import article_from
 
     settings = settings or Settings()
@@ -346,10 +346,8 @@ def _verify_line(
         ConfigError: the reply comes from another model than the one configured, so the
             summary's meta and its cache key would name the wrong one.
     """
-    from openai.types.chat import ChatCompletion
-
     from ._checks import checked_model, checking
-    from .client import verify_completion
+    from ._model.call import completion_from, verify_completion
 
     job: Job | None = None
     try:
@@ -359,7 +357,7 @@ def _verify_line(
         body = _completion_body(line) if line else None
         if body is None:
             return ItemResult(item_id, "failed", error=_NoBatchReply(_failure(line)))
-        completion = ChatCompletion.model_validate(body)
+        completion = completion_from(body)
     except pydantic.ValidationError as exc:
         error = _NoBatchReply(f"the line's body is not a chat completion: {exc}")
         return ItemResult(item_id, "failed", error=error)

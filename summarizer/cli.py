@@ -491,30 +491,29 @@ def evaluate(
 
 
 def _sync_client(base_url: str | None) -> openai.OpenAI:
-    import openai
-
+    from ._model.call import provider_client
     from .config import resolve
 
-    config = resolve(base_url=base_url)
-    return openai.OpenAI(api_key=config.api_key, base_url=config.base_url, max_retries=2)
+    return provider_client(resolve(base_url=base_url))
 
 
 @contextmanager
 def _endpoint_errors() -> Iterator[None]:
     """The Batch API commands' own requests: typed errors, and exit statuses."""
-    import openai
+    from ._model.call import ENDPOINT_ERRORS
 
+    failures: tuple[type[BaseException], ...] = (*ENDPOINT_ERRORS, OSError)
     try:
         yield
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_UNUSABLE) from None
-    except (openai.OpenAIError, OSError) as exc:
+    except failures as exc:
         raise _fail(f"{type(exc).__name__}: {redact(str(exc))}", EXIT_FAILED) from None
 
 
 def _replay_client(path: Path) -> openai.OpenAI:
-    from .cassettes import Cassette
-    from .client import replay_client
+    from ._model.call import replay_client
+    from ._model.cassettes import Cassette
 
     return replay_client(Cassette.load(path))
 

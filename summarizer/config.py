@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tenacity.wait import wait_base
 
-from .backends import BACKENDS, Backend, detect_backend
+from ._model.backends import BACKENDS, Backend, detect_backend
 from .errors import ConfigError
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ResolvedConfig", "Settings", "resolve"]

@@ -37,7 +37,7 @@ Usage:
     except SummarizerError as exc:
         log_failure(exc)
 
-Foreign errors (openai, instructor) are translated in `summarizer.client` and chained with
+Foreign errors (openai, instructor) are translated in `summarizer._model.call` and chained with
 `raise ... from exc`. Messages never contain the API key: `redact()` runs over every
 message built from a server's words.
 """

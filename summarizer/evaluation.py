@@ -33,7 +33,7 @@ from .errors import ConfigError, NoAgreementError, ReplyError, SummarizerError
 from .schema import AgreementKind, AgreementSummary, AimCategory, Usage
 
 if TYPE_CHECKING:
-    from .cassettes import Cassette
+    from ._model.cassettes import Cassette
 
 __all__ = [
     "FIELDS",
@@ -580,8 +580,8 @@ def evaluate_replayed(
     the model answered. The model named in a cassette's source is the one reported, and the
     prompt version it names is the one its replies are read with, unless `settings` pins one.
     """
-    from .cassettes import Cassette
-    from .client import replay_client
+    from ._model.call import replay_client
+    from ._model.cassettes import Cassette
 
     scores = []
     models: set[str] = set()
@@ -632,8 +632,8 @@ def _first_reply(
     article: str, cassette: Cassette, model: str, settings: Settings
 ) -> AgreementSummary | BaseException:
     """The outcome of the recording's first reply alone, its failed details dropped."""
-    from .cassettes import Cassette
-    from .client import replay_client
+    from ._model.call import replay_client
+    from ._model.cassettes import Cassette
 
     once = replace(settings, reasks=0, on_failed_detail="drop")
     try:

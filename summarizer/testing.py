@@ -14,8 +14,10 @@ endpoint with the switch on:
 
     SUMMARIZER_RECORD=1 SUMMARIZER_BASE_URL=http://127.0.0.1:8080/v1 pytest -k test_loader
 
-Outside pytest, `recorded_client(path)` does the same as a context manager. Recordings
-keep no request headers and are scrubbed of the API key.
+Outside pytest, `recorded_client(path)` does the same as a context manager, and
+`cassette_transport(path, source=...)` gives the transport to put under a client of your
+own (`Cassette` is what it records). Recordings keep no request headers and are scrubbed
+of the API key.
 """
 
 from __future__ import annotations
@@ -24,15 +26,31 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import openai
 import pytest
 
-from .cassettes import REPLAY_BASE_URL, cassette_transport, recording_requested
-from .client import async_client_over, client_over
+from ._model.call import async_client_over, client_over
+from ._model.cassettes import (
+    REPLAY_BASE_URL,
+    Cassette,
+    CassetteMissError,
+    cassette_transport,
+    recording_requested,
+)
 from .config import resolve
 
-__all__ = ["CassetteSession", "recorded_client", "summarizer_cassette"]
+if TYPE_CHECKING:
+    import openai
+
+__all__ = [
+    "Cassette",
+    "CassetteMissError",
+    "CassetteSession",
+    "cassette_transport",
+    "recorded_client",
+    "summarizer_cassette",
+]
 
 
 class CassetteSession:

@@ -15,7 +15,7 @@ from tenacity import wait_none
 
 from summarizer import AgreementSummary, Evidence, Settings
 from summarizer._checks.fold import fold_marks as fold
-from summarizer.cassettes import Cassette
+from summarizer._model.cassettes import Cassette
 from summarizer.schema import evidence_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,8 +226,8 @@ def replay_all(stem: str, text: str, settings: Settings = NO_WAIT) -> list[Agree
     """`summarize_all(text)` answered by the reference cassette `tests/cassettes/reference/
     <stem>.json`; every recorded reply must be asked for."""
     from summarizer import summarize_all
-    from summarizer.cassettes import ReplayTransport
-    from summarizer.client import client_over
+    from summarizer._model.call import client_over
+    from summarizer._model.cassettes import ReplayTransport
 
     transport = ReplayTransport(Cassette.load(TEST_REFERENCE / f"{stem}.json"))
     with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:

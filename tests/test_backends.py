@@ -10,7 +10,7 @@ import pytest
 from support import NO_WAIT, Script, completion
 
 from summarizer import ConfigError, summarize
-from summarizer.backends import detect_backend, strict_schema
+from summarizer._model.backends import detect_backend, strict_schema
 from summarizer.config import resolve
 from summarizer.replies import AgreementsReplyV4 as AgreementsReply
 

@@ -27,6 +27,7 @@ from support import (
 )
 
 from summarizer import ConfigError, ItemResult, RefusedError, TruncatedReplyError
+from summarizer._model.cassettes import Cassette
 from summarizer.batch_api import (
     BatchReplies,
     collect,
@@ -36,7 +37,6 @@ from summarizer.batch_api import (
     status,
     submit,
 )
-from summarizer.cassettes import Cassette
 from summarizer.cli import main
 
 SEED = "interpol_tren_de_aragua"

@@ -11,7 +11,7 @@ import pytest
 from support import BASE_URL, NO_WAIT, Script, completion
 
 from summarizer import asummarize, summarize
-from summarizer.cassettes import (
+from summarizer._model.cassettes import (
     Cassette,
     CassetteMissError,
     RecordingTransport,

@@ -10,7 +10,7 @@ import pytest
 
 import summarizer
 from summarizer import errors
-from summarizer.client import _translate_openai
+from summarizer._model.call import _translate_openai
 
 REQUEST = httpx2.Request("POST", "http://model.test/v1/chat/completions")
 

@@ -8,8 +8,8 @@ import pytest
 from support import ARTICLES, REFERENCE
 
 from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError, Usage
-from summarizer.cassettes import Cassette, ReplayTransport
-from summarizer.client import client_over
+from summarizer._model.call import client_over
+from summarizer._model.cassettes import Cassette, ReplayTransport
 from summarizer.evaluation import GoldFile, Report, score_article
 from summarizer.schema import Meta
 

@@ -8,7 +8,7 @@ import json
 from fake_openai import FakeOpenAIServer
 from support import ROOT
 
-from summarizer.cassettes import Cassette
+from summarizer._model.cassettes import Cassette
 from summarizer.cli import main
 from summarizer.config import Settings
 from summarizer.evaluation import FIELDS, evaluate_replayed, gold_articles

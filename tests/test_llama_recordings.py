@@ -29,8 +29,8 @@ from summarizer import (
     summarize,
     summarize_all,
 )
-from summarizer.cassettes import Cassette, ReplayTransport
-from summarizer.client import client_over
+from summarizer._model.call import client_over
+from summarizer._model.cassettes import Cassette, ReplayTransport
 
 RECORDINGS = sorted(LLAMA_CASSETTES.glob("*.json"))
 

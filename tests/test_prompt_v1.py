@@ -10,7 +10,7 @@ import pytest
 from support import NO_WAIT, ROOT, Script, all_evidence, article
 
 from summarizer import NoAgreementError, summarize
-from summarizer.cassettes import Cassette
+from summarizer._model.cassettes import Cassette
 from summarizer.replies import ModelReply
 
 V1_REFERENCE = ROOT / "tests" / "cassettes" / "reference_v1"

@@ -26,7 +26,7 @@ from support import (
 )
 
 from summarizer import AgreementSummary, Country, NoAgreementError, summarize
-from summarizer.cassettes import Cassette, ReplayTransport
+from summarizer._model.cassettes import Cassette, ReplayTransport
 
 
 def replay(stem: str) -> tuple[AgreementSummary, ReplayTransport]:

@@ -28,7 +28,7 @@ from summarizer import (
     asummarize,
     summarize,
 )
-from summarizer.retry import wait_retry_after
+from summarizer._model.retry import wait_retry_after
 
 
 def error_response(status: int, message: str = "boom", **headers: str) -> httpx2.Response:

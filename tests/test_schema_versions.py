@@ -44,8 +44,9 @@ def test_one_version_and_a_changelog_that_names_every_stored_format() -> None:
     from pathlib import Path
 
     import summarizer
-    from summarizer import cache, cassettes
+    from summarizer import cache
     from summarizer._checks import gazetteer
+    from summarizer._model import cassettes
     from summarizer.prompts import prompt_versions
     from summarizer.schema import SCHEMA_VERSION
 

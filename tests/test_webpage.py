@@ -10,9 +10,9 @@ import pytest
 from support import ROOT
 
 from summarizer import EmptyInputError, Settings, summarize
-from summarizer.cassettes import Cassette, ReplayTransport
+from summarizer._model.call import client_over
+from summarizer._model.cassettes import Cassette, ReplayTransport
 from summarizer.cli import main
-from summarizer.client import client_over
 from summarizer.inputs import article_from
 from summarizer.schema import evidence_in
 from summarizer.webpage import extract_page, looks_like_html

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cassettes import Cassette, RecordingTransport
+from summarizer._model.cassettes import Cassette, RecordingTransport
 
 # Loading the model takes seconds when idle; a busy machine may need far longer.
 STARTUP_SECONDS = 300

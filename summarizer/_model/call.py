@@ -1,4 +1,4 @@
-"""The model call: the only module that imports openai and instructor.
+"""One summary's model call: the requests, their retries and re-asks, the clients.
 
 Each HTTP request goes through the transport policy (`retry.TransportPolicy`); instructor
 sits above it and re-asks only on validation errors. Foreign errors are translated here,
@@ -36,11 +36,9 @@ from openai.types.chat.chat_completion import Choice
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, Retrying
 
-from ._checks import reask_message
-from .backends import response_format
-from .cassettes import REPLAY_BASE_URL, Cassette, ReplayTransport
-from .config import ResolvedConfig
-from .errors import (
+from .._checks import reask_message
+from ..config import ResolvedConfig
+from ..errors import (
     AuthError,
     ConfigError,
     ConnectionCutError,
@@ -61,14 +59,17 @@ from .errors import (
     UngroundedReplyError,
     redact,
 )
-from .limits import RequestGate
-from .prompts import RenderedPrompt
+from ..prompts import RenderedPrompt
+from ..replies import Reply
+from ..schema import Usage
+from .backends import response_format
+from .cassettes import REPLAY_BASE_URL, Cassette, ReplayTransport
+from .gate import RequestGate
 from .record import CallRecord
-from .replies import Reply
 from .retry import TransportPolicy, reask_retrying
-from .schema import Usage
 
 __all__ = [
+    "ENDPOINT_ERRORS",
     "MODE",
     "CallRecord",
     "acomplete",
@@ -76,11 +77,13 @@ __all__ = [
     "batch_client",
     "client_over",
     "complete",
+    "completion_from",
     "conversation",
     "first_request",
-    "verify_completion",
+    "provider_client",
     "replay_client",
     "request_kwargs",
+    "verify_completion",
 ]
 
 MODE = instructor.Mode.JSON_SCHEMA
@@ -317,6 +320,22 @@ def batch_client(config: ResolvedConfig) -> openai.AsyncOpenAI:
         max_retries=0,
         timeout=config.settings.timeout_seconds,
     )
+
+
+def provider_client(config: ResolvedConfig) -> openai.OpenAI:
+    """The client of the provider Batch API commands (upload, submit, status, download),
+    which are not summaries: openai's own retries serve them."""
+    return openai.OpenAI(api_key=config.api_key, base_url=config.base_url, max_retries=2)
+
+
+# What those commands' requests may raise, for the command line to report.
+ENDPOINT_ERRORS: tuple[type[BaseException], ...] = (openai.OpenAIError,)
+
+
+def completion_from(body: object) -> ChatCompletion:
+    """A chat completion read from a Batch API output line's body; pydantic's
+    ValidationError when it is none."""
+    return ChatCompletion.model_validate(body)
 
 
 @lru_cache(maxsize=8)

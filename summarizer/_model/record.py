@@ -1,7 +1,7 @@
 """What one summarize call spent and saw, kept across every attempt.
 
 Its own module so that `summarizer.api` can hold one without importing openai, which the
-model call (`summarizer.client`) loads on first use. `grounding` is the ledger of the call's
+model call (`summarizer._model.call`) loads on first use. `grounding` is the ledger of the call's
 check scope (`_checks.Scope.ledger`): the same object, which the model call reads to word a
 re-ask.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._checks import Ledger
-from .schema import Usage
+from .._checks import Ledger
+from ..schema import Usage
 
 __all__ = ["CallRecord"]
 

@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import httpx2
 
-from .errors import SummarizerError, redact
+from ..errors import SummarizerError, redact
 
 __all__ = [
     "Cassette",
