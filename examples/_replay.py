@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx2
 import openai
 
-from summarizer._model.cassettes import Cassette, ReplayTransport
+from summarizer.testing import Cassette, cassette_transport
 
 HERE = Path(__file__).resolve().parent
 LIVE_SWITCHES = ("SUMMARIZER_BASE_URL", "OPENAI_API_KEY")
@@ -39,13 +39,13 @@ def replay_client(
 ) -> openai.OpenAI:
     """An openai client answered from the article's reference cassette, offline."""
     path = folder / f"{stem}.json"
-    cassette = Cassette.load(path)
+    transport = cassette_transport(path, record=False)
+    cassette = transport.cassette
     print(
         f"[offline] replaying {path.relative_to(HERE.parent)} ({cassette.source['kind']} fixture:"
     )
     print(f"          {cassette.source['note']})")
     print("          set SUMMARIZER_BASE_URL or OPENAI_API_KEY to call a live endpoint instead\n")
-    transport = ReplayTransport(cassette)
     return openai.OpenAI(
         api_key="replay", base_url=base_url, http_client=httpx2.Client(transport=transport)
     )
