@@ -87,3 +87,16 @@ def test_territories_read_from_the_index_keep_rigours_answers(text, code, how) -
 
 def test_kosovo_is_known_to_rigour_but_names_no_iso_country() -> None:
     assert gazetteer.territory("Kosovo") is None
+
+
+def test_an_unreadable_index_is_set_aside_and_built_again(
+    tmp_path, monkeypatch, small_registries, caplog
+) -> None:
+    monkeypatch.setenv(gazetteer.INDEX_DIR_ENV, str(tmp_path))
+    broken = gazetteer.index_path()
+    broken.write_bytes(b"not an index, cut short" * 100)
+    assert places.city("Lyon").country_code == "FR"
+    assert "is unreadable; set aside and built again" in caplog.text
+    assert broken.with_suffix(".unreadable").exists()
+    with sqlite3.connect(broken) as connection:  # the rebuilt index, whole
+        assert connection.execute("SELECT count(*) FROM cities").fetchone() == (2,)

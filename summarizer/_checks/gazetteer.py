@@ -145,15 +145,37 @@ def _connection() -> sqlite3.Connection:
 @cache
 def _open() -> sqlite3.Connection:
     path = index_path()
-    if not path.exists():
-        try:
-            _build_file(path)
-        except OSError as error:
-            logger.warning("places index: cannot write %s (%s); built in memory", path, error)
-            memory = sqlite3.connect(":memory:", check_same_thread=False)
-            _fill(memory)
-            return memory
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    if path.exists():
+        opened = _readable(path)
+        if opened is not None:
+            return opened
+        # Not an index of ours (a copy cut short, a disk error): set aside, built again.
+        logger.warning("places index: %s is unreadable; set aside and built again", path)
+        with contextlib.suppress(OSError):
+            os.replace(path, path.with_suffix(".unreadable"))
+    try:
+        _build_file(path)
+    except OSError as error:
+        logger.warning("places index: cannot write %s (%s); built in memory", path, error)
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        _fill(memory)
+        return memory
+    opened = _readable(path)
+    if opened is None:
+        raise RuntimeError(f"places index: {path} was written but cannot be read")
+    return opened
+
+
+def _readable(path: Path) -> sqlite3.Connection | None:
+    """The index at `path`, opened read-only, if it answers like one."""
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        connection.execute("SELECT 1 FROM cities LIMIT 1").fetchall()
+        connection.execute("SELECT 1 FROM territories LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        connection.close()
+        return None
+    return connection
 
 
 def _build_file(path: Path) -> None:
