@@ -30,7 +30,7 @@ from test_parts import REPORT, PartReader, text_of  # noqa: E402
 
 from summarizer import summarize  # noqa: E402
 from summarizer._checks.languages import detect_language  # noqa: E402
-from summarizer.parts import split_text  # noqa: E402
+from summarizer._inputs.parts import split_text  # noqa: E402
 
 LANGUAGES = ROOT / "tests" / "articles" / "languages"
 

@@ -13,6 +13,11 @@ from .__version__ import __version__ as __version__
 # `summarizer.schema` alone, for a type) costs milliseconds and a command loads only what
 # it runs.
 if _typing.TYPE_CHECKING:
+    from ._batch.run import (
+        ItemResult,
+        asummarize_many,
+        summarize_many,
+    )
     from ._checks import (
         verified_only,
     )
@@ -21,11 +26,6 @@ if _typing.TYPE_CHECKING:
         asummarize_all,
         summarize,
         summarize_all,
-    )
-    from .batch import (
-        ItemResult,
-        asummarize_many,
-        summarize_many,
     )
     from .cache import (
         SummaryCache,
@@ -110,7 +110,7 @@ _HOMES = {
     "InputError": "errors",
     "InputTooLongError": "errors",
     "InvalidReplyError": "errors",
-    "ItemResult": "batch",
+    "ItemResult": "_batch.run",
     "Meta": "schema",
     "Named": "schema",
     "NoAgreementError": "errors",
@@ -140,10 +140,10 @@ _HOMES = {
     "Venue": "schema",
     "asummarize": "api",
     "asummarize_all": "api",
-    "asummarize_many": "batch",
+    "asummarize_many": "_batch.run",
     "summarize": "api",
     "summarize_all": "api",
-    "summarize_many": "batch",
+    "summarize_many": "_batch.run",
     "verified_only": "_checks",
 }
 

@@ -31,8 +31,8 @@ from .errors import ConfigError, InputError, NoAgreementError, SummarizerError, 
 if TYPE_CHECKING:
     import openai
 
-    from .batch import ItemResult
-    from .batchfiles import ResultsFile
+    from ._batch.files import ResultsFile
+    from ._batch.run import ItemResult
     from .schema import AgreementSummary
 
 __all__ = ["app", "main"]
@@ -186,7 +186,7 @@ def _read_article(article: str, is_url: bool) -> bytes:
     if article == "-":
         return sys.stdin.buffer.read()
     if is_url:
-        from .webpage import fetch_page
+        from ._inputs.webpage import fetch_page
 
         return fetch_page(article).encode("utf-8")
     return Path(article).read_bytes()
@@ -206,7 +206,7 @@ def report(
     """Write a self-contained HTML page: each fact beside the words it stands on."""
     import json as json_module
 
-    from .batchfiles import read_items
+    from ._batch.files import read_items
     from .report import batch_page, summary_page
     from .schema import AgreementSummary
 
@@ -259,7 +259,7 @@ def batch(
     verified_only: VerifiedOnly = False,
 ) -> None:
     """Summarize every item of INPUT into one JSONL line each; a re-run resumes."""
-    from .batchfiles import ResultsFile, count_items, read_items
+    from ._batch.files import ResultsFile, count_items, read_items
 
     try:
         settings = Settings(max_input_chars=max_input_chars, keep_unverified=not verified_only)
@@ -268,7 +268,7 @@ def batch(
         results = ResultsFile.open(out, retry_failed=retry_failed)
     except (OSError, SummarizerError) as exc:
         raise _fail(str(exc), EXIT_UNUSABLE) from None
-    from .batch import asummarize_many
+    from ._batch.run import asummarize_many
 
     outcomes = asummarize_many(
         results.pending(items),
@@ -290,7 +290,7 @@ def _run_batch(
     results file; exits with status 1 when any item of the file failed."""
     import asyncio
 
-    from .progress import BatchProgress
+    from ._batch.progress import BatchProgress
 
     async def run(progress: BatchProgress) -> None:
         async for result in outcomes:
@@ -325,8 +325,8 @@ def batch_api_prepare(
     max_input_chars: MaxInputChars = Settings.max_input_chars,
 ) -> None:
     """Write one Batch API request line per article (also vLLM run_batch's input)."""
-    from .batch_api import prepare
-    from .batchfiles import read_items
+    from ._batch.files import read_items
+    from ._batch.provider_api import prepare
 
     settings = Settings(max_input_chars=max_input_chars, backend=backend)
     try:
@@ -350,7 +350,7 @@ def batch_api_submit(
     base_url: BaseUrl = None,
 ) -> None:
     """Upload a request file and start a batch; prints the batch id."""
-    from .batch_api import submit
+    from ._batch.provider_api import submit
 
     with _endpoint_errors():
         batch = submit(requests, _sync_client(base_url))
@@ -363,7 +363,7 @@ def batch_api_status(
     base_url: BaseUrl = None,
 ) -> None:
     """Print a batch's state and its request counts."""
-    from .batch_api import status
+    from ._batch.provider_api import status
 
     with _endpoint_errors():
         print(status(batch_id, _sync_client(base_url)))
@@ -393,8 +393,8 @@ def batch_api_collect(
     verified_only: VerifiedOnly = False,
 ) -> None:
     """Verify a batch's replies like sync ones; re-run what failed through the sync path."""
-    from .batch_api import BatchReplies, collect, download
-    from .batchfiles import ResultsFile, count_items, read_items
+    from ._batch.files import ResultsFile, count_items, read_items
+    from ._batch.provider_api import BatchReplies, collect, download
 
     if (batch_id is None) == (not output):
         raise _fail("give either --batch BATCH_ID or --output FILE", EXIT_UNUSABLE)
@@ -452,8 +452,8 @@ def evaluate(
     """Score a model on a gold set (live, from the cache, or replayed), or compare two runs."""
     import asyncio
 
-    from . import evaluation
-    from .evaluation_view import show_comparison, show_report
+    from ._eval import harness as evaluation
+    from ._eval.terminal import show_comparison, show_report
 
     try:
         if compare is not None:

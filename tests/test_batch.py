@@ -34,8 +34,8 @@ from summarizer import (
     asummarize_many,
     summarize_many,
 )
+from summarizer._batch.run import ahead
 from summarizer._model.gate import RequestGate, estimated_tokens
-from summarizer.batch import ahead
 
 SEED = "interpol_tren_de_aragua"
 NO_AGREEMENT = "talks_without_agreement"

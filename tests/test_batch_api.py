@@ -27,8 +27,7 @@ from support import (
 )
 
 from summarizer import ConfigError, ItemResult, RefusedError, TruncatedReplyError
-from summarizer._model.cassettes import Cassette
-from summarizer.batch_api import (
+from summarizer._batch.provider_api import (
     BatchReplies,
     collect,
     custom_id,
@@ -37,6 +36,7 @@ from summarizer.batch_api import (
     status,
     submit,
 )
+from summarizer._model.cassettes import Cassette
 from summarizer.cli import main
 
 SEED = "interpol_tren_de_aragua"

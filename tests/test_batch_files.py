@@ -7,7 +7,7 @@ import json
 import pytest
 
 from summarizer import DuplicateItemError, ItemResult, UnreadableInputError
-from summarizer.batchfiles import ResultsFile, count_items, read_items
+from summarizer._batch.files import ResultsFile, count_items, read_items
 from summarizer.errors import EmptyInputError
 
 

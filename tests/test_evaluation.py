@@ -8,9 +8,9 @@ import pytest
 from support import ARTICLES, REFERENCE
 
 from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError, Usage
+from summarizer._eval.harness import GoldFile, Report, score_article
 from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport
-from summarizer.evaluation import GoldFile, Report, score_article
 from summarizer.schema import Meta
 
 STEM = "abbreviation_nca"
@@ -192,7 +192,7 @@ def test_a_name_given_to_a_signatory_the_article_leaves_unnamed_is_an_abstention
 
 
 def test_titles_may_differ_in_number_but_not_in_rank_and_cities_must_be_equal(summary) -> None:
-    from summarizer.evaluation import _same
+    from summarizer._eval.harness import _same
 
     assert _same("defence minister", "the defence ministers", title=True)
     assert not _same("director", "deputy director", title=True)
@@ -201,7 +201,7 @@ def test_titles_may_differ_in_number_but_not_in_rank_and_cities_must_be_equal(su
 
 
 def test_matching_pairs_as_many_as_it_can() -> None:
-    from summarizer.evaluation import _match
+    from summarizer._eval.harness import _match
 
     assert _match([{"a", "b"}, {"b"}], [{"b"}, {"a"}]) == [(0, 1), (1, 0)]
 
@@ -238,7 +238,7 @@ def test_a_reask_that_makes_a_value_worse_is_counted(tmp_path) -> None:
     from support import completion, reference_reply
 
     from summarizer import Settings
-    from summarizer.evaluation import evaluate_replayed
+    from summarizer._eval.harness import evaluate_replayed
 
     good = reference_reply(STEM)
     first = json.loads(json.dumps(good))

@@ -33,7 +33,7 @@ from summarizer import (
     summarize,
     summarize_all,
 )
-from summarizer.parts import Slice, split_text
+from summarizer._inputs.parts import Slice, split_text
 from summarizer.schema import evidence_in
 
 LONG = TEST_ARTICLES / "long"

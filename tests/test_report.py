@@ -25,9 +25,9 @@ from pydantic import BaseModel
 from support import REFERENCE, ROOT, article
 
 from summarizer import AgreementSummary, NoAgreementError, summarize
+from summarizer._batch.run import ItemResult
 from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport, recording_requested
-from summarizer.batch import ItemResult
 from summarizer.errors import InvalidReplyError
 from summarizer.report import batch_page, summary_page
 from summarizer.schema import Dropped, Evidence, Usage, evidence_in

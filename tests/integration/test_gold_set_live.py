@@ -16,9 +16,9 @@ from live import LIVE_MODEL, LIVE_SETTINGS
 from llama import LlamaServer
 
 from summarizer import SummarizerError, summarize
+from summarizer._eval.harness import GoldFile, score_article
 from summarizer._model.call import client_over
 from summarizer._model.cassettes import recording_requested
-from summarizer.evaluation import GoldFile, score_article
 
 pytestmark = pytest.mark.integration
 

@@ -24,8 +24,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from ._checks.fold import loose_key
-from .schema import (
+from .._checks.fold import loose_key
+from ..schema import (
     AgreementSummary,
     Aim,
     Dropped,

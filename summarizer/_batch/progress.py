@@ -19,7 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .batch import ItemResult
+from .run import ItemResult
 
 __all__ = ["BatchProgress"]
 

@@ -1,6 +1,6 @@
 """Checks on the article before anything is sent: clear errors, no request wasted.
 
-A saved web page is welcome too: its story is extracted first (`summarizer.webpage`), and
+A saved web page is welcome too: its story is extracted first (`webpage`), and
 the summary's offsets then point into that extracted text, which `meta.page` keeps.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from .errors import EmptyInputError, InputTooLongError, NotTextError
+from ..errors import EmptyInputError, InputTooLongError, NotTextError
 
 if TYPE_CHECKING:
-    from .schema import Page
+    from ..schema import Page
 
 __all__ = ["InputFormat", "article_from", "check_article"]
 

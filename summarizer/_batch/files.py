@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .batch import ItemResult, ItemText, duplicate_item
-from .errors import ConfigError, DuplicateItemError, UnreadableInputError
+from ..errors import ConfigError, DuplicateItemError, UnreadableInputError
+from .run import ItemResult, ItemText, duplicate_item
 
 __all__ = ["ResultsFile", "count_items", "read_items"]
 

@@ -22,13 +22,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._model.gate import RequestGate
-from .api import Job, open_cache
-from .cache import SummaryCache
-from .config import Settings, resolve
-from .errors import ConfigError, DuplicateItemError, NoAgreementError, ReplyError, SummarizerError
-from .prompts import load_prompt
-from .schema import AgreementSummary, Usage
+from .._model.gate import RequestGate
+from ..api import Job, open_cache
+from ..cache import SummaryCache
+from ..config import Settings, resolve
+from ..errors import ConfigError, DuplicateItemError, NoAgreementError, ReplyError, SummarizerError
+from ..prompts import load_prompt
+from ..schema import AgreementSummary, Usage
 
 if TYPE_CHECKING:
     import openai
@@ -156,7 +156,7 @@ async def asummarize_many(
     held = concurrency + ahead(concurrency)
     own_client: openai.AsyncOpenAI | None = None
     if client is None:
-        from ._model.call import batch_client
+        from .._model.call import batch_client
 
         config = resolve(model=model, base_url=base_url, api_key=api_key, settings=settings)
         client = own_client = batch_client(config)

@@ -29,11 +29,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pydantic
 
-from .api import Job, open_cache
-from .batch import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
-from .cache import SummaryCache
-from .config import Settings, resolve
-from .errors import (
+from ..api import Job, open_cache
+from ..cache import SummaryCache
+from ..config import Settings, resolve
+from ..errors import (
     ConfigError,
     ContentFilteredError,
     DuplicateItemError,
@@ -43,9 +42,10 @@ from .errors import (
     SummarizerError,
     TruncatedReplyError,
 )
-from .prompts import load_prompt
-from .replies import reply_model
-from .schema import Usage
+from ..prompts import load_prompt
+from ..replies import reply_model
+from ..schema import Usage
+from .run import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
 
 if TYPE_CHECKING:
     import openai
@@ -105,8 +105,8 @@ def prepare(
     Raises:
         ConfigError: past OpenAI's limits for one file (50,000 lines, 200 MB).
     """
-    from ._model.call import first_request
-    from .inputs import article_from
+    from .._inputs.article import article_from
+    from .._model.call import first_request
 
     settings = settings or Settings()
     # The key is never written to the file; a placeholder keeps resolve() from asking.
@@ -346,8 +346,8 @@ def _verify_line(
         ConfigError: the reply comes from another model than the one configured, so the
             summary's meta and its cache key would name the wrong one.
     """
-    from ._checks import checked_model, checking
-    from ._model.call import completion_from, verify_completion
+    from .._checks import checked_model, checking
+    from .._model.call import completion_from, verify_completion
 
     job: Job | None = None
     try:

@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pycountry import countries
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
-from ._checks import verified_only
-from ._checks.fold import loose_key
-from .api import summarize
-from .config import Settings
-from .errors import ConfigError, NoAgreementError, ReplyError, SummarizerError
-from .schema import AgreementKind, AgreementSummary, AimCategory, Usage
+from .._checks import verified_only
+from .._checks.fold import loose_key
+from ..api import summarize
+from ..config import Settings
+from ..errors import ConfigError, NoAgreementError, ReplyError, SummarizerError
+from ..schema import AgreementKind, AgreementSummary, AimCategory, Usage
 
 if TYPE_CHECKING:
-    from ._model.cassettes import Cassette
+    from .._model.cassettes import Cassette
 
 __all__ = [
     "FIELDS",
@@ -580,8 +580,8 @@ def evaluate_replayed(
     the model answered. The model named in a cassette's source is the one reported, and the
     prompt version it names is the one its replies are read with, unless `settings` pins one.
     """
-    from ._model.call import replay_client
-    from ._model.cassettes import Cassette
+    from .._model.call import replay_client
+    from .._model.cassettes import Cassette
 
     scores = []
     models: set[str] = set()
@@ -632,8 +632,8 @@ def _first_reply(
     article: str, cassette: Cassette, model: str, settings: Settings
 ) -> AgreementSummary | BaseException:
     """The outcome of the recording's first reply alone, its failed details dropped."""
-    from ._model.call import replay_client
-    from ._model.cassettes import Cassette
+    from .._model.call import replay_client
+    from .._model.cassettes import Cassette
 
     once = replace(settings, reasks=0, on_failed_detail="drop")
     try:
@@ -659,8 +659,8 @@ async def evaluate_live(
     cache: bool,
 ) -> Report:
     """Score a live endpoint (answers from the cache count, and say so) on a gold set."""
-    from .batch import asummarize_many
-    from .config import resolve
+    from .._batch.run import asummarize_many
+    from ..config import resolve
 
     articles = list(gold_articles(folder))  # a gold set is small; read it once
     golds = {stem: gold for stem, _, gold in articles}
@@ -683,7 +683,7 @@ async def evaluate_live(
 
 
 def _describe(run: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    from .prompts import load_prompt
+    from ..prompts import load_prompt
 
     template = load_prompt(settings.prompt, settings.prompt_version)
     return {**run, "prompt": f"{template.name} v{template.version}", "reasks": settings.reasks}

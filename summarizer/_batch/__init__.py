@@ -1,0 +1,9 @@
+"""Many articles in one run.
+
+- `run`: `asummarize_many()` and `summarize_many()`, with bounded requests in flight,
+  shared limits and a cache.
+- `files`: the inputs as a stream, and the results as a resumable JSONL.
+- `provider_api`: handing a batch to a provider's Batch API (or vLLM's run_batch) and
+  collecting it.
+- `progress`: the progress bar on a terminal.
+"""
