@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from _replay import article, live, replay_client
 
-from summarizer import summarize
-from summarizer.render import brief
+from summarizer import brief, summarize
 
 STEM = "interpol_tren_de_aragua"
 

@@ -19,8 +19,7 @@ import os
 
 from _replay import article, live, replay_client
 
-from summarizer import Settings, SummarizerError, summarize
-from summarizer.render import brief
+from summarizer import Settings, SummarizerError, brief, summarize
 
 STEM = "portugal_brazil_forensics_mou"
 LOCAL = "http://127.0.0.1:8080/v1"

@@ -20,13 +20,13 @@ import sys, httpx2, openai
 from pathlib import Path
 import summarizer
 from summarizer import summarize
-from summarizer._model.cassettes import Cassette, ReplayTransport
+from summarizer.testing import Cassette, cassette_transport
 from summarizer.prompts import prompts_dir
 
 article_path, cassette_path = map(Path, sys.argv[1:3])
 assert "site-packages" in summarizer.__file__, summarizer.__file__
 assert prompts_dir().is_relative_to(Path(summarizer.__file__).parent), prompts_dir()
-transport = ReplayTransport(Cassette.load(cassette_path))
+transport = cassette_transport(cassette_path, record=False)
 client = openai.OpenAI(api_key="wheel", base_url="http://wheel.invalid/v1",
                        http_client=httpx2.Client(transport=transport))
 summary = summarize(article_path.read_text(), model="reference", client=client)
@@ -37,6 +37,10 @@ assert summary.signatories[0].basis == "stated", summary.signatories
 from summarizer._checks.places import region
 assert region("Sonora") == "MX"
 assert summary.parties[0].country is not None and summary.parties[0].country.code == "US"
+# The evidence page's stylesheet and script are package data beside its module.
+from summarizer._views.evidence_page import summary_page
+page = summary_page(summary, article_path.read_text())
+assert "--ink:#1d2330" in page and "document.addEventListener" in page, page[:300]
 print("installed wheel summarized", article_path.name, "from", summarizer.__file__)
 """
 

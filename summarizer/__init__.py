@@ -21,6 +21,7 @@ if _typing.TYPE_CHECKING:
     from ._checks import (
         verified_only,
     )
+    from ._views.brief import brief
     from .api import (
         asummarize,
         asummarize_all,
@@ -141,6 +142,7 @@ _HOMES = {
     "asummarize": "api",
     "asummarize_all": "api",
     "asummarize_many": "_batch.run",
+    "brief": "_views.brief",
     "summarize": "api",
     "summarize_all": "api",
     "summarize_many": "_batch.run",
@@ -218,6 +220,7 @@ __all__ = [
     "asummarize",
     "asummarize_all",
     "asummarize_many",
+    "brief",
     "summarize",
     "summarize_all",
     "summarize_many",

@@ -125,8 +125,8 @@ def summarize(
     verified_only: VerifiedOnly = False,
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
+    from ._views.brief import brief
     from .api import summarize_all
-    from .render import brief
 
     is_url = article.startswith(("http://", "https://"))
     try:
@@ -163,7 +163,7 @@ def summarize(
     else:
         print("\n\n".join(brief(s) for s in summaries))
     if html is not None:
-        from .report import summary_page
+        from ._views.evidence_page import summary_page
 
         # A page's offsets point into its extracted story, which meta keeps.
         source = summary.meta.page.text if summary.meta.page else text.decode("utf-8")
@@ -207,7 +207,7 @@ def report(
     import json as json_module
 
     from ._batch.files import read_items
-    from .report import batch_page, summary_page
+    from ._views.evidence_page import batch_page, summary_page
     from .schema import AgreementSummary
 
     try:

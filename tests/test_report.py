@@ -28,8 +28,8 @@ from summarizer import AgreementSummary, NoAgreementError, summarize
 from summarizer._batch.run import ItemResult
 from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport, recording_requested
+from summarizer._views.evidence_page import batch_page, summary_page
 from summarizer.errors import InvalidReplyError
-from summarizer.report import batch_page, summary_page
 from summarizer.schema import Dropped, Evidence, Usage, evidence_in
 
 SEED = "interpol_tren_de_aragua"

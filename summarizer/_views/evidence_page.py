@@ -20,12 +20,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from importlib.resources import files
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .schema import (
+from ..schema import (
     VERIFIED_BASES,
     Agreement,
     AgreementSummary,
@@ -448,8 +450,8 @@ def _document(title: str, body: str) -> str:
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body>{body}<script>{_SCRIPT}</script></body></html>\n"
+        f"<title>{escape(title)}</title><style>{_page_asset('evidence_page.css')}</style></head>"
+        f"<body>{body}<script>{_page_asset('evidence_page.js')}</script></body></html>\n"
     )
 
 
@@ -574,94 +576,7 @@ def _item_section(item: _Item, article: str | None) -> str:
     )
 
 
-_STYLE = """
-:root{color-scheme:light;--ink:#1d2330;--soft:#5c6474;--line:#dde1e8;--hi:#ffe8a3;
---hot:#ff9f1c}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,sans-serif;color:var(--ink);background:#f6f7f9}
-header{padding:16px 24px 8px}
-h1{font-size:1.35rem;margin:.2rem 0}
-h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--soft);margin:0 0 8px}
-h3{font-size:.95rem;margin:16px 0 6px}
-.sub{color:var(--soft);margin:0}
-.warning{background:#fff0f0;border-left:4px solid #d33;padding:6px 10px}
-.columns{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px;
-padding:0 24px 24px}
-.source,.facts{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px}
-.source{position:sticky;top:8px;align-self:start;max-height:calc(100vh - 16px);overflow:auto}
-.text{white-space:pre-wrap;font:16px/1.7 Georgia,serif}
-mark{background:rgba(255,196,0,.28);color:inherit;border-radius:2px;cursor:pointer;
-padding:1px 0}
-mark.ev:not(.cont){box-shadow:inset 2px 0 0 rgba(217,72,15,.55)}
-mark:hover{background:rgba(255,160,0,.45)}
-mark.current{background:var(--hot);outline:2px solid #d9480f}
-.rows{display:flex;flex-direction:column;gap:2px}
-.field{display:flex;gap:10px;padding:5px 8px;border-radius:6px;color:inherit;
-text-decoration:none;border:1px solid transparent}
-a.field:hover{background:#f1f3f7;border-color:var(--line)}
-.field.current,.field:target{background:var(--hi);border-color:var(--hot)}
-.field.sub{margin-left:22px}
-.label{flex:0 0 88px;color:var(--soft);font-size:.85rem;padding-top:1px}
-.value{flex:1}
-.how{color:var(--soft);font-size:.88rem}.unproved{font-style:italic;color:var(--warn,#8a5a00)}
-.tag{display:inline-block;font-size:.75rem;background:#eef1f6;border-radius:4px;
-padding:0 6px}
-.unplaced q{display:block;color:#a33;font-size:.85rem}
-.none{color:var(--soft);margin:0 8px}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-td,th{text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:4px 6px}
-.num{text-align:right}
-dl.meta{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;font-size:.88rem;margin:0}
-dl.meta dt{color:var(--soft)}
-dl.meta dd{margin:0;overflow-wrap:anywhere}
-.batch .filters{margin:8px 0}
-.filters label{margin-right:14px;cursor:pointer}
-table.index{background:#fff;margin:0 24px 24px;width:calc(100% - 48px)}
-.status{font-size:.8rem;border-radius:4px;padding:0 6px;white-space:nowrap}
-.status-summarized{background:#d3f9d8}.status-no_agreement{background:#e7f5ff}
-.status-failed{background:#ffe3e3}
-section.item{border-top:3px solid var(--line);margin-top:24px}
-section.item>h2{padding:12px 24px 0;font-size:1rem;text-transform:none;color:var(--ink)}
-section.item>.error{margin:0 24px;background:#fff;border:1px solid #f1aeb5;border-radius:8px;
-padding:8px 16px}
-.hidden{display:none}
-"""
-
-# Clicking a field shows its span, clicking a span shows its field(s): both ends are marked
-# "current", every piece of a crossing span and every field that shares a span included.
-_SCRIPT = """
-(() => {
-  const linked = (id) => {
-    const el = document.getElementById(id);
-    if (el && el.matches('a.field')) return [id, el.getAttribute('href').slice(1)];
-    if (el && el.matches('mark')) return [id, ...el.dataset.targets.split(' ')];
-    return [id];
-  };
-  const pieces = (id) => {
-    const marks = [...document.querySelectorAll('mark[data-ev="' + id + '"]')];
-    const own = document.getElementById(id);
-    return marks.length ? marks : own ? [own] : [];
-  };
-  const show = (id) => {
-    document.querySelectorAll('.current').forEach((el) => el.classList.remove('current'));
-    linked(id).flatMap(pieces).forEach((el) => el.classList.add('current'));
-  };
-  document.addEventListener('click', (event) => {
-    const field = event.target.closest('a.field');
-    const mark = event.target.closest('mark[data-targets]');
-    if (field) {
-      show(field.id);
-    } else if (mark) {
-      location.hash = mark.dataset.targets.split(' ')[0];
-      show(mark.dataset.ev);
-    }
-  });
-  document.addEventListener('change', (event) => {
-    const box = event.target.closest('input[data-filter]');
-    if (!box) return;
-    document.querySelectorAll('[data-status="' + CSS.escape(box.dataset.filter) + '"]')
-      .forEach((el) => el.classList.toggle('hidden', !box.checked));
-  });
-  if (location.hash) show(decodeURIComponent(location.hash.slice(1)));
-})();
-"""
+@cache
+def _page_asset(name: str) -> str:
+    """The page's own stylesheet or script, shipped beside this module as package data."""
+    return files(__package__).joinpath(name).read_text(encoding="utf-8")
