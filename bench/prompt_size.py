@@ -31,8 +31,8 @@ from plain_schema import PlainReply, PlainReplyV2  # noqa: E402
 from summarizer._checks import Problem, reask_message  # noqa: E402
 from summarizer._model.backends import response_format  # noqa: E402
 from summarizer._model.call import CallRecord, conversation  # noqa: E402
+from summarizer._replies import reply_model  # noqa: E402
 from summarizer.prompts import load_prompt  # noqa: E402
-from summarizer.replies import reply_model  # noqa: E402
 
 # tiktoken looks for a downloaded encoding under this name in TIKTOKEN_CACHE_DIR.
 O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"

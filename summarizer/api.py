@@ -27,11 +27,11 @@ from ._inputs.parts import merge, merge_one, shifted, split_text
 from ._model.backends import mode_name
 from ._model.record import CallRecord
 from ._model.retry import TransportPolicy
+from ._replies import Reply, reply_model
 from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_dir
 from .config import ResolvedConfig, Settings, resolve
 from .errors import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
 from .prompts import PromptTemplate, RenderedPrompt, load_prompt
-from .replies import Reply, reply_model
 from .schema import (
     AgreementSummary,
     Dateline,

@@ -45,7 +45,7 @@ class PromptTemplate(BaseModel):
     name: str
     version: str
     description: str
-    reply_schema: str = "1"  # the reply shape the prompt describes (`summarizer.replies`)
+    reply_schema: str = "1"  # the reply shape the prompt describes (`summarizer._replies`)
     system: str
     user: str
 

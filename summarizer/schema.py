@@ -22,7 +22,7 @@ False; never re-asked):
 - "unverified": any other value code could neither prove nor contradict ("ASEAN" ->
   "Association of Southeast Asian Nations" when the article never spells it out).
 
-The model never fills these objects directly: it fills a reply (`summarizer.replies`),
+The model never fills these objects directly: it fills a reply (`summarizer._replies`),
 and the checks (`summarizer._checks`) build these from what they found.
 """
 

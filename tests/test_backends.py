@@ -11,8 +11,8 @@ from support import NO_WAIT, Script, completion
 
 from summarizer import ConfigError, summarize
 from summarizer._model.backends import detect_backend, strict_schema
+from summarizer._replies import AgreementsReplyV4 as AgreementsReply
 from summarizer.config import resolve
-from summarizer.replies import AgreementsReplyV4 as AgreementsReply
 
 SCHEMA = AgreementsReply.model_json_schema()  # the default prompt's (v4)
 

@@ -22,7 +22,7 @@ from summarizer._checks.places import region
 from summarizer._checks.words import written_as_one
 from summarizer._model.call import replay_client
 from summarizer._model.cassettes import Cassette
-from summarizer.replies import AgreementsReplyV4
+from summarizer._replies import AgreementsReplyV4
 
 GOLD = ROOT / "eval" / "gold"
 REFERENCE = ROOT / "eval" / "cassettes" / "reference"

@@ -11,7 +11,7 @@ from support import NO_WAIT, ROOT, Script, all_evidence, article
 
 from summarizer import NoAgreementError, summarize
 from summarizer._model.cassettes import Cassette
-from summarizer.replies import ModelReply
+from summarizer._replies import ModelReply
 
 V1_REFERENCE = ROOT / "tests" / "cassettes" / "reference_v1"
 V1 = replace(NO_WAIT, prompt_version="1")

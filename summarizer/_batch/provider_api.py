@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pydantic
 
+from .._replies import reply_model
 from ..api import Job, open_cache
 from ..cache import SummaryCache
 from ..config import Settings, resolve
@@ -43,7 +44,6 @@ from ..errors import (
     TruncatedReplyError,
 )
 from ..prompts import load_prompt
-from ..replies import reply_model
 from ..schema import Usage
 from .run import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
 

@@ -40,7 +40,7 @@ from .verdict import Problem, Verified
 from .words import words_in
 
 if TYPE_CHECKING:
-    from ..replies import v2
+    from .._replies import v2
     from .scope import Scope
 
 __all__ = ["ReplyChecker"]

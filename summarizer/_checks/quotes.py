@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..replies.base import MAX_QUOTE_CHARS
+from .._replies.base import MAX_QUOTE_CHARS
 from ..schema import MatchKind
 from .fold import comparable, fold_marks
 

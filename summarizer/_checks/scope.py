@@ -30,7 +30,7 @@ from .quotes import ArticleText
 from .verdict import Problem, Verified
 
 if TYPE_CHECKING:
-    from ..replies import Reply
+    from .._replies import Reply
 
 __all__ = ["Ledger", "OnFailedDetail", "Scope", "checked_model", "checking", "reask_message"]
 

@@ -37,6 +37,7 @@ from pydantic import BaseModel
 from tenacity import AsyncRetrying, Retrying
 
 from .._checks import reask_message
+from .._replies import Reply
 from ..config import ResolvedConfig
 from ..errors import (
     AuthError,
@@ -60,7 +61,6 @@ from ..errors import (
     redact,
 )
 from ..prompts import RenderedPrompt
-from ..replies import Reply
 from ..schema import Usage
 from .backends import response_format
 from .cassettes import REPLAY_BASE_URL, Cassette, ReplayTransport
