@@ -98,7 +98,7 @@ def prepare(
 ) -> Prepared:
     """Write the Batch API request file for `items`, one line each.
 
-    The body is the sync path's first request (`client.first_request`), so a strict JSON
+    The body is the sync path's first request (`_model.call.first_request`), so a strict JSON
     schema for OpenAI and the backend's own shape for others. Items that cannot be sent
     (empty, binary, too long, repeated ids) are skipped and listed.
 
