@@ -47,13 +47,13 @@ Quote = Annotated[
 ]
 
 
-class Part(BaseModel):
-    """A closed, immutable part of a reply."""
+class ReplyObject(BaseModel):
+    """A closed, immutable object of a reply: unknown keys are refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Reply(Part):
+class Reply(ReplyObject):
     """A whole reply: plain data, checked against the article by `summarizer._checks`."""
 
     reports_agreement: bool

@@ -12,12 +12,12 @@ from pydantic import Field
 
 from ..schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
 from . import v2
-from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Part, Quote, Reply, Text
+from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Quote, Reply, ReplyObject, Text
 
 __all__ = ["ModelReply"]
 
 
-class Agreement(Part):
+class Agreement(ReplyObject):
     """The agreement itself, as the article reports it."""
 
     kind: AgreementKind
@@ -29,7 +29,7 @@ class Agreement(Part):
     evidence: Quote
 
 
-class Party(Part):
+class Party(ReplyObject):
     """An organisation that entered the agreement."""
 
     name: Name = Field(description="As written, e.g. 'INTERPOL Washington'.")
@@ -39,7 +39,7 @@ class Party(Part):
     evidence: Quote
 
 
-class Signatory(Part):
+class Signatory(ReplyObject):
     """A person who signed; the name may be unstated."""
 
     name: Name | None = Field(description="Full name as written, or null if not named.")
@@ -48,7 +48,7 @@ class Signatory(Part):
     evidence: Quote
 
 
-class Aim(Part):
+class Aim(ReplyObject):
     """One thing the agreement sets out to do."""
 
     description: Text = Field(description="A short description in plain words.")
@@ -56,7 +56,7 @@ class Aim(Part):
     evidence: Quote
 
 
-class Venue(Part):
+class Venue(ReplyObject):
     """Where the agreement was signed (never the dateline city)."""
 
     event: Text | None = Field(description="Conference or visit during which it was signed.")
@@ -65,14 +65,14 @@ class Venue(Part):
     evidence: Quote
 
 
-class Fact(Part):
+class Fact(ReplyObject):
     """A single stated fact in plain words, with the quote that states it."""
 
     value: Text
     evidence: Quote
 
 
-class Designation(Part):
+class Designation(ReplyObject):
     """A formal label put on a group, e.g. 'Foreign Terrorist Organization' by 'United States'."""
 
     label: Name
@@ -80,7 +80,7 @@ class Designation(Part):
     evidence: Quote
 
 
-class ThreatGroupProfile(Part):
+class ThreatGroupProfile(ReplyObject):
     """A criminal or violent group the agreement targets, as the article describes it."""
 
     name: Name

@@ -15,19 +15,19 @@ from typing import Any
 from pydantic import Field
 
 from ..schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
-from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Part, PlainQuote, Reply, Text
+from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, PlainQuote, Reply, ReplyObject, Text
 
 __all__ = ["AgreementReply", "compact", "fields_of"]
 
 
-class Agreement(Part):
+class Agreement(ReplyObject):
     kind: AgreementKind
     title: Text | None = Field(description="Its name as written, if given.")
     date_text: Name | None = Field(description="As written, e.g. 'on Tuesday'.")
     evidence: PlainQuote
 
 
-class Party(Part):
+class Party(ReplyObject):
     name: Name
     mention: Name
     kind: PartyKind
@@ -36,7 +36,7 @@ class Party(Part):
     evidence: PlainQuote
 
 
-class Signatory(Part):
+class Signatory(ReplyObject):
     name: Name | None
     title: Name | None
     party: Name | None = Field(description="As in parties.")
@@ -47,31 +47,31 @@ class Signatory(Part):
         return self.name
 
 
-class Aim(Part):
+class Aim(ReplyObject):
     description: Text
     category: AimCategory
     evidence: PlainQuote
 
 
-class Venue(Part):
+class Venue(ReplyObject):
     event: Text | None
     city: Name | None
     country: Name | None
     evidence: PlainQuote
 
 
-class Fact(Part):
+class Fact(ReplyObject):
     value: Text
     evidence: PlainQuote
 
 
-class Designation(Part):
+class Designation(ReplyObject):
     label: Name
     designated_by: Name | None
     evidence: PlainQuote
 
 
-class ThreatGroup(Part):
+class ThreatGroup(ReplyObject):
     name: Name | None
     description: Text | None = Field(description="If unnamed.")
     aliases: list[Name] = Field(max_length=MAX_GROUP_ITEMS)

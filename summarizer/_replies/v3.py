@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from pydantic import Field, field_validator
 
 from . import v2
-from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Part, Reply, Text
+from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Reply, ReplyObject, Text
 
 __all__ = ["AgreementsReply", "MAX_AGREEMENTS"]
 
@@ -25,7 +25,7 @@ MAX_AGREEMENTS = 16
 logger = logging.getLogger("summarizer")
 
 
-class AgreementEntry(Part):
+class AgreementEntry(ReplyObject):
     agreement: v2.Agreement
     parties: list[v2.Party] = Field(max_length=MAX_ITEMS)
     signatories: list[v2.Signatory] = Field(max_length=MAX_ITEMS)

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from . import v2, v3
-from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Part
+from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, ReplyObject
 
 __all__ = ["AgreementsReply"]
 
@@ -46,7 +46,7 @@ class ThreatGroup(v2.ThreatGroup):
         return self.mention or self.name
 
 
-class AgreementEntry(Part):
+class AgreementEntry(ReplyObject):
     agreement: v2.Agreement
     parties: list[v2.Party] = Field(max_length=MAX_ITEMS)
     signatories: list[Signatory] = Field(max_length=MAX_ITEMS)
