@@ -31,8 +31,7 @@ _TERRITORIES = [
 def small_registries(monkeypatch):
     monkeypatch.setattr(gazetteer, "_city_rows", lambda: iter(_CITIES))
     monkeypatch.setattr(gazetteer, "_territory_rows", lambda: iter(_TERRITORIES))
-    forget = (gazetteer._open, gazetteer.cities, places._territory, places._hit)
-    forget += (places.countries_in,)
+    forget = (gazetteer._open, gazetteer.cities, places._territory, places.countries_in)
     for cached in forget:
         cached.cache_clear()
     yield

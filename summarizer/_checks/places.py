@@ -109,9 +109,6 @@ def countries_of_city(name: str, quote: str) -> set[str]:
     return {best.country_code} | (named & city_countries(name))
 
 
-# Bounded: each capitalised word group of every quote is asked about, most of them often
-# ("The", "United States") and the rest once.
-@lru_cache(maxsize=65_536)
 def _hit(mention: str) -> CountryHit | None:
     territory = _territory(mention)
     if territory and territory[2] == "name":

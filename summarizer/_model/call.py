@@ -217,7 +217,7 @@ def complete(
             response_model=reply_model,
             context=context,
             max_retries=reask_retrying(config.settings.reasks, _REASKABLE, Retrying),
-            **_unrendered(request_kwargs(config, prompt), context),
+            **_unrendered(request_kwargs(config, prompt)),
         )
     return reply
 
@@ -268,7 +268,7 @@ async def acomplete(
                 response_model=reply_model,
                 context=context,
                 max_retries=reask_retrying(config.settings.reasks, _REASKABLE, AsyncRetrying),
-                **_unrendered(request_kwargs(config, prompt), context),
+                **_unrendered(request_kwargs(config, prompt)),
             )
     finally:
         if client is None:
@@ -276,13 +276,11 @@ async def acomplete(
     return reply
 
 
-def _unrendered(kwargs: dict[str, Any], context: dict[str, Any] | None) -> dict[str, Any]:
-    """The request with a placeholder for its messages when there is a validation context:
-    instructor renders the messages as Jinja templates with that context, which would cost
-    time and mangle an article that happens to hold "{{". `create` builds each request's
-    messages itself (`conversation()`), reading only the re-ask instructor appends."""
-    if not context:
-        return kwargs
+def _unrendered(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The request as instructor sees it: a placeholder for its messages. `create` builds
+    each request's messages itself (`conversation()`), reading only the re-ask instructor
+    appends; and instructor would render real ones as Jinja templates with the validation
+    context, which costs time and mangles an article that happens to hold "{{"."""
     return {**kwargs, "messages": [{"role": "user", "content": ""}]}
 
 
