@@ -62,9 +62,9 @@ bench-quick: $(INSTALLED)
 
 eval: $(INSTALLED)  ## score the gold set offline: the reference replies, then the llama.cpp recordings
 	mkdir -p build
-	$(PY) -m summarizer.cli eval eval/gold --replay eval/cassettes/reference --out build/eval-reference.json
-	$(PY) -m summarizer.cli eval eval/gold --replay eval/cassettes/llama_cpp --reasks 1 --out build/eval-llama.json
-	$(PY) -m summarizer.cli eval --compare build/eval-reference.json build/eval-llama.json
+	$(PY) -m summarizer eval eval/gold --replay eval/cassettes/reference --out build/eval-reference.json
+	$(PY) -m summarizer eval eval/gold --replay eval/cassettes/llama_cpp --reasks 1 --out build/eval-llama.json
+	$(PY) -m summarizer eval --compare build/eval-reference.json build/eval-llama.json
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache

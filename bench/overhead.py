@@ -32,8 +32,8 @@ from _replay import article, reference_completion  # noqa: E402
 
 from summarizer import summarize  # noqa: E402
 from summarizer._checks import ArticleText, Scope, checked_model, checking  # noqa: E402
+from summarizer._prompts import load_prompt  # noqa: E402
 from summarizer._replies import reply_model  # noqa: E402
-from summarizer.prompts import load_prompt  # noqa: E402
 
 STEM = "interpol_tren_de_aragua"
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from summarizer.schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
+from summarizer._summary import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
 
 
 class PFact(BaseModel):

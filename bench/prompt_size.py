@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from plain_schema import PlainReply, PlainReplyV2  # noqa: E402
 
-from summarizer._checks import Problem, reask_message  # noqa: E402
+from summarizer._checks import Ledger, Problem  # noqa: E402
 from summarizer._model.backends import response_format  # noqa: E402
 from summarizer._model.call import CallRecord, conversation  # noqa: E402
+from summarizer._prompts import load_prompt  # noqa: E402
 from summarizer._replies import reply_model  # noqa: E402
-from summarizer.prompts import load_prompt  # noqa: E402
 
 # tiktoken looks for a downloaded encoding under this name in TIKTOKEN_CACHE_DIR.
 O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
@@ -105,21 +105,21 @@ def reask_cost(size) -> None:  # type: ignore[no-untyped-def]
     )
     reply = cassette["interactions"][0]["response"]["body"]["choices"][0]["message"]["content"]
     prompt = load_prompt("agreement_summary", "3").render(article=article)
-    record = CallRecord()
+    ledger = Ledger()
+    record = CallRecord(review=ledger)
     first = conversation(prompt, record, [])
     reason = (
         "does not follow from its quote: quote words naming the country, a nationality word "
         "for it or a city in it, or leave it null"
     )
     problem = Problem("agreements[0].parties[1].country", "Mexico", reason)
-    record.grounding.new_attempt()
-    record.last_reply = reply
-    record.grounding.problems, record.grounding.rejected = [problem], [str(problem)]
+    record.new_reply(reply)
+    ledger.problems, ledger.rejected = [problem], [str(problem)]
     second = conversation(prompt, record, first)
     schema = _wire(reply_model("3").model_json_schema())
     first_tokens = sum(size(str(m["content"]))[1] for m in first) + size(schema)[1]
     second_tokens = sum(size(str(m["content"]))[1] for m in second) + size(schema)[1]
-    message = size(reask_message([problem]))
+    message = size(ledger.correction() or "")
     print("\nre-ask for one failed fact (seed article, reference reply), o200k tokens:")
     print(
         f"  first request {first_tokens:,}; reply {size(reply)[1]:,}; re-ask request "

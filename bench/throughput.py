@@ -41,8 +41,8 @@ import openai  # noqa: E402
 from fake_openai import reference_replies  # noqa: E402
 
 from summarizer import Settings, asummarize, asummarize_many  # noqa: E402
+from summarizer._prompts import load_prompt  # noqa: E402
 from summarizer._replies import reply_model  # noqa: E402
-from summarizer.prompts import load_prompt  # noqa: E402
 
 SETTINGS = Settings(backend="openai-compatible")
 # The plain instructor baseline parses each reply into the default prompt's reply model,

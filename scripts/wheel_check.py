@@ -21,7 +21,7 @@ from pathlib import Path
 import summarizer
 from summarizer import summarize
 from summarizer.testing import Cassette, cassette_transport
-from summarizer.prompts import prompts_dir
+from summarizer._prompts import prompts_dir
 
 article_path, cassette_path = map(Path, sys.argv[1:3])
 assert "site-packages" in summarizer.__file__, summarizer.__file__

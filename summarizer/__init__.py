@@ -10,31 +10,30 @@ import typing as _typing
 from .__version__ import __version__ as __version__
 
 # Each public name loads its module when first used, so that `import summarizer` (or
-# `summarizer.schema` alone, for a type) costs milliseconds and a command loads only what
+# `summarizer._summary` alone, for a type) costs milliseconds and a command loads only what
 # it runs.
 if _typing.TYPE_CHECKING:
-    from ._batch.run import (
-        ItemResult,
-        asummarize_many,
-        summarize_many,
-    )
-    from ._checks import (
-        verified_only,
-    )
-    from ._views.brief import brief
-    from .api import (
+    from ._api import (
         asummarize,
         asummarize_all,
         summarize,
         summarize_all,
     )
-    from .cache import (
+    from ._batch.run import (
+        ItemResult,
+        asummarize_many,
+        summarize_many,
+    )
+    from ._cache import (
         SummaryCache,
     )
-    from .config import (
+    from ._checks import (
+        verified_only,
+    )
+    from ._config import (
         Settings,
     )
-    from .errors import (
+    from ._exceptions import (
         AuthError,
         ConfigError,
         ConnectionCutError,
@@ -63,7 +62,7 @@ if _typing.TYPE_CHECKING:
         UngroundedReplyError,
         UnreadableInputError,
     )
-    from .schema import (
+    from ._summary import (
         VERIFIED_BASES,
         Agreement,
         AgreementSummary,
@@ -86,65 +85,66 @@ if _typing.TYPE_CHECKING:
         Usage,
         Venue,
     )
+    from ._views.brief import brief
 
 _HOMES = {
-    "Agreement": "schema",
-    "AgreementSummary": "schema",
-    "Aim": "schema",
-    "AuthError": "errors",
-    "ConfigError": "errors",
-    "ConnectionCutError": "errors",
-    "ContentFilteredError": "errors",
-    "Country": "schema",
-    "Dateline": "schema",
-    "Designation": "schema",
-    "Dropped": "schema",
-    "DuplicateItemError": "errors",
-    "EmptyInputError": "errors",
-    "EmptyReplyError": "errors",
-    "EndpointError": "errors",
-    "EndpointTimeoutError": "errors",
-    "EndpointUnreachableError": "errors",
-    "Evidence": "schema",
-    "Fact": "schema",
-    "GroundingReport": "schema",
-    "InputError": "errors",
-    "InputTooLongError": "errors",
-    "InvalidReplyError": "errors",
+    "Agreement": "_summary",
+    "AgreementSummary": "_summary",
+    "Aim": "_summary",
+    "AuthError": "_exceptions",
+    "ConfigError": "_exceptions",
+    "ConnectionCutError": "_exceptions",
+    "ContentFilteredError": "_exceptions",
+    "Country": "_summary",
+    "Dateline": "_summary",
+    "Designation": "_summary",
+    "Dropped": "_summary",
+    "DuplicateItemError": "_exceptions",
+    "EmptyInputError": "_exceptions",
+    "EmptyReplyError": "_exceptions",
+    "EndpointError": "_exceptions",
+    "EndpointTimeoutError": "_exceptions",
+    "EndpointUnreachableError": "_exceptions",
+    "Evidence": "_summary",
+    "Fact": "_summary",
+    "GroundingReport": "_summary",
+    "InputError": "_exceptions",
+    "InputTooLongError": "_exceptions",
+    "InvalidReplyError": "_exceptions",
     "ItemResult": "_batch.run",
-    "Meta": "schema",
-    "Named": "schema",
-    "NoAgreementError": "errors",
-    "NotChatCompletionError": "errors",
-    "NotTextError": "errors",
-    "PartRun": "schema",
-    "Party": "schema",
-    "Place": "schema",
-    "PromptError": "errors",
-    "RateLimitedError": "errors",
-    "RefusedError": "errors",
-    "ReplyError": "errors",
-    "RequestRejectedError": "errors",
-    "ServerFailureError": "errors",
-    "Settings": "config",
-    "Signatory": "schema",
-    "SigningDate": "schema",
-    "SummarizerError": "errors",
-    "SummaryCache": "cache",
-    "ThreatGroupProfile": "schema",
-    "TransientEndpointError": "errors",
-    "TruncatedReplyError": "errors",
-    "UngroundedReplyError": "errors",
-    "UnreadableInputError": "errors",
-    "Usage": "schema",
-    "VERIFIED_BASES": "schema",
-    "Venue": "schema",
-    "asummarize": "api",
-    "asummarize_all": "api",
+    "Meta": "_summary",
+    "Named": "_summary",
+    "NoAgreementError": "_exceptions",
+    "NotChatCompletionError": "_exceptions",
+    "NotTextError": "_exceptions",
+    "PartRun": "_summary",
+    "Party": "_summary",
+    "Place": "_summary",
+    "PromptError": "_exceptions",
+    "RateLimitedError": "_exceptions",
+    "RefusedError": "_exceptions",
+    "ReplyError": "_exceptions",
+    "RequestRejectedError": "_exceptions",
+    "ServerFailureError": "_exceptions",
+    "Settings": "_config",
+    "Signatory": "_summary",
+    "SigningDate": "_summary",
+    "SummarizerError": "_exceptions",
+    "SummaryCache": "_cache",
+    "ThreatGroupProfile": "_summary",
+    "TransientEndpointError": "_exceptions",
+    "TruncatedReplyError": "_exceptions",
+    "UngroundedReplyError": "_exceptions",
+    "UnreadableInputError": "_exceptions",
+    "Usage": "_summary",
+    "VERIFIED_BASES": "_summary",
+    "Venue": "_summary",
+    "asummarize": "_api",
+    "asummarize_all": "_api",
     "asummarize_many": "_batch.run",
     "brief": "_views.brief",
-    "summarize": "api",
-    "summarize_all": "api",
+    "summarize": "_api",
+    "summarize_all": "_api",
     "summarize_many": "_batch.run",
     "verified_only": "_checks",
 }

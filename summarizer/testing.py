@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._config import resolve
 from ._model.call import async_client_over, client_over
 from ._model.cassettes import (
     REPLAY_BASE_URL,
@@ -36,7 +37,6 @@ from ._model.cassettes import (
     cassette_transport,
     recording_requested,
 )
-from .config import resolve
 
 if TYPE_CHECKING:
     import openai

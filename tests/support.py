@@ -16,7 +16,7 @@ from tenacity import wait_none
 from summarizer import AgreementSummary, Evidence, Settings
 from summarizer._checks.fold import fold_marks as fold
 from summarizer._model.cassettes import Cassette
-from summarizer.schema import evidence_in
+from summarizer._summary import evidence_in
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "examples" / "articles"

@@ -33,7 +33,7 @@ from summarizer import (
     summarize,
     summarize_all,
 )
-from summarizer.schema import evidence_in
+from summarizer._summary import evidence_in
 
 ROUNDUPS = TEST_ARTICLES / "roundups"
 STEMS = sorted(p.stem for p in ROUNDUPS.glob("*.txt"))

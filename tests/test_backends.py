@@ -10,9 +10,10 @@ import pytest
 from support import NO_WAIT, Script, completion
 
 from summarizer import ConfigError, summarize
-from summarizer._model.backends import detect_backend, strict_schema
+from summarizer._config import resolve
+from summarizer._model.backends import strict_schema
 from summarizer._replies import AgreementsReplyV4 as AgreementsReply
-from summarizer.config import resolve
+from summarizer._types import detect_backend
 
 SCHEMA = AgreementsReply.model_json_schema()  # the default prompt's (v4)
 

@@ -36,8 +36,8 @@ from summarizer._batch.provider_api import (
     status,
     submit,
 )
+from summarizer._cli import main
 from summarizer._model.cassettes import Cassette
-from summarizer.cli import main
 
 SEED = "interpol_tren_de_aragua"
 NO_AGREEMENT = "talks_without_agreement"

@@ -8,7 +8,7 @@ import pytest
 
 from summarizer import DuplicateItemError, ItemResult, UnreadableInputError
 from summarizer._batch.files import ResultsFile, count_items, read_items
-from summarizer.errors import EmptyInputError
+from summarizer._exceptions import EmptyInputError
 
 
 def test_a_folder_gives_each_txt_file_by_its_path_inside_the_folder(tmp_path) -> None:

@@ -26,9 +26,9 @@ from summarizer import (
     summarize,
     summarize_many,
 )
-from summarizer.cache import cache_key
-from summarizer.config import resolve
-from summarizer.prompts import load_prompt
+from summarizer._cache import cache_key
+from summarizer._config import resolve
+from summarizer._prompts import load_prompt
 
 SEED = "interpol_tren_de_aragua"
 

@@ -16,7 +16,7 @@ import pytest
 from fake_openai import FakeOpenAIServer, Weather, reference_replies
 from support import ARTICLES
 
-from summarizer.cli import main
+from summarizer._cli import main
 
 NO_AGREEMENT = "talks_without_agreement.txt"
 
@@ -43,7 +43,7 @@ def article_folder(folder: Path, copies: int) -> list[str]:
 
 def batch_command(source: Path, out: Path, base_url: str, *extra: str) -> list[str]:
     return [
-        sys.executable, "-m", "summarizer.cli", "batch", str(source), "--out", str(out),
+        sys.executable, "-m", "summarizer", "batch", str(source), "--out", str(out),
         "--base-url", base_url, "--concurrency", "4", "--quiet", *extra,
     ]  # fmt: skip
 

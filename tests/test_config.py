@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer import ConfigError, Settings
-from summarizer.config import DEFAULT_BASE_URL, DEFAULT_MODEL, PLACEHOLDER_API_KEY, resolve
+from summarizer._config import DEFAULT_BASE_URL, DEFAULT_MODEL, PLACEHOLDER_API_KEY, resolve
 
 FIELDS = ("model", "base_url", "api_key")
 ENV = {

@@ -9,7 +9,7 @@ import openai
 import pytest
 
 import summarizer
-from summarizer import errors
+from summarizer import _exceptions as errors
 from summarizer._model.call import _translate_openai
 
 REQUEST = httpx2.Request("POST", "http://model.test/v1/chat/completions")

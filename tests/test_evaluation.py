@@ -11,7 +11,7 @@ from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError,
 from summarizer._eval.harness import GoldFile, Report, score_article
 from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport
-from summarizer.schema import Meta
+from summarizer._summary import Meta
 
 STEM = "abbreviation_nca"
 # The truth of examples/articles/abbreviation_nca.txt, written by hand.

@@ -8,7 +8,7 @@ import sys
 
 from support import ARTICLES, REFERENCE, ROOT
 
-from summarizer.cli import main
+from summarizer._cli import main
 
 
 def run_example(name: str) -> str:

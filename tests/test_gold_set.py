@@ -8,10 +8,10 @@ import json
 from fake_openai import FakeOpenAIServer
 from support import ROOT
 
+from summarizer._cli import main
+from summarizer._config import Settings
 from summarizer._eval.harness import FIELDS, evaluate_replayed, gold_articles
 from summarizer._model.cassettes import Cassette
-from summarizer.cli import main
-from summarizer.config import Settings
 
 GOLD = ROOT / "eval" / "gold"
 REFERENCE = ROOT / "eval" / "cassettes" / "reference"

@@ -48,8 +48,8 @@ from summarizer._checks.languages import (
 )
 from summarizer._checks.quotes import ArticleText
 from summarizer._checks.words import contains_words as contains_words_anywhere
-from summarizer.errors import ConfigError
-from summarizer.schema import evidence_in
+from summarizer._exceptions import ConfigError
+from summarizer._summary import evidence_in
 
 LANGUAGE_ARTICLES = TEST_ARTICLES / "languages"
 STEMS = [

@@ -34,7 +34,7 @@ from summarizer import (
     summarize_all,
 )
 from summarizer._inputs.parts import Slice, split_text
-from summarizer.schema import evidence_in
+from summarizer._summary import evidence_in
 
 LONG = TEST_ARTICLES / "long"
 REPORT = "maritime_compact_report"

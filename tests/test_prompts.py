@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer import PromptError
-from summarizer.prompts import PromptTemplate, load_prompt, prompt_versions, prompts_dir
+from summarizer._prompts import PromptTemplate, load_prompt, prompt_versions, prompts_dir
 
 ALL_PROMPTS = [
     (folder.name, version)

@@ -26,11 +26,11 @@ from support import REFERENCE, ROOT, article
 
 from summarizer import AgreementSummary, NoAgreementError, summarize
 from summarizer._batch.run import ItemResult
+from summarizer._exceptions import InvalidReplyError
 from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport, recording_requested
+from summarizer._summary import Dropped, Evidence, Usage, evidence_in
 from summarizer._views.evidence_page import batch_page, summary_page
-from summarizer.errors import InvalidReplyError
-from summarizer.schema import Dropped, Evidence, Usage, evidence_in
 
 SEED = "interpol_tren_de_aragua"
 # Nested and crossing spans, a span shared by two facts, parties derived by demonym.

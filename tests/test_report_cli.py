@@ -7,7 +7,7 @@ import json
 from fake_openai import FakeOpenAIServer, reference_replies
 from support import ARTICLES, REFERENCE
 
-from summarizer.cli import main
+from summarizer._cli import main
 
 SEED = "interpol_tren_de_aragua"
 

@@ -10,8 +10,8 @@ import pytest
 from support import BASE_URL, NO_WAIT, Script, completion, iter_cassette_files
 
 from summarizer import AuthError, Settings, SummarizerError, summarize
+from summarizer._config import resolve
 from summarizer._model.cassettes import Cassette, RecordingTransport
-from summarizer.config import resolve
 
 CANARY = "sk-canary-0123456789abcdefghijklmnopqrstuv"
 

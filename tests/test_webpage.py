@@ -10,12 +10,12 @@ import pytest
 from support import ROOT
 
 from summarizer import EmptyInputError, Settings, summarize
+from summarizer._cli import main
 from summarizer._inputs.article import article_from
 from summarizer._inputs.webpage import extract_page, looks_like_html
 from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport
-from summarizer.cli import main
-from summarizer.schema import evidence_in
+from summarizer._summary import evidence_in
 
 PAGES = ROOT / "examples" / "pages"
 # Words that stand only in each page's menus, banners, sidebars, bylines and footers.

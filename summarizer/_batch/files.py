@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, DuplicateItemError, UnreadableInputError
+from .._exceptions import ConfigError, DuplicateItemError, UnreadableInputError
 from .run import ItemResult, ItemText, duplicate_item
 
 __all__ = ["ResultsFile", "count_items", "read_items"]

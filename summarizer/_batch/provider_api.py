@@ -29,11 +29,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pydantic
 
-from .._replies import reply_model
-from ..api import Job, open_cache
-from ..cache import SummaryCache
-from ..config import Settings, resolve
-from ..errors import (
+from .._api import open_cache
+from .._cache import SummaryCache
+from .._config import Settings, resolve
+from .._exceptions import (
     ConfigError,
     ContentFilteredError,
     DuplicateItemError,
@@ -43,8 +42,10 @@ from ..errors import (
     SummarizerError,
     TruncatedReplyError,
 )
-from ..prompts import load_prompt
-from ..schema import Usage
+from .._job import Job
+from .._prompts import load_prompt
+from .._replies import reply_model
+from .._summary import Usage
 from .run import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
 
 if TYPE_CHECKING:
@@ -346,8 +347,7 @@ def _verify_line(
         ConfigError: the reply comes from another model than the one configured, so the
             summary's meta and its cache key would name the wrong one.
     """
-    from .._checks import checked_model, checking
-    from .._model.call import completion_from, verify_completion
+    from .._model.call import completion_from
 
     job: Job | None = None
     try:
@@ -372,10 +372,7 @@ def _verify_line(
     try:
         # The batch reply is the first of the call's replies: with re-asks allowed, a fact
         # that fails sends the item to the sync path, as it would re-ask there.
-        scope = job.scope()
-        checked = checked_model(job.reply_model)
-        verify_completion(completion, job.config, job.record, checked, checking(scope))
-        summaries = job.finish(scope.ledger.accepted)
+        summaries = job.run_arrived(completion)
     except NoAgreementError as exc:
         job.remember(store, exc)
         return ItemResult(item_id, "no_agreement", error=exc, usage=exc.meta.usage)

@@ -22,13 +22,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._api import open_cache
+from .._cache import SummaryCache
+from .._config import Settings, resolve
+from .._exceptions import (
+    ConfigError,
+    DuplicateItemError,
+    NoAgreementError,
+    ReplyError,
+    SummarizerError,
+)
+from .._job import Job
 from .._model.gate import RequestGate
-from ..api import Job, open_cache
-from ..cache import SummaryCache
-from ..config import Settings, resolve
-from ..errors import ConfigError, DuplicateItemError, NoAgreementError, ReplyError, SummarizerError
-from ..prompts import load_prompt
-from ..schema import AgreementSummary, Usage
+from .._prompts import load_prompt
+from .._summary import AgreementSummary, Usage
 
 if TYPE_CHECKING:
     import openai

@@ -16,7 +16,7 @@ from .dateline import read_dateline
 from .grades import verified_only
 from .languages import detect_language, language_code
 from .quotes import ArticleText
-from .scope import Ledger, OnFailedDetail, Scope, checked_model, checking, reask_message
+from .scope import Ledger, OnFailedDetail, Scope, checked_model, checking
 from .verdict import Problem, Verified
 
 __all__ = [
@@ -31,6 +31,5 @@ __all__ = [
     "detect_language",
     "language_code",
     "read_dateline",
-    "reask_message",
     "verified_only",
 ]

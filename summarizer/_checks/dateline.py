@@ -3,7 +3,7 @@ when the story was filed, which is not where or when anything was signed."""
 
 from __future__ import annotations
 
-from ..schema import Country, Dateline, Evidence, Place
+from .._summary import Country, Dateline, Evidence, Place
 from . import dates, places
 from .quotes import ArticleText
 

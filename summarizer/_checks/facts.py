@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from ..schema import (
+from .._summary import (
     Agreement,
     Aim,
     Country,

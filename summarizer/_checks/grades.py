@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..schema import VERIFIED_BASES, AgreementSummary, Dropped, Party, Venue
+from .._summary import VERIFIED_BASES, AgreementSummary, Dropped, Party, Venue
 
 if TYPE_CHECKING:
     from .verdict import Verified

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import regex  # type: ignore[import-untyped]  # no stubs installed
 
-from ..errors import ConfigError
+from .._exceptions import ConfigError
 from . import words as word_match
 from .fold import name_key
 from .places import MIN_IMPLYING_POPULATION, City, CountryHit, canonical_country, city

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..schema import Basis, Country, Place, Rule
+from .._summary import Basis, Country, Place, Rule
 from . import languages, names, places
 from .fold import name_key, words
 from .languages import ENGLISH

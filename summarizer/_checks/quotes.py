@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .._replies.base import MAX_QUOTE_CHARS
-from ..schema import MatchKind
+from .._summary import MatchKind
 from .fold import comparable, fold_marks
 
 __all__ = ["MAX_QUOTE_CHARS", "ArticleText", "DatelineParts", "Span"]

@@ -4,7 +4,7 @@ The model proposes; code verifies and grades. `Scope` holds the article (or one 
 long one), its dateline and language, and the call's settings; `checked_model()` builds, for
 one call, a subclass of the reply model whose validator checks each reply against that
 scope, so the validator needs no hidden channel. What the checks saw, reply by reply, is
-kept in the scope's `Ledger`, which the model call reads to word a re-ask.
+kept in the scope's `Ledger`, which the model call reads (as its `Review`) to word a re-ask.
 
 A reply is re-asked only for what a re-ask can fix (`Problem`): a quote that is not in the
 article, a name that is not in its own quote, a value the article contradicts, a reply that
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationInfo, model_validator
 
-from ..schema import Dateline, Dropped
+from .._summary import Dateline, Dropped
 from .dateline import read_dateline
 from .facts import ReplyChecker
 from .quotes import ArticleText
@@ -32,7 +32,7 @@ from .verdict import Problem, Verified
 if TYPE_CHECKING:
     from .._replies import Reply
 
-__all__ = ["Ledger", "OnFailedDetail", "Scope", "checked_model", "checking", "reask_message"]
+__all__ = ["Ledger", "OnFailedDetail", "Scope", "checked_model", "checking"]
 
 OnFailedDetail = Literal["reask", "drop"]
 
@@ -50,12 +50,21 @@ class Ledger:
     accepted: Verified | None = None
     fallback: Verified | None = None
 
-    def new_attempt(self) -> None:
+    def new_reply(self) -> None:
         """Start counting a fresh reply; failures of earlier replies are kept as a total."""
         self.replies += 1
         self.rejected_before += len(self.rejected)
         self.problems = []
         self.rejected = []
+
+    def correction(self) -> str | None:
+        """The re-ask for the latest reply's problems; None when it had none."""
+        return reask_message(self.problems) if self.problems else None
+
+    def add(self, other: Ledger) -> None:
+        """Count another call's replies and rejections in this one (a long article's parts)."""
+        self.replies += other.replies
+        self.rejected_before += other.rejected_before
 
 
 @dataclass

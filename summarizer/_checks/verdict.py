@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..schema import (
+from .._summary import (
     Agreement,
     AgreementSummary,
     Aim,

@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pycountry import countries
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
+from .._api import summarize
 from .._checks import verified_only
 from .._checks.fold import loose_key
-from ..api import summarize
-from ..config import Settings
-from ..errors import ConfigError, NoAgreementError, ReplyError, SummarizerError
-from ..schema import AgreementKind, AgreementSummary, AimCategory, Usage
+from .._config import Settings
+from .._exceptions import ConfigError, NoAgreementError, ReplyError, SummarizerError
+from .._summary import AgreementKind, AgreementSummary, AimCategory, Usage
 
 if TYPE_CHECKING:
     from .._model.cassettes import Cassette
@@ -660,7 +660,7 @@ async def evaluate_live(
 ) -> Report:
     """Score a live endpoint (answers from the cache count, and say so) on a gold set."""
     from .._batch.run import asummarize_many
-    from ..config import resolve
+    from .._config import resolve
 
     articles = list(gold_articles(folder))  # a gold set is small; read it once
     golds = {stem: gold for stem, _, gold in articles}
@@ -683,7 +683,7 @@ async def evaluate_live(
 
 
 def _describe(run: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    from ..prompts import load_prompt
+    from .._prompts import load_prompt
 
     template = load_prompt(settings.prompt, settings.prompt_version)
     return {**run, "prompt": f"{template.name} v{template.version}", "reasks": settings.reasks}

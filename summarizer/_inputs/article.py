@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from ..errors import EmptyInputError, InputTooLongError, NotTextError
+from .._exceptions import EmptyInputError, InputTooLongError, NotTextError
 
 if TYPE_CHECKING:
-    from ..schema import Page
+    from .._summary import Page
 
 __all__ = ["InputFormat", "article_from", "check_article"]
 

@@ -25,7 +25,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from .._checks.fold import loose_key
-from ..schema import (
+from .._summary import (
     AgreementSummary,
     Aim,
     Dropped,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..errors import EmptyInputError, UnreadableInputError
-from ..schema import Page
+from .._exceptions import EmptyInputError, UnreadableInputError
+from .._summary import Page
 
 __all__ = ["MAX_PAGE_BYTES", "extract_page", "fetch_page", "looks_like_html"]
 

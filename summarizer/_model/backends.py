@@ -16,27 +16,14 @@ Ollama maps the nested schema to its `format`; vLLM accepts the nested form nati
 from __future__ import annotations
 
 import copy
-from typing import Any, Literal, get_args
-from urllib.parse import urlsplit
+from typing import Any
 
-__all__ = ["Backend", "detect_backend", "mode_name", "response_format", "strict_schema"]
+from .._types import Backend
 
-Backend = Literal["openai", "llama.cpp", "ollama", "vllm", "llama-cpp-python", "openai-compatible"]
-BACKENDS: tuple[str, ...] = get_args(Backend)
+__all__ = ["mode_name", "response_format", "strict_schema"]
 
-OLLAMA_PORT = 11434
 # Keywords OpenAI's strict mode is not documented to accept; pydantic still enforces them.
 _NOT_FOR_STRICT = ("maxLength", "minLength")
-
-
-def detect_backend(base_url: str) -> Backend:
-    """Guess the backend from the URL: OpenAI's host, Ollama's port, else generic."""
-    parts = urlsplit(base_url)
-    if parts.hostname == "api.openai.com":
-        return "openai"
-    if parts.port == OLLAMA_PORT:
-        return "ollama"
-    return "openai-compatible"
 
 
 def mode_name(backend: Backend) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 import instructor
@@ -36,10 +36,8 @@ from openai.types.chat.chat_completion import Choice
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, Retrying
 
-from .._checks import reask_message
-from .._replies import Reply
-from ..config import ResolvedConfig
-from ..errors import (
+from .._config import ResolvedConfig
+from .._exceptions import (
     AuthError,
     ConfigError,
     ConnectionCutError,
@@ -60,13 +58,17 @@ from ..errors import (
     UngroundedReplyError,
     redact,
 )
-from ..prompts import RenderedPrompt
-from ..schema import Usage
+from .._replies import Reply
+from .._summary import Usage
 from .backends import response_format
 from .cassettes import REPLAY_BASE_URL, Cassette, ReplayTransport
 from .gate import RequestGate
 from .record import CallRecord
 from .retry import TransportPolicy, reask_retrying
+
+if TYPE_CHECKING:
+    # Only its two texts are read: the model call does not load or render prompts.
+    from .._prompts import RenderedPrompt
 
 __all__ = [
     "ENDPOINT_ERRORS",
@@ -145,7 +147,7 @@ def verify_completion(
     try:
         return reply_model.model_validate_json(record.last_reply or "", context=context)
     except pydantic.ValidationError as exc:
-        rejected = record.grounding.rejected
+        rejected = record.review.rejected
         error_type = UngroundedReplyError if rejected else InvalidReplyError
         problems = list(rejected) or _problems(exc)
         raise error_type(
@@ -173,8 +175,7 @@ def conversation(
     ]
     if record.replies == 0:
         return messages
-    ledger = record.grounding
-    correction = reask_message(ledger.problems) if ledger.problems else asked[-1].get("content")
+    correction = record.review.correction() or asked[-1].get("content")
     return [
         *messages,
         {"role": "assistant", "content": record.last_reply or ""},
@@ -352,7 +353,6 @@ def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> C
         or not all(isinstance(c, Choice) and c.message is not None for c in completion.choices)
     ):
         raise _not_a_completion(completion, config)
-    record.grounding.new_attempt()
     if completion.usage:
         record.usage += Usage(
             prompt_tokens=completion.usage.prompt_tokens,
@@ -361,7 +361,7 @@ def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> C
         )
     choice = completion.choices[0] if completion.choices else None
     message = choice.message if choice else None
-    record.last_reply = message.content if message else None
+    record.new_reply(message.content if message else None)
     finish = choice.finish_reason if choice else None
     if message is not None and message.refusal:
         raise RefusedError(message.refusal, usage=record.usage, attempts=record.replies)
@@ -549,10 +549,10 @@ def _translating_instructor(record: CallRecord) -> Iterator[None]:
             # Transport failures and truncation pass through instructor's loop untouched.
             raise cause from cause.__cause__
         # The last reply's own failures: each fact that failed a check, else schema errors.
-        problems = list(record.grounding.rejected) or _problems(
+        problems = list(record.review.rejected) or _problems(
             exc.failed_attempts[-1].exception if exc.failed_attempts else cause
         )
-        error_type = UngroundedReplyError if record.grounding.rejected else InvalidReplyError
+        error_type = UngroundedReplyError if record.review.rejected else InvalidReplyError
         raise error_type(
             f"the model's reply was still invalid after {record.replies} attempt(s): "
             + "; ".join(problems[:3]),

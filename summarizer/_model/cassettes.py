@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import httpx2
 
-from ..errors import SummarizerError, redact
+from .._exceptions import SummarizerError, redact
 
 __all__ = [
     "Cassette",

@@ -20,7 +20,7 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 
-from ..errors import ConfigError
+from .._exceptions import ConfigError
 from .retry import MAX_RETRY_AFTER_SECONDS
 
 __all__ = ["RequestGate", "estimated_tokens"]

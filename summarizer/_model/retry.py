@@ -27,7 +27,7 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
-from ..errors import TransientEndpointError
+from .._exceptions import TransientEndpointError
 
 __all__ = [
     "DEFAULT_WAIT",

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ..schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
+from .._summary import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
 from . import v2
 from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, Quote, Reply, ReplyObject, Text
 

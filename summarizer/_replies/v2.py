@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ..schema import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
+from .._summary import AgreementKind, AimCategory, PartyKind, ThreatGroupKind
 from .base import MAX_GROUP_ITEMS, MAX_ITEMS, Name, PlainQuote, Reply, ReplyObject, Text
 
 __all__ = ["AgreementReply", "compact", "fields_of"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schema import AgreementSummary, Country, Place, SigningDate
+from .._summary import AgreementSummary, Country, Place, SigningDate
 
 __all__ = ["brief"]
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..schema import (
+from .._summary import (
     VERIFIED_BASES,
     Agreement,
     AgreementSummary,

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .__version__ import __version__
-from .errors import NoAgreementError
-from .schema import AgreementSummary, Meta
+from ._exceptions import NoAgreementError
+from ._summary import AgreementSummary, Meta
 
 if TYPE_CHECKING:
-    from .config import ResolvedConfig
-    from .prompts import PromptTemplate
-    from .schema import Page
+    from ._config import ResolvedConfig
+    from ._prompts import PromptTemplate
+    from ._summary import Page
 
 __all__ = [
     "DEFAULT_CACHE_FILE",
@@ -79,7 +79,7 @@ def cache_key(
     article: str, config: ResolvedConfig, template: PromptTemplate, page: Page | None = None
 ) -> str:
     """The key of one summary: a hash over every input that changes it."""
-    from .schema import SCHEMA_VERSION
+    from ._summary import SCHEMA_VERSION
 
     settings = config.settings
     parts = {

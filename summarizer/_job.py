@@ -1,19 +1,24 @@
-"""The front door: `summarize()` and its async twin, sharing every step but the call."""
+"""One call's steps: prepare the article and the request, run the model call under the
+checks, finish the summaries; a long article's parts are jobs of their own, merged here.
+
+The model call (`_model`) and the checks (`_checks`) do not know each other: the job gives
+the checks a `Scope` whose ledger the model call reads as its `Review`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from functools import cached_property
+from typing import TYPE_CHECKING
 
+from ._cache import SummaryCache, cache_key
 from ._checks import (
     ArticleText,
+    Ledger,
     Scope,
     Verified,
     checked_model,
@@ -22,17 +27,17 @@ from ._checks import (
     language_code,
     read_dateline,
 )
+from ._config import ResolvedConfig, Settings, resolve
+from ._exceptions import NoAgreementError, ReplyError, SummarizerError
 from ._inputs.article import article_from
-from ._inputs.parts import merge, merge_one, shifted, split_text
+from ._inputs.parts import split_text
+from ._merge_parts import PartOutcome, merged
 from ._model.backends import mode_name
 from ._model.record import CallRecord
 from ._model.retry import TransportPolicy
+from ._prompts import PromptTemplate, RenderedPrompt, load_prompt
 from ._replies import Reply, reply_model
-from .cache import DEFAULT_CACHE_FILE, SummaryCache, cache_key, default_cache_dir
-from .config import ResolvedConfig, Settings, resolve
-from .errors import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
-from .prompts import PromptTemplate, RenderedPrompt, load_prompt
-from .schema import (
+from ._summary import (
     AgreementSummary,
     Dateline,
     Dropped,
@@ -40,148 +45,17 @@ from .schema import (
     Meta,
     Page,
     PartRun,
-    evidence_in,
 )
 
 if TYPE_CHECKING:
     import openai
+    from openai.types.chat import ChatCompletion
 
     from ._model.gate import RequestGate
 
-__all__ = ["asummarize", "asummarize_all", "open_cache", "summarize", "summarize_all"]
+__all__ = ["Job"]
 
 logger = logging.getLogger("summarizer")
-
-
-def summarize(
-    text: str | bytes,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    settings: Settings | None = None,
-    client: openai.OpenAI | None = None,
-    cache: SummaryCache | bool | None = None,
-) -> AgreementSummary:
-    """Summarize one agreement article into a grounded `AgreementSummary`.
-
-    Args:
-        text: the article, as str or UTF-8 bytes.
-        model, base_url, api_key: override `settings` and the environment for this call.
-        settings: the rarer knobs (limits, retries, prompt version).
-        client: an `openai.OpenAI` to send requests with (its own retries are switched off).
-        cache: a `SummaryCache`, or True for the default one; off unless asked for.
-
-    A story that reports several agreements gives its principal one; `meta.other_agreements`
-    says how many more it reports, and `summarize_all()` returns every one. An article longer
-    than `Settings.max_part_chars` is summarized in parts and merged (`meta.parts`).
-
-    Raises:
-        InputError: before any request, when the article is empty, binary or too long.
-        NoAgreementError: when the article reports no agreement.
-        EndpointError, ReplyError: when no usable reply could be had; see `summarizer.errors`.
-
-    Usage:
-
-        >>> summary = summarize(open("article.txt").read())
-        >>> [party.name for party in summary.parties]
-        ['INTERPOL Washington', 'NCB Ottawa']
-        >>> summary.parties[0].evidence.start, summary.meta.usage.total_tokens
-        (43, 3112)
-    """
-    every = summarize_all(
-        text,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        settings=settings,
-        client=client,
-        cache=cache,
-    )
-    return every[0]
-
-
-def summarize_all(
-    text: str | bytes,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    settings: Settings | None = None,
-    client: openai.OpenAI | None = None,
-    cache: SummaryCache | bool | None = None,
-) -> list[AgreementSummary]:
-    """One summary for each agreement the article reports, the principal one first.
-
-    Same arguments, errors and cost as `summarize()`: one call answers both. Each summary's
-    `meta` is that of the whole call, with usage counted once per call, not per agreement.
-    With a prompt version older than 3, which asks about one agreement, the list has one.
-    """
-    return Job.prepare(text, model, base_url, api_key, settings, client).run_cached(
-        open_cache(cache), client
-    )
-
-
-async def asummarize_all(
-    text: str | bytes,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    settings: Settings | None = None,
-    client: openai.AsyncOpenAI | None = None,
-    cache: SummaryCache | bool | None = None,
-) -> list[AgreementSummary]:
-    """Async twin of `summarize_all()`."""
-    return await Job.prepare(text, model, base_url, api_key, settings, client).arun_cached(
-        open_cache(cache), client
-    )
-
-
-async def asummarize(
-    text: str | bytes,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    settings: Settings | None = None,
-    client: openai.AsyncOpenAI | None = None,
-    cache: SummaryCache | bool | None = None,
-) -> AgreementSummary:
-    """Async twin of `summarize()`, with an `openai.AsyncOpenAI` client if one is given."""
-    every = await asummarize_all(
-        text,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        settings=settings,
-        client=client,
-        cache=cache,
-    )
-    return every[0]
-
-
-def open_cache(cache: SummaryCache | bool | None) -> SummaryCache | None:
-    """The cache a `cache=` argument asks for: None or False for none, True for the default.
-
-    A default cache that cannot be opened (a read-only home, a full disk) is a warning, and
-    the work goes on without it.
-    """
-    if isinstance(cache, SummaryCache):
-        return cache
-    if not cache:
-        return None
-    try:
-        return _default_cache(default_cache_dir())
-    except (OSError, sqlite3.Error) as exc:
-        logger.warning("no response cache (%s); every article is sent", exc)
-        return None
-
-
-@lru_cache(maxsize=4)
-def _default_cache(directory: Path) -> SummaryCache:
-    # One connection per process to the default file, opened when first wanted.
-    return SummaryCache(directory / DEFAULT_CACHE_FILE)
 
 
 @dataclass
@@ -203,8 +77,12 @@ class Job:
     whole: ArticleText | None = None  # the whole text, when this job is one part of it
     offset: int = 0  # where a part starts in the whole text
     dateline: Dateline | None = None  # the whole text's, for a part that does not hold it
-    record: CallRecord = field(default_factory=CallRecord)
+    ledger: Ledger = field(default_factory=Ledger)  # what the checks saw, reply by reply
+    record: CallRecord = field(init=False)  # what the model call spent, reading the ledger
     started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        self.record = CallRecord(review=self.ledger)
 
     @classmethod
     def prepare(
@@ -314,6 +192,16 @@ class Job:
             return self.finish(self.rescue(exc))
         return self.finish(scope.ledger.accepted)
 
+    def run_arrived(self, completion: ChatCompletion) -> list[AgreementSummary]:
+        """`run()` for a reply that arrived another way (a Batch API output line): checked
+        as the first of the call's replies, never re-asked."""
+        from ._model.call import verify_completion
+
+        scope = self.scope()
+        checked = checked_model(self.reply_model)
+        verify_completion(completion, self.config, self.record, checked, checking(scope))
+        return self.finish(scope.ledger.accepted)
+
     def run_parts(self, client: openai.OpenAI | None) -> list[AgreementSummary]:
         """Each part in its own thread, up to `part_concurrency` at once, then merged."""
         from concurrent.futures import ThreadPoolExecutor
@@ -326,7 +214,7 @@ class Job:
 
         workers = min(self.config.settings.part_concurrency, len(self.parts))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summarizer-part") as pool:
-            return self.merged(list(pool.map(outcome, self.parts)))
+            return merged(self, list(pool.map(outcome, self.parts)))
 
     async def arun_parts(
         self, client: openai.AsyncOpenAI | None, gate: RequestGate | None
@@ -342,82 +230,7 @@ class Job:
                 except SummarizerError as exc:
                     return exc
 
-        return self.merged(list(await asyncio.gather(*(outcome(p) for p in self.parts))))
-
-    def merged(self, outcomes: list[PartOutcome]) -> list[AgreementSummary]:
-        """The parts' summaries as one per agreement, with every quote in the whole text.
-
-        A part that failed costs its facts, not the summary: it is listed in `meta.parts`
-        and `meta.dropped`. Only when no part found an agreement is the first part's error
-        (or else the story's no-agreement answer) raised.
-        """
-        runs: list[PartRun] = []
-        found: list[list[AgreementSummary]] = []
-        lost: list[Dropped] = []
-        for index, (part, outcome) in enumerate(zip(self.parts, outcomes, strict=True)):
-            self.record.add(part.record)
-            end = part.offset + len(part.article.text)
-            error = None
-            status: Literal["summarized", "no_agreement", "failed"]
-            if isinstance(outcome, list):
-                status = "summarized"
-                found.append([_placed(summary, index, part.offset) for summary in outcome])
-            elif isinstance(outcome, NoAgreementError):
-                status = "no_agreement"
-            else:
-                status, error = "failed", f"{type(outcome).__name__}: {outcome}"
-                where = f"characters {part.offset}-{end}"
-                lost.append(Dropped(path=f"parts[{index}]", value=where, reason=error))
-            runs.append(
-                PartRun(
-                    start=part.offset, end=end, outcome=status, usage=part.record.usage,
-                    attempts=part.record.replies, http_requests=part.record.http_requests,
-                    error=error,
-                )
-            )  # fmt: skip
-        if not found:
-            for outcome in outcomes:
-                if isinstance(outcome, ReplyError):
-                    # What every part cost, not only the one whose error is raised.
-                    outcome.usage, outcome.attempts = self.record.usage, self.record.replies
-                if isinstance(outcome, SummarizerError) and not isinstance(
-                    outcome, NoAgreementError
-                ):
-                    raise outcome
-            reason = next(o.reason for o in outcomes if isinstance(o, NoAgreementError))
-            raise NoAgreementError(reason, meta=self.meta(GroundingReport(
-                quotes=0, exact=0, normalized=0, rejected_in_earlier_replies=0
-            ), [], runs))  # fmt: skip
-        if lost:
-            logger.warning("%d of %d parts failed; their facts are missing", len(lost), len(runs))
-        groups: list[tuple[int, list[AgreementSummary]]] = []
-        unnamed: list[tuple[int, list[AgreementSummary]]] = []
-        for index, group in enumerate(merge(found)):
-            (groups if any(s.parties for s in group) else unnamed).append((index, group))
-        if not groups:
-            raise UngroundedReplyError(
-                "no part of the article named a party of its agreement that the checks could "
-                "verify",
-                last_reply=None,
-                usage=self.record.usage,
-                attempts=self.record.replies,
-                problems=["parties: no party could be verified in any part"],
-            )
-        lost += [
-            Dropped(path=f"agreements[{index}]", value=group[0].agreement.kind, reason=_UNNAMED)
-            for index, group in unnamed
-        ]
-        summaries = []
-        for _, group in groups:
-            one, unlinked = merge_one(group)
-            # The whole text's dateline, read once when the parts were made.
-            one = one.model_copy(update={"dateline": self.parts[0].dateline})
-            counts: Counter[str] = Counter(e.match for e in evidence_in(_facts(one)))
-            grounding = _grounding(counts, self.record)  # the parts' records are summed in it
-            dropped = lost + [d for s in group for d in s.meta.dropped] + unlinked
-            meta = self.meta(grounding, dropped, runs, others=len(groups) - 1)
-            summaries.append(one.model_copy(update={"meta": meta}))
-        return summaries
+        return merged(self, list(await asyncio.gather(*(outcome(p) for p in self.parts))))
 
     @cached_property  # asked for by the batch's lock, the lookup and the store
     def cache_key(self) -> str:
@@ -485,13 +298,13 @@ class Job:
             max_replies=1 + settings.reasks,
             on_failed_detail=settings.on_failed_detail,
             keep_unverified=settings.keep_unverified,
-            ledger=self.record.grounding,
+            ledger=self.ledger,
         )
 
     def rescue(self, error: ReplyError) -> Verified:
         """An earlier reply that failed only optional facts, when the later ones failed
         worse (broken JSON, a cut-off reply, a core fact); else `error` is raised."""
-        fallback = self.record.grounding.fallback
+        fallback = self.ledger.fallback
         if fallback is None:
             raise error
         logger.info("later replies failed (%s); keeping an earlier one without its faults", error)
@@ -501,7 +314,7 @@ class Job:
         """The summaries of one reply's agreements, the principal first."""
         assert verified is not None, "a reply that came back passed its scope's checks"
         others = len(verified.others)
-        meta = self.meta(_grounding_of(verified, self.record), verified.dropped, others=others)
+        meta = self.meta(self.grounding(verified.match_counts()), verified.dropped, others=others)
         logger.info(
             "summarized with %s: %d attempt(s), %d tokens, %.2fs",
             meta.model,
@@ -515,11 +328,21 @@ class Job:
             verified.summary(meta),
             *(
                 other.summary(
-                    self.meta(_grounding_of(other, self.record), other.dropped, others=others)
+                    self.meta(self.grounding(other.match_counts()), other.dropped, others=others)
                 )
                 for other in verified.others
             ),
         ]
+
+    def grounding(self, counts: Counter[str]) -> GroundingReport:
+        """How the kept facts' quotes matched, and what earlier replies had rejected."""
+        return GroundingReport(
+            quotes=sum(counts.values()),
+            exact=counts["exact"],
+            normalized=counts["normalized"],
+            elided=counts["elided"],
+            rejected_in_earlier_replies=self.ledger.rejected_before,
+        )
 
     def meta(
         self,
@@ -552,49 +375,8 @@ class Job:
         )
 
 
-_UNNAMED = "no part of the article named a party of it that the checks could verify"
-
 # Told to the model with each part of a long article.
 _PART_NOTE = (
     "This is part {which} of {total} of one long article, cut at paragraph breaks. Report "
     "what this part says about each agreement, with quotes from this part only."
 )
-
-# What one part of a long article came to.
-PartOutcome = list[AgreementSummary] | SummarizerError
-
-
-def _placed(summary: AgreementSummary, index: int, offset: int) -> AgreementSummary:
-    """A part's summary with its quotes moved into the whole text, and what it dropped
-    named by its part."""
-    moved = cast(AgreementSummary, shifted(summary, offset))
-    dropped = [
-        d.model_copy(update={"path": f"parts[{index}].{d.path}"}) for d in moved.meta.dropped
-    ]
-    return moved.model_copy(update={"meta": moved.meta.model_copy(update={"dropped": dropped})})
-
-
-def _grounding_of(verified: Verified, record: CallRecord) -> GroundingReport:
-    return _grounding(verified.match_counts(), record)
-
-
-def _grounding(counts: Counter[str], record: CallRecord) -> GroundingReport:
-    return GroundingReport(
-        quotes=sum(counts.values()),
-        exact=counts["exact"],
-        normalized=counts["normalized"],
-        elided=counts["elided"],
-        rejected_in_earlier_replies=record.grounding.rejected_before,
-    )
-
-
-def _facts(summary: AgreementSummary) -> list[object]:
-    """What a summary's quotes support (not its dateline, which code reads)."""
-    return [
-        summary.agreement,
-        summary.parties,
-        summary.signatories,
-        summary.aims,
-        summary.venue,
-        summary.threat_groups,
-    ]

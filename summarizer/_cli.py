@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .config import Settings
-from .errors import ConfigError, InputError, NoAgreementError, SummarizerError, redact
+from ._config import Settings
+from ._exceptions import ConfigError, InputError, NoAgreementError, SummarizerError, redact
 
 if TYPE_CHECKING:
     import openai
 
     from ._batch.files import ResultsFile
     from ._batch.run import ItemResult
-    from .schema import AgreementSummary
+    from ._summary import AgreementSummary
 
 __all__ = ["app", "main"]
 
@@ -125,8 +125,8 @@ def summarize(
     verified_only: VerifiedOnly = False,
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
+    from ._api import summarize_all
     from ._views.brief import brief
-    from .api import summarize_all
 
     is_url = article.startswith(("http://", "https://"))
     try:
@@ -207,8 +207,8 @@ def report(
     import json as json_module
 
     from ._batch.files import read_items
+    from ._summary import AgreementSummary
     from ._views.evidence_page import batch_page, summary_page
-    from .schema import AgreementSummary
 
     try:
         if source.suffix == ".jsonl":
@@ -491,8 +491,8 @@ def evaluate(
 
 
 def _sync_client(base_url: str | None) -> openai.OpenAI:
+    from ._config import resolve
     from ._model.call import provider_client
-    from .config import resolve
 
     return provider_client(resolve(base_url=base_url))
 
@@ -517,6 +517,3 @@ def _replay_client(path: Path) -> openai.OpenAI:
 
     return replay_client(Cassette.load(path))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

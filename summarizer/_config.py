@@ -18,8 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tenacity.wait import wait_base
 
-from ._model.backends import BACKENDS, Backend, detect_backend
-from .errors import ConfigError
+from ._exceptions import ConfigError
+from ._types import BACKENDS, Backend, detect_backend
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ResolvedConfig", "Settings", "resolve"]
 
@@ -58,7 +58,7 @@ class Settings:
     reasks: int = DEFAULT_REASKS
     transport_attempts: int = DEFAULT_TRANSPORT_ATTEMPTS
     transport_max_seconds: float = DEFAULT_TRANSPORT_MAX_SECONDS
-    backend: str | None = None  # one of backends.BACKENDS; None = SUMMARIZER_BACKEND, else guess
+    backend: str | None = None  # one of _types.BACKENDS; None = SUMMARIZER_BACKEND, else guess
     prompt: str = DEFAULT_PROMPT
     prompt_version: str | None = None
     transport_wait: wait_base | None = None  # a tenacity wait; None = Retry-After, else backoff

@@ -16,7 +16,7 @@ from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import PromptError
+from ._exceptions import PromptError
 
 __all__ = ["PromptTemplate", "RenderedPrompt", "load_prompt", "prompt_versions", "prompts_dir"]
 
