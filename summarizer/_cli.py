@@ -516,4 +516,3 @@ def _replay_client(path: Path) -> openai.OpenAI:
     from ._model.cassettes import Cassette
 
     return replay_client(Cassette.load(path))
-
