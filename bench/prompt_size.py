@@ -30,7 +30,8 @@ from plain_schema import PlainReply, PlainReplyV2  # noqa: E402
 
 from summarizer._checks import Ledger, Problem  # noqa: E402
 from summarizer._model.backends import response_format  # noqa: E402
-from summarizer._model.call import CallRecord, conversation  # noqa: E402
+from summarizer._model.call import conversation  # noqa: E402
+from summarizer._model.record import CallRecord  # noqa: E402
 from summarizer._prompts import load_prompt  # noqa: E402
 from summarizer._replies import reply_model  # noqa: E402
 

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer import NoAgreementError, Settings, SummarizerError, summarize_all  # noqa: E402
-from summarizer._model.call import client_over  # noqa: E402
 from summarizer._model.cassettes import Cassette, ReplayTransport  # noqa: E402
+from summarizer._model.clients import client_over  # noqa: E402
 from summarizer._prompts import load_prompt  # noqa: E402
 from summarizer._replies import reply_model  # noqa: E402
 

@@ -492,7 +492,7 @@ def evaluate(
 
 def _sync_client(base_url: str | None) -> openai.OpenAI:
     from ._config import resolve
-    from ._model.call import provider_client
+    from ._model.clients import provider_client
 
     return provider_client(resolve(base_url=base_url))
 
@@ -500,7 +500,7 @@ def _sync_client(base_url: str | None) -> openai.OpenAI:
 @contextmanager
 def _endpoint_errors() -> Iterator[None]:
     """The Batch API commands' own requests: typed errors, and exit statuses."""
-    from ._model.call import ENDPOINT_ERRORS
+    from ._model.clients import ENDPOINT_ERRORS
 
     failures: tuple[type[BaseException], ...] = (*ENDPOINT_ERRORS, OSError)
     try:
@@ -512,7 +512,7 @@ def _endpoint_errors() -> Iterator[None]:
 
 
 def _replay_client(path: Path) -> openai.OpenAI:
-    from ._model.call import replay_client
     from ._model.cassettes import Cassette
+    from ._model.clients import replay_client
 
     return replay_client(Cassette.load(path))

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._config import resolve
-from ._model.call import async_client_over, client_over
 from ._model.cassettes import (
     REPLAY_BASE_URL,
     Cassette,
@@ -37,6 +36,7 @@ from ._model.cassettes import (
     cassette_transport,
     recording_requested,
 )
+from ._model.clients import async_client_over, client_over
 
 if TYPE_CHECKING:
     import openai

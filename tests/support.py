@@ -226,8 +226,8 @@ def replay_all(stem: str, text: str, settings: Settings = NO_WAIT) -> list[Agree
     """`summarize_all(text)` answered by the reference cassette `tests/cassettes/reference/
     <stem>.json`; every recorded reply must be asked for."""
     from summarizer import summarize_all
-    from summarizer._model.call import client_over
     from summarizer._model.cassettes import ReplayTransport
+    from summarizer._model.clients import client_over
 
     transport = ReplayTransport(Cassette.load(TEST_REFERENCE / f"{stem}.json"))
     with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:

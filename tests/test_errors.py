@@ -10,7 +10,7 @@ import pytest
 
 import summarizer
 from summarizer import _exceptions as errors
-from summarizer._model.call import _translate_openai
+from summarizer._model.failures import translate_openai as _translate_openai
 
 REQUEST = httpx2.Request("POST", "http://model.test/v1/chat/completions")
 

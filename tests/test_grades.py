@@ -20,8 +20,8 @@ from summarizer._checks.fold import words
 from summarizer._checks.names import is_latin_form
 from summarizer._checks.places import region
 from summarizer._checks.words import written_as_one
-from summarizer._model.call import replay_client
 from summarizer._model.cassettes import Cassette
+from summarizer._model.clients import replay_client
 from summarizer._replies import AgreementsReplyV4
 
 GOLD = ROOT / "eval" / "gold"

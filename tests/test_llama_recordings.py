@@ -29,8 +29,8 @@ from summarizer import (
     summarize,
     summarize_all,
 )
-from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport
+from summarizer._model.clients import client_over
 
 RECORDINGS = sorted(LLAMA_CASSETTES.glob("*.json"))
 

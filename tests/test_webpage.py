@@ -13,8 +13,8 @@ from summarizer import EmptyInputError, Settings, summarize
 from summarizer._cli import main
 from summarizer._inputs.article import article_from
 from summarizer._inputs.webpage import extract_page, looks_like_html
-from summarizer._model.call import client_over
 from summarizer._model.cassettes import Cassette, ReplayTransport
+from summarizer._model.clients import client_over
 from summarizer._summary import evidence_in
 
 PAGES = ROOT / "examples" / "pages"

@@ -347,7 +347,7 @@ def _verify_line(
         ConfigError: the reply comes from another model than the one configured, so the
             summary's meta and its cache key would name the wrong one.
     """
-    from .._model.call import completion_from
+    from .._model.clients import completion_from
 
     job: Job | None = None
     try:

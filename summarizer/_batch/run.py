@@ -163,7 +163,7 @@ async def asummarize_many(
     held = concurrency + ahead(concurrency)
     own_client: openai.AsyncOpenAI | None = None
     if client is None:
-        from .._model.call import batch_client
+        from .._model.clients import batch_client
 
         config = resolve(model=model, base_url=base_url, api_key=api_key, settings=settings)
         client = own_client = batch_client(config)

@@ -2,8 +2,9 @@
 
 - `quotes`: each quote found in the article, as a character span (`ArticleText`);
 - `facts`: each fact of a reply, kept, left out, or re-asked when a re-ask can fix it
-  (`verdict`: what the checks of one reply come to);
-- `proofs`: how far code proves each normalised value, its grade (`schema.Basis`);
+  (`checker`: what every check shares; `groups`: a threat group's profile; `verdict`:
+  what the checks of one reply come to);
+- `proofs`: how far code proves each normalised value, its grade (`_summary.Basis`);
 - `grades`: values code did not prove left out, for `Settings(keep_unverified=False)`;
 - `scope`: one call's article, settings and ledger, and the reply model that checks;
 - `fold`, `words`: how text is folded and compared; `dateline`, `dates`, `places`,

@@ -4,50 +4,38 @@
 It records a `Problem` only for what a re-ask can fix: a quote that is not in the article,
 a name, title or date that is not in its own quote, a value the article contradicts. A
 normalised value that no rule proves is kept with its grade (`proofs`); a value that cannot
-be stored at all (a country outside ISO 3166) is left out and listed, without a re-ask. An
-exception inside a check is a bug of ours, never the model's: it is logged with the
-article's hash and costs only the fact it concerned.
+be stored at all (a country outside ISO 3166) is left out and listed, without a re-ask.
+What every check shares is in `checker`; a threat group's profile is checked in `groups`.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from .._summary import (
     Agreement,
     Aim,
     Country,
-    Designation,
     Dropped,
     Evidence,
-    Fact,
     Named,
     Party,
     Place,
     Signatory,
     SigningDate,
-    ThreatGroupProfile,
     Venue,
 )
-from . import dates, languages, places, proofs
+from . import dates, places, proofs
 from .grades import leave_out_unproved
-from .quotes import Span
-from .verdict import Problem, Verified
+from .groups import ThreatGroupChecks
+from .verdict import Verified
 from .words import words_in
 
 if TYPE_CHECKING:
     from .._replies import v2
-    from .scope import Scope
 
 __all__ = ["ReplyChecker"]
-
-logger = logging.getLogger("summarizer")
-T = TypeVar("T")
-Kept = TypeVar("Kept")
 
 # Words by which a story places the signing at an unnamed or institutional site, so that the
 # dateline's city is proved to be the venue city.
@@ -61,44 +49,8 @@ _SITE = re.compile(
 )
 
 
-@dataclass
-class ReplyChecker:
+class ReplyChecker(ThreatGroupChecks):
     """Checks one agreement of a reply, collecting problems instead of stopping at the first."""
-
-    scope: Scope
-    prefix: str = ""  # "agreements[1]." when the reply lists several
-    problems: list[Problem] = field(default_factory=list)
-    # Left out without a re-ask: values that cannot be stored, facts lost with another.
-    left_out: list[Dropped] = field(default_factory=list)
-    failed_parties: set[str] = field(default_factory=set)
-    # Which party each kept signatory signed for, by its place among the kept parties: two
-    # parties may end with one name, and a name left out for its mention must be followed.
-    links: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def language(self) -> str:
-        return self.scope.language
-
-    @property
-    def whole(self) -> ArticleText:
-        return self.scope.whole or self.scope.article
-
-    def fail(self, path: str, value: object, reason: str, *, core: bool = False) -> None:
-        self.problems.append(Problem(self.prefix + path, str(value), reason, core))
-
-    def leave_out(self, path: str, value: object, reason: str) -> None:
-        self.left_out.append(Dropped(path=self.prefix + path, value=str(value), reason=reason))
-
-    def guarded(self, path: str, value: object, check: Callable[[], T]) -> T | None:
-        """`check()`, or None when it raised: a bug in our checks, logged, costing this fact."""
-        try:
-            return check()
-        except Exception:
-            logger.exception(
-                "a check failed on %s%s of article %s", self.prefix, path, self.scope.article_id
-            )
-            self.leave_out(path, value, "a check failed inside summarizer (logged as a bug)")
-            return None
 
     def reply(self, reply: v2.AgreementReply) -> Verified:
         if not reply.reports_agreement or reply.agreement is None:
@@ -130,52 +82,8 @@ class ReplyChecker:
         )
         return verified if self.scope.keep_unverified else self.verified_only(verified)
 
-    def each(
-        self, name: str, items: Sequence[T], check: Callable[[str, T], Kept | None]
-    ) -> list[Kept]:
-        """Each item checked, guarded against our own bugs; those that held."""
-        kept: list[Kept] = []
-        for index, item in enumerate(items):
-            path = f"{name}[{index}]"
-            fact = self.guarded(path, "", lambda: check(path, item))  # noqa: B023
-            if fact is not None:
-                kept.append(fact)
-        return kept
-
     def verified_only(self, verified: Verified) -> Verified:
         return leave_out_unproved(verified, self.prefix, self.links)
-
-    # -- quotes ---------------------------------------------------------------------------
-
-    def ground(self, path: str, quote: str, *, core: bool = False) -> Evidence | None:
-        try:
-            span: Span = self.scope.article.locate(quote)
-        except ValueError as exc:
-            self.fail(path, quote, str(exc).replace(f"quote {quote!r} ", "").strip(), core=core)
-            return None
-        return Evidence(
-            quote=self.scope.article.text[span.start : span.end],
-            start=span.start,
-            end=span.end,
-            match=span.match,
-        )
-
-    def contains(self, quote: str, words: str) -> bool:
-        """`words` stand in `quote` (in Arabic, also with a clitic written onto them)."""
-        return languages.contains_words(quote, words, self.language)
-
-    def in_dateline(self, evidence: Evidence) -> bool:
-        return self.scope.article.in_dateline(Span(evidence.start, evidence.end, evidence.match))
-
-    def country(self, path: str, proposed: str) -> tuple[str, str] | None:
-        """The ISO country the model named, or None (left out: no re-ask can make a place
-        that is no country one)."""
-        known = places.canonical_country(proposed)
-        if known is None:
-            self.leave_out(path, proposed, "is not a country in ISO 3166")
-        return known
-
-    # -- facts ----------------------------------------------------------------------------
 
     def agreement(self, given: v2.Agreement) -> Agreement | None:
         evidence = self.ground("agreement.evidence", given.evidence, core=True)
@@ -375,91 +283,6 @@ class ReplyChecker:
                 )
         return Country(code=code, name=name, mention=name, basis="unverified")
 
-    def group(self, path: str, given: v2.ThreatGroup) -> ThreatGroupProfile | None:
-        evidence = self.ground(f"{path}.evidence", given.evidence)
-        if evidence is None:
-            return None
-        written = self.group_mention(given, evidence.quote)
-        if given.name and written is None:
-            self.fail(
-                f"{path}.mention",
-                given.written_name(),
-                "is not in its quote; quote the words naming it",
-            )
-            return None
-        if not given.name and not given.description:
-            self.fail(path, "", "an unnamed group needs the description the article gives it")
-            return None
-        grade = (
-            proofs.name_grade(given.name, written, self.whole, self.language)
-            if given.name and written
-            else None
-        )
-        aliases = []
-        for alias in given.aliases:
-            if self.contains(self.whole.text, alias):
-                aliases.append(alias)
-            else:
-                self.leave_out(f"{path}.aliases", alias, "is not in the article")
-        return ThreatGroupProfile(
-            name=given.name, mention=written, basis=grade[0] if grade else None,
-            rule=grade[1] if grade else None, description=given.description, aliases=aliases,
-            kind=given.kind, origin=self.fact(f"{path}.origin", given.origin),
-            designations=self.each(f"{path}.designations", given.designations, self.designation),
-            size=self.fact(f"{path}.size", given.size),
-            leadership=self.fact(f"{path}.leadership", given.leadership),
-            base=self.fact(f"{path}.base", given.base),
-            activities=self.each(f"{path}.activities", given.activities, self.fact),
-            areas=self.each(f"{path}.areas", given.areas, self.fact),
-            evidence=evidence,
-        )  # fmt: skip
-
-    def group_mention(self, given: v2.ThreatGroup, quote: str) -> str | None:
-        """The words naming the group in its quote: its mention, or (a reply without one)
-        its name or an alias the article writes for it ("TdA" for "Tren de Aragua")."""
-        written = given.written_name()
-        if written and self.contains(quote, written):
-            return written
-        if written != given.name:
-            return None
-        return next((a for a in given.aliases if self.contains(quote, a)), None)
-
-    def fact(self, path: str, given: v2.Fact | None) -> Fact | None:
-        if given is None:
-            return None
-        evidence = self.ground(f"{path}.evidence", given.evidence)
-        if evidence is None:
-            return None
-        country = places.canonical_country(given.value)
-        if country and self.contradicts(evidence.quote, *country):
-            self.fail(f"{path}.value", given.value, "is not the country its quote names")
-            return None
-        return Fact(value=given.value, evidence=evidence)
-
-    def contradicts(self, quote: str, code: str, name: str) -> bool:
-        """True when `quote` names countries, and not country `code`."""
-        named = {hit.code for hit in places.countries_in(quote)}
-        if self.language != languages.ENGLISH:
-            named |= {hit.code for hit in languages.countries_named(quote, self.language)}
-        return bool(named) and proofs.country_in(quote, code, name, self.language) is None
-
-    def designation(self, path: str, given: v2.Designation) -> Designation | None:
-        evidence = self.ground(f"{path}.evidence", given.evidence)
-        if evidence is None:
-            return None
-        if not (
-            words_in(evidence.quote, given.label) or self.contains(evidence.quote, given.label)
-        ):
-            self.fail(f"{path}.label", given.label, "is not in its quote; copy it as written")
-            return None
-        by = given.designated_by
-        if by and not words_in(evidence.quote, by):
-            named = places.canonical_country(by)
-            if not (named and proofs.country_in(evidence.quote, *named, self.language)):
-                self.leave_out(f"{path}.designated_by", by, "is not in its quote")
-                by = None
-        return Designation(label=given.label, designated_by=by, evidence=evidence)
-
 
 def _find_party(name: str, parties: list[Party]) -> int | None:
     """Which of `parties` `name` names: by its name first, else by its mention."""
@@ -474,4 +297,4 @@ def _find_party(name: str, parties: list[Party]) -> int | None:
 
 
 if TYPE_CHECKING:
-    from .quotes import ArticleText
+    pass

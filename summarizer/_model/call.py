@@ -1,67 +1,44 @@
-"""One summary's model call: the requests, their retries and re-asks, the clients.
+"""One summary's model call: the requests, their retries and re-asks.
 
 Each HTTP request goes through the transport policy (`retry.TransportPolicy`); instructor
-sits above it and re-asks only on validation errors. Foreign errors are translated here,
-at two boundaries: openai's around each HTTP request, instructor's around the whole call.
+sits above it and re-asks only on validation errors. Foreign errors are translated at two
+boundaries (`failures`): openai's around each HTTP request, instructor's around the call.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import json
 import logging
-import re
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-import httpx2
 import instructor
 import openai
 import pydantic
 from instructor.core.exceptions import (
-    IncompleteOutputException,
-    InstructorError,
-    InstructorRetryException,
     ResponseParsingError,
 )
 from instructor.core.exceptions import ValidationError as InstructorValidationError
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.chat.chat_completion import Choice
-from pydantic import BaseModel
 from tenacity import AsyncRetrying, Retrying
 
 from .._config import ResolvedConfig
 from .._exceptions import (
-    AuthError,
     ConfigError,
-    ConnectionCutError,
     ContentFilteredError,
     EmptyReplyError,
-    EndpointError,
-    EndpointTimeoutError,
-    EndpointUnreachableError,
     InvalidReplyError,
-    NotChatCompletionError,
-    RateLimitedError,
     RefusedError,
-    ReplyError,
-    RequestRejectedError,
-    ServerFailureError,
-    SummarizerError,
     TruncatedReplyError,
     UngroundedReplyError,
-    redact,
 )
 from .._replies import Reply
 from .._summary import Usage
 from .backends import response_format
-from .cassettes import REPLAY_BASE_URL, Cassette, ReplayTransport
+from .clients import replay_client, shared_client  # noqa: F401  TEMPORARY for _eval (being split)
+from .failures import failed, http_request, not_a_completion, problems_of, translating_instructor
 from .gate import RequestGate
 from .record import CallRecord
 from .retry import TransportPolicy, reask_retrying
@@ -71,19 +48,11 @@ if TYPE_CHECKING:
     from .._prompts import RenderedPrompt
 
 __all__ = [
-    "ENDPOINT_ERRORS",
     "MODE",
-    "CallRecord",
     "acomplete",
-    "async_client_over",
-    "batch_client",
-    "client_over",
     "complete",
-    "completion_from",
     "conversation",
     "first_request",
-    "provider_client",
-    "replay_client",
     "request_kwargs",
     "verify_completion",
 ]
@@ -149,7 +118,7 @@ def verify_completion(
     except pydantic.ValidationError as exc:
         rejected = record.review.rejected
         error_type = UngroundedReplyError if rejected else InvalidReplyError
-        problems = list(rejected) or _problems(exc)
+        problems = list(rejected) or problems_of(exc)
         raise error_type(
             "the model's reply failed the checks: " + "; ".join(problems[:3]),
             last_reply=record.last_reply,
@@ -202,18 +171,18 @@ def complete(
     http = (
         client.with_options(max_retries=0, timeout=timeout)
         if client
-        else _shared_client(config.base_url, config.api_key, timeout)
+        else shared_client(config.base_url, config.api_key, timeout)
     )
 
     def create(**kwargs: Any) -> ChatCompletion:
         kwargs["messages"] = conversation(prompt, record, kwargs["messages"])
         for attempt in policy.retrying():
-            with attempt, _http_request(record, config, attempt.retry_state.attempt_number):
+            with attempt, http_request(record, config, attempt.retry_state.attempt_number):
                 completion = http.chat.completions.create(**_for_backend(kwargs, config))
         return _accept(completion, record, config)
 
     patched = instructor.patch(create=create, mode=MODE)
-    with _translating_instructor(record):
+    with translating_instructor(record):
         reply: Reply = patched(
             response_model=reply_model,
             context=context,
@@ -252,7 +221,7 @@ async def acomplete(
         request = _for_backend(kwargs, config)
         async for attempt in policy.async_retrying():
             number = attempt.retry_state.attempt_number
-            with attempt, _http_request(record, config, number, gate):
+            with attempt, http_request(record, config, number, gate):
                 async with gate.turn(request) if gate else contextlib.nullcontext():
                     completion = await http.chat.completions.create(**request)
         if gate is not None:
@@ -264,7 +233,7 @@ async def acomplete(
     # instructor's stubs describe only the sync wrapper; the async one returns a coroutine.
     patched: Any = instructor.patch(create=create, mode=MODE)
     try:
-        with _translating_instructor(record):
+        with translating_instructor(record):
             reply: Reply = await patched(
                 response_model=reply_model,
                 context=context,
@@ -292,57 +261,6 @@ def _for_backend(kwargs: dict[str, Any], config: ResolvedConfig) -> dict[str, An
     return {**kwargs, "response_format": shaped}
 
 
-def client_over(transport: httpx2.BaseTransport, *, base_url: str, api_key: str) -> openai.OpenAI:
-    """An openai client whose requests go through `transport` (a cassette, a mock)."""
-    http = httpx2.Client(transport=transport)
-    return openai.OpenAI(api_key=api_key, base_url=base_url, http_client=http, max_retries=0)
-
-
-def replay_client(cassette: Cassette) -> openai.OpenAI:
-    """An openai client answered from `cassette`, offline."""
-    return client_over(ReplayTransport(cassette), base_url=REPLAY_BASE_URL, api_key="replay")
-
-
-def async_client_over(
-    transport: httpx2.AsyncBaseTransport, *, base_url: str, api_key: str
-) -> openai.AsyncOpenAI:
-    """The async twin of `client_over()`."""
-    http = httpx2.AsyncClient(transport=transport)
-    return openai.AsyncOpenAI(api_key=api_key, base_url=base_url, http_client=http, max_retries=0)
-
-
-def batch_client(config: ResolvedConfig) -> openai.AsyncOpenAI:
-    """One async client, and so one connection pool, for every item of a batch."""
-    return openai.AsyncOpenAI(
-        api_key=config.api_key,
-        base_url=config.base_url,
-        max_retries=0,
-        timeout=config.settings.timeout_seconds,
-    )
-
-
-def provider_client(config: ResolvedConfig) -> openai.OpenAI:
-    """The client of the provider Batch API commands (upload, submit, status, download),
-    which are not summaries: openai's own retries serve them."""
-    return openai.OpenAI(api_key=config.api_key, base_url=config.base_url, max_retries=2)
-
-
-# What those commands' requests may raise, for the command line to report.
-ENDPOINT_ERRORS: tuple[type[BaseException], ...] = (openai.OpenAIError,)
-
-
-def completion_from(body: object) -> ChatCompletion:
-    """A chat completion read from a Batch API output line's body; pydantic's
-    ValidationError when it is none."""
-    return ChatCompletion.model_validate(body)
-
-
-@lru_cache(maxsize=8)
-def _shared_client(base_url: str, api_key: str, timeout: float) -> openai.OpenAI:
-    # One connection pool per endpoint, reused across calls; retries are ours alone.
-    return openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
-
-
 def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> ChatCompletion:
     """Account for one reply, and stop at once where asking again cannot help: a reply cut
     off, refused or filtered, an answer that is no chat completion, no content twice."""
@@ -352,7 +270,7 @@ def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> C
         or not completion.choices
         or not all(isinstance(c, Choice) and c.message is not None for c in completion.choices)
     ):
-        raise _not_a_completion(completion, config)
+        raise not_a_completion(completion, config)
     if completion.usage:
         record.usage += Usage(
             prompt_tokens=completion.usage.prompt_tokens,
@@ -367,14 +285,14 @@ def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> C
         raise RefusedError(message.refusal, usage=record.usage, attempts=record.replies)
     if finish == "length":
         # Re-asking would send the cut reply back and cut again, only dearer.
-        raise _failed(
+        raise failed(
             TruncatedReplyError,
             f"the reply was cut off at max_tokens={config.settings.max_output_tokens}; "
             "raise Settings(max_output_tokens=...) or use a model with more room",
             record,
         )
     if finish == "content_filter":
-        raise _failed(
+        raise failed(
             ContentFilteredError,
             "the provider's content filter stopped the reply (finish_reason 'content_filter')",
             record,
@@ -388,200 +306,13 @@ def _no_content(finish: str | None, record: CallRecord, config: ResolvedConfig) 
     """A reply without content: a tool call (never asked for) fails at once; an empty answer
     is asked about once, as a model may stumble once, and fails the second time."""
     if finish in ("tool_calls", "function_call"):
-        raise _failed(
+        raise failed(
             InvalidReplyError,
             f"the model called a tool (finish_reason {finish!r}) instead of answering in JSON",
             record,
         )
     record.empty_replies += 1
     if record.empty_replies > 1 or record.replies > config.settings.reasks:
-        raise _failed(
+        raise failed(
             EmptyReplyError, f"the model returned no content (finish_reason {finish!r})", record
         )
-
-
-def _failed(error: type[ReplyError], message: str, record: CallRecord) -> ReplyError:
-    return error(
-        message,
-        last_reply=record.last_reply,
-        usage=record.usage,
-        attempts=record.replies,
-        problems=[message],
-    )
-
-
-def _not_a_completion(answer: object, config: ResolvedConfig) -> NotChatCompletionError:
-    """What a proxy's, gateway's or web app's answer looks like to the user: a page's title
-    or first line of text, or a JSON body's error message."""
-    if isinstance(answer, BaseModel):  # JSON, read by openai into an empty ChatCompletion
-        data = answer.model_dump(exclude_none=True, warnings=False)
-        error = data.get("error")
-        message = error.get("message") if isinstance(error, dict) else None
-        what, first_line = "JSON", str(message or json.dumps(data, default=str))
-    else:
-        text = str(answer)[:_PAGE_HEAD]
-        page = _PageText()
-        page.feed(text)
-        looks_like_page = re.search(r"<\s*(?:!doctype|html|head|body|title)\b", text, re.I)
-        what = "an HTML page" if looks_like_page else "something" if text.strip() else "nothing"
-        first_line = page.title or next(iter(page.lines), "")
-    first_line = redact(" ".join(first_line.split())[:200], config.api_key)
-    return NotChatCompletionError(
-        f"the endpoint answered {what}, not a chat completion ({first_line!r}); check that "
-        f"the base URL {config.endpoint} is an OpenAI-compatible API (usually ending in /v1) "
-        "and not a web page, a proxy's login or an error page",
-        first_line=first_line,
-    )
-
-
-# Enough of a page to find its title or first words; a 20 MB page is not read to the end.
-_PAGE_HEAD = 65_536
-
-
-class _PageText(HTMLParser):
-    """A page's title and lines of visible text (not its scripts or styles)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.lines: list[str] = []
-        self._inside: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        self._inside.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._inside:
-            del self._inside[len(self._inside) - 1 - self._inside[::-1].index(tag) :]
-
-    def handle_data(self, data: str) -> None:
-        if {"script", "style"} & set(self._inside) or not data.strip():
-            return
-        if "title" in self._inside and not self.title:
-            self.title = data.strip()
-        else:
-            self.lines += [line.strip() for line in data.splitlines() if line.strip()]
-
-
-@contextmanager
-def _http_request(
-    record: CallRecord, config: ResolvedConfig, attempt: int, gate: RequestGate | None = None
-) -> Iterator[None]:
-    """Count one HTTP request and translate what openai raises for it."""
-    record.http_requests += 1
-    try:
-        yield
-    except json.JSONDecodeError as exc:
-        # A 200 labelled JSON that is not (a page, nothing, a body cut short): openai reads
-        # it itself, so its error is not an openai one.
-        raise _not_a_completion(exc.doc, config) from exc
-    except openai.OpenAIError as exc:
-        if isinstance(exc.__cause__, SummarizerError):
-            # Raised by a transport of ours (a cassette miss): final, and already clear.
-            raise exc.__cause__ from None
-        error = _translate_openai(exc, config.api_key)
-        error.attempts = attempt
-        if gate is not None and isinstance(error, RateLimitedError) and error.retry_after:
-            gate.pause(error.retry_after)
-        raise error from exc
-
-
-def _translate_openai(exc: openai.OpenAIError, api_key: str) -> EndpointError:
-    if isinstance(exc, openai.APITimeoutError):
-        return EndpointTimeoutError("the request to the model endpoint timed out")
-    if isinstance(exc, openai.APIConnectionError):
-        cause = redact(str(exc.__cause__ or exc), api_key)
-        broken = (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError)
-        if isinstance(exc.__cause__, broken):
-            # Connected, then lost: a different fault from a server that is not there.
-            return ConnectionCutError(
-                "the connection to the model endpoint was cut before the reply was complete: "
-                + cause
-            )
-        return EndpointUnreachableError(f"could not connect to the model endpoint: {cause}")
-    if not isinstance(exc, openai.APIStatusError):
-        return EndpointError(redact(str(exc), api_key))
-    status = exc.status_code
-    body = exc.body
-    detail = body.get("message") if isinstance(body, dict) else None
-    message = (
-        f"HTTP {status} from the model endpoint: {redact(str(detail or exc.message), api_key)}"
-    )
-    if status in (401, 403):
-        return AuthError(message, status_code=status)
-    if status == 429:
-        return RateLimitedError(message, status_code=status, retry_after=_retry_after(exc.response))
-    if status == 408:
-        return EndpointTimeoutError(message, status_code=status)
-    if status >= 500:
-        return ServerFailureError(
-            message, status_code=status, retry_after=_retry_after(exc.response)
-        )
-    return RequestRejectedError(message, status_code=status)
-
-
-def _retry_after(response: Any) -> float | None:
-    """Seconds the server asked us to wait (Retry-After-Ms, Retry-After seconds or date)."""
-    headers = response.headers
-    try:
-        if "retry-after-ms" in headers:
-            return float(headers["retry-after-ms"]) / 1000
-        value = headers.get("retry-after")
-        if value is None:
-            return None
-        try:
-            return max(float(value), 0.0)
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(when.timestamp() - time.time(), 0.0)
-    except (TypeError, ValueError):
-        return None
-
-
-@contextmanager
-def _translating_instructor(record: CallRecord) -> Iterator[None]:
-    """Turn instructor's wrappers into our errors, keeping usage and the last reply."""
-    try:
-        yield
-    except InstructorRetryException as exc:
-        cause = exc.__cause__
-        if isinstance(cause, SummarizerError):
-            # Transport failures and truncation pass through instructor's loop untouched.
-            raise cause from cause.__cause__
-        # The last reply's own failures: each fact that failed a check, else schema errors.
-        problems = list(record.review.rejected) or _problems(
-            exc.failed_attempts[-1].exception if exc.failed_attempts else cause
-        )
-        error_type = UngroundedReplyError if record.review.rejected else InvalidReplyError
-        raise error_type(
-            f"the model's reply was still invalid after {record.replies} attempt(s): "
-            + "; ".join(problems[:3]),
-            last_reply=record.last_reply,
-            usage=record.usage,
-            attempts=record.replies,
-            problems=problems,
-        ) from exc
-    except IncompleteOutputException as exc:
-        raise TruncatedReplyError(
-            "the reply was cut off at the output-token limit",
-            last_reply=record.last_reply,
-            usage=record.usage,
-            attempts=record.replies,
-        ) from exc
-    except InstructorError as exc:
-        raise InvalidReplyError(
-            f"the model's reply could not be used: {exc}",
-            last_reply=record.last_reply,
-            usage=record.usage,
-            attempts=record.replies,
-            problems=[str(exc)],
-        ) from exc
-
-
-def _problems(exc: BaseException | None) -> list[str]:
-    if isinstance(exc, pydantic.ValidationError):
-        return [
-            f"{'.'.join(str(p) for p in error['loc']) or 'reply'}: {error['msg']}"
-            for error in exc.errors(include_url=False)
-        ]
-    return [str(exc)] if exc else ["unknown validation failure"]

@@ -16,9 +16,10 @@ from live import LIVE_MODEL, LIVE_SETTINGS
 from llama import LlamaServer
 
 from summarizer import SummarizerError, summarize
-from summarizer._eval.harness import GoldFile, score_article
-from summarizer._model.call import client_over
+from summarizer._eval.gold import GoldFile
+from summarizer._eval.scoring import score_article
 from summarizer._model.cassettes import recording_requested
+from summarizer._model.clients import client_over
 
 pytestmark = pytest.mark.integration
 

@@ -33,8 +33,8 @@ from summarizer import (
     summarize,
     summarize_many,
 )
-from summarizer._model.call import client_over
 from summarizer._model.cassettes import recording_requested
+from summarizer._model.clients import client_over
 
 pytestmark = pytest.mark.integration
 

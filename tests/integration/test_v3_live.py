@@ -19,8 +19,8 @@ from llama import LlamaServer
 from support import all_evidence, grounded_in
 
 from summarizer import NoAgreementError, ReplyError, summarize_all
-from summarizer._model.call import client_over
 from summarizer._model.cassettes import recording_requested
+from summarizer._model.clients import client_over
 
 pytestmark = pytest.mark.integration
 
