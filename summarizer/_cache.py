@@ -27,12 +27,13 @@ from typing import TYPE_CHECKING
 
 from .__version__ import __version__
 from ._exceptions import NoAgreementError
-from ._summary import AgreementSummary, Meta
+from ._meta import Meta
+from ._summary import AgreementSummary
 
 if TYPE_CHECKING:
     from ._config import ResolvedConfig
+    from ._meta import Page
     from ._prompts import PromptTemplate
-    from ._summary import Page
 
 __all__ = [
     "DEFAULT_CACHE_FILE",
@@ -79,7 +80,7 @@ def cache_key(
     article: str, config: ResolvedConfig, template: PromptTemplate, page: Page | None = None
 ) -> str:
     """The key of one summary: a hash over every input that changes it."""
-    from ._summary import SCHEMA_VERSION
+    from ._meta import SCHEMA_VERSION
 
     settings = config.settings
     parts = {

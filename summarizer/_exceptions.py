@@ -48,7 +48,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._summary import Meta, Usage
+    from ._meta import Meta, Usage
 
 __all__ = [
     "AuthError",

@@ -32,20 +32,13 @@ from ._exceptions import NoAgreementError, ReplyError, SummarizerError
 from ._inputs.article import article_from
 from ._inputs.parts import split_text
 from ._merge_parts import PartOutcome, merged
+from ._meta import Dropped, GroundingReport, Meta, Page, PartRun
 from ._model.backends import mode_name
 from ._model.record import CallRecord
 from ._model.retry import TransportPolicy
 from ._prompts import PromptTemplate, RenderedPrompt, load_prompt
 from ._replies import Reply, reply_model
-from ._summary import (
-    AgreementSummary,
-    Dateline,
-    Dropped,
-    GroundingReport,
-    Meta,
-    Page,
-    PartRun,
-)
+from ._summary import AgreementSummary, Dateline
 
 if TYPE_CHECKING:
     import openai

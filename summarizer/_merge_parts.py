@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from ._exceptions import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
 from ._inputs.parts import merge, merge_one, shifted
-from ._summary import AgreementSummary, Dropped, GroundingReport, PartRun, evidence_in
+from ._meta import Dropped, GroundingReport, PartRun
+from ._summary import AgreementSummary, evidence_in
 
 if TYPE_CHECKING:
     from ._job import Job

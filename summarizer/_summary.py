@@ -32,10 +32,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from ._meta import Meta, StrictModel
 
 __all__ = [
-    "SCHEMA_VERSION",
     "Agreement",
     "AgreementSummary",
     "Aim",
@@ -43,29 +44,19 @@ __all__ = [
     "Country",
     "Dateline",
     "Designation",
-    "Dropped",
     "Evidence",
     "Fact",
-    "GroundingReport",
-    "Meta",
     "Named",
-    "Page",
-    "PartRun",
     "Party",
     "Place",
     "Rule",
     "SigningDate",
     "Signatory",
     "ThreatGroupProfile",
-    "Usage",
     "VERIFIED_BASES",
     "Venue",
     "evidence_in",
 ]
-
-# 3: basis "translated"; meta.language, other_agreements and parts.
-# 4: basis "unverified"; signatories' and groups' mention and basis; parent_body graded.
-SCHEMA_VERSION = "4"
 
 AgreementKind = Literal[
     "memorandum_of_understanding",
@@ -110,11 +101,7 @@ Rule = Literal[
 MatchKind = Literal["exact", "normalized", "elided"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Evidence(_Strict):
+class Evidence(StrictModel):
     """The article's own words supporting a fact, and where they stand: `text[start:end]`."""
 
     quote: str
@@ -135,7 +122,7 @@ def evidence_in(value: object) -> Iterator[Evidence]:
             yield from evidence_in(field_value)
 
 
-class _Graded(_Strict):
+class _Graded(StrictModel):
     basis: Basis
     rule: Rule | None = None
 
@@ -173,7 +160,7 @@ class SigningDate(_Graded):
     mention: str = Field(description="As written, e.g. 'on Tuesday'.")
 
 
-class Agreement(_Strict):
+class Agreement(StrictModel):
     """The agreement itself, as the article reports it."""
 
     kind: AgreementKind
@@ -199,7 +186,7 @@ class Party(_Graded):
     evidence: Evidence
 
 
-class Signatory(_Strict):
+class Signatory(StrictModel):
     """A person who signed; the name may be unstated. `basis` grades the name."""
 
     name: str | None = Field(description="In Latin script, e.g. 'Sergei Ivanov'.")
@@ -211,7 +198,7 @@ class Signatory(_Strict):
     evidence: Evidence
 
 
-class Aim(_Strict):
+class Aim(StrictModel):
     """One thing the agreement sets out to do."""
 
     description: str
@@ -219,7 +206,7 @@ class Aim(_Strict):
     evidence: Evidence
 
 
-class Venue(_Strict):
+class Venue(StrictModel):
     """Where the agreement was signed."""
 
     event: str | None
@@ -228,14 +215,14 @@ class Venue(_Strict):
     evidence: Evidence
 
 
-class Fact(_Strict):
+class Fact(StrictModel):
     """A single stated fact in plain words, with the quote that states it."""
 
     value: str
     evidence: Evidence
 
 
-class Designation(_Strict):
+class Designation(StrictModel):
     """A formal label put on a group, e.g. 'Foreign Terrorist Organization' by 'United States'."""
 
     label: str
@@ -243,7 +230,7 @@ class Designation(_Strict):
     evidence: Evidence
 
 
-class ThreatGroupProfile(_Strict):
+class ThreatGroupProfile(StrictModel):
     """A criminal or violent group the agreement targets, as the article describes it."""
 
     name: str | None = Field(description="None when the article does not name the group.")
@@ -263,7 +250,7 @@ class ThreatGroupProfile(_Strict):
     evidence: Evidence
 
 
-class Dateline(_Strict):
+class Dateline(StrictModel):
     """Where and when the story was filed, parsed by code: not where it was signed."""
 
     place: str = Field(description="As written, e.g. 'OTTAWA'.")
@@ -274,104 +261,7 @@ class Dateline(_Strict):
     evidence: Evidence
 
 
-class Dropped(_Strict):
-    """A fact left out because code could not verify it, and why."""
-
-    path: str = Field(description="Where it was in the reply, e.g. 'parties[1].country'.")
-    value: str
-    reason: str
-
-
-class Usage(_Strict):
-    """Tokens spent, summed over every reply requested for one summary."""
-
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    total_tokens: int = 0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-            total_tokens=self.total_tokens + other.total_tokens,
-        )
-
-
-class GroundingReport(_Strict):
-    """How the quotes of the accepted reply were found, and how many earlier ones were not."""
-
-    quotes: int
-    exact: int
-    normalized: int
-    elided: int = 0
-    rejected_in_earlier_replies: int
-
-
-class Page(_Strict):
-    """The web page an article was extracted from: every offset points into `text`."""
-
-    text: str = Field(description="The story as extracted: what was summarized.")
-    title: str | None
-    published: date | None = Field(description="The page's own date, when it states one.")
-    url: str | None = None
-
-
-class PartRun(_Strict):
-    """One part of a long article, summarized on its own: where it lies and what it cost."""
-
-    start: int = Field(ge=0, description="Where the part starts in the whole text.")
-    end: int = Field(ge=0)
-    outcome: Literal["summarized", "no_agreement", "failed"]
-    usage: Usage
-    attempts: int
-    http_requests: int
-    error: str | None = Field(default=None, description="Why the part failed, when it did.")
-
-
-class Meta(_Strict):
-    """How a summary was made: by which model and prompt, at what cost, in how long."""
-
-    model: str
-    endpoint: str
-    endpoint_kind: str
-    mode: str
-    prompt_name: str
-    prompt_version: str
-    schema_version: str = SCHEMA_VERSION
-    article_sha256: str
-    usage: Usage
-    attempts: int = Field(description="Model replies requested (1 + re-asks).")
-    http_requests: int = Field(description="HTTP requests sent, transport retries included.")
-    latency_seconds: float
-    grounding: GroundingReport
-    dropped: list[Dropped] = Field(
-        default_factory=list, description="Optional facts left out because they failed checks."
-    )
-    page: Page | None = Field(
-        default=None,
-        description="Set when the input was a web page: the text the offsets point into.",
-    )
-    language: str | None = Field(
-        default=None, description="The article's language (ISO 639-1), detected or as set."
-    )
-    other_agreements: int | None = Field(
-        default=None,
-        description="How many more agreements the story reports beside this one; None when "
-        "the prompt version does not ask for every agreement.",
-    )
-    parts: list[PartRun] = Field(
-        default_factory=list,
-        description="Set when a long article was summarized in parts: each part and its cost "
-        "(usage, attempts and http_requests above are their sums).",
-    )
-    cached: bool = Field(
-        default=False,
-        description="Read from the response cache: no request was sent for it this time, and "
-        "usage, attempts and latency are those of the call that first made it.",
-    )
-
-
-class AgreementSummary(_Strict):
+class AgreementSummary(StrictModel):
     """A grounded summary of one agreement article.
 
     A summary saved with schema version 3 (a results file, a cache, a database row) still

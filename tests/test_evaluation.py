@@ -8,10 +8,12 @@ import pytest
 from support import ARTICLES, REFERENCE
 
 from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError, Usage
-from summarizer._eval.harness import GoldFile, Report, score_article
-from summarizer._model.call import client_over
+from summarizer._eval.gold import GoldFile
+from summarizer._eval.harness import Report
+from summarizer._eval.scoring import score_article
+from summarizer._meta import Meta
 from summarizer._model.cassettes import Cassette, ReplayTransport
-from summarizer._summary import Meta
+from summarizer._model.clients import client_over
 
 STEM = "abbreviation_nca"
 # The truth of examples/articles/abbreviation_nca.txt, written by hand.
@@ -192,7 +194,7 @@ def test_a_name_given_to_a_signatory_the_article_leaves_unnamed_is_an_abstention
 
 
 def test_titles_may_differ_in_number_but_not_in_rank_and_cities_must_be_equal(summary) -> None:
-    from summarizer._eval.harness import _same
+    from summarizer._eval.matching import same as _same
 
     assert _same("defence minister", "the defence ministers", title=True)
     assert not _same("director", "deputy director", title=True)
@@ -201,7 +203,7 @@ def test_titles_may_differ_in_number_but_not_in_rank_and_cities_must_be_equal(su
 
 
 def test_matching_pairs_as_many_as_it_can() -> None:
-    from summarizer._eval.harness import _match
+    from summarizer._eval.matching import best_pairs as _match
 
     assert _match([{"a", "b"}, {"b"}], [{"b"}, {"a"}]) == [(0, 1), (1, 0)]
 

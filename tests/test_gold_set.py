@@ -10,7 +10,9 @@ from support import ROOT
 
 from summarizer._cli import main
 from summarizer._config import Settings
-from summarizer._eval.harness import FIELDS, evaluate_replayed, gold_articles
+from summarizer._eval.gold import gold_articles
+from summarizer._eval.harness import evaluate_replayed
+from summarizer._eval.scoring import FIELDS
 from summarizer._model.cassettes import Cassette
 
 GOLD = ROOT / "eval" / "gold"

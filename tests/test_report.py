@@ -27,9 +27,10 @@ from support import REFERENCE, ROOT, article
 from summarizer import AgreementSummary, NoAgreementError, summarize
 from summarizer._batch.run import ItemResult
 from summarizer._exceptions import InvalidReplyError
+from summarizer._meta import Dropped, Usage
 from summarizer._model.cassettes import Cassette, ReplayTransport, recording_requested
 from summarizer._model.clients import client_over
-from summarizer._summary import Dropped, Evidence, Usage, evidence_in
+from summarizer._summary import Evidence, evidence_in
 from summarizer._views.evidence_page import batch_page, summary_page
 
 SEED = "interpol_tren_de_aragua"

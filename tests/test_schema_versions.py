@@ -46,9 +46,9 @@ def test_one_version_and_a_changelog_that_names_every_stored_format() -> None:
     import summarizer
     from summarizer import _cache as cache
     from summarizer._checks import gazetteer
+    from summarizer._meta import SCHEMA_VERSION
     from summarizer._model import cassettes
     from summarizer._prompts import prompt_versions
-    from summarizer._summary import SCHEMA_VERSION
 
     assert summarizer.__version__ == version("summarizer")  # hatch read the same file
     table = Path(__file__).resolve().parent.parent.joinpath("CHANGELOG.md").read_text()

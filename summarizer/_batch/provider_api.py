@@ -43,9 +43,9 @@ from .._exceptions import (
     TruncatedReplyError,
 )
 from .._job import Job
+from .._meta import Usage
 from .._prompts import load_prompt
 from .._replies import reply_model
-from .._summary import Usage
 from .run import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
 
 if TYPE_CHECKING:

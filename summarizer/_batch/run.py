@@ -33,9 +33,10 @@ from .._exceptions import (
     SummarizerError,
 )
 from .._job import Job
+from .._meta import Usage
 from .._model.gate import RequestGate
 from .._prompts import load_prompt
-from .._summary import AgreementSummary, Usage
+from .._summary import AgreementSummary
 
 if TYPE_CHECKING:
     import openai

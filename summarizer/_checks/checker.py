@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from .._summary import Dropped, Evidence
+from .._meta import Dropped
+from .._summary import Evidence
 from . import languages, places
 from .quotes import Span
 from .verdict import Problem

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .._meta import Dropped
 from .._summary import (
     Agreement,
     Aim,
     Country,
-    Dropped,
     Evidence,
     Named,
     Party,

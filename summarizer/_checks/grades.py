@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .._summary import VERIFIED_BASES, AgreementSummary, Dropped, Party, Venue
+from .._meta import Dropped
+from .._summary import VERIFIED_BASES, AgreementSummary, Party, Venue
 
 if TYPE_CHECKING:
     from .verdict import Verified

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationInfo, model_validator
 
-from .._summary import Dateline, Dropped
+from .._meta import Dropped
+from .._summary import Dateline
 from .dateline import read_dateline
 from .facts import ReplyChecker
 from .quotes import ArticleText

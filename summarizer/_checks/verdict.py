@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from .._meta import Dropped, Meta
 from .._summary import (
     Agreement,
     AgreementSummary,
     Aim,
     Dateline,
-    Dropped,
-    Meta,
     Party,
     Signatory,
     ThreatGroupProfile,

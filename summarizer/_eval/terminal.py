@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from .harness import FIELDS
+from .scoring import FIELDS
 
 __all__ = ["show_comparison", "show_report"]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from .._exceptions import EmptyInputError, InputTooLongError, NotTextError
 
 if TYPE_CHECKING:
-    from .._summary import Page
+    from .._meta import Page
 
 __all__ = ["InputFormat", "article_from", "check_article"]
 

@@ -25,16 +25,8 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from .._checks.fold import loose_key
-from .._summary import (
-    AgreementSummary,
-    Aim,
-    Dropped,
-    Evidence,
-    Fact,
-    Party,
-    Signatory,
-    ThreatGroupProfile,
-)
+from .._meta import Dropped
+from .._summary import AgreementSummary, Aim, Evidence, Fact, Party, Signatory, ThreatGroupProfile
 
 __all__ = ["Slice", "merge", "merge_one", "shifted", "split_text"]
 

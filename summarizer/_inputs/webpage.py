@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from .._exceptions import EmptyInputError, UnreadableInputError
-from .._summary import Page
+from .._meta import Page
 
 __all__ = ["MAX_PAGE_BYTES", "extract_page", "fetch_page", "looks_like_html"]
 

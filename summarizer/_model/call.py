@@ -34,10 +34,10 @@ from .._exceptions import (
     TruncatedReplyError,
     UngroundedReplyError,
 )
+from .._meta import Usage
 from .._replies import Reply
-from .._summary import Usage
 from .backends import response_format
-from .clients import replay_client, shared_client  # noqa: F401  TEMPORARY for _eval (being split)
+from .clients import shared_client
 from .failures import failed, http_request, not_a_completion, problems_of, translating_instructor
 from .gate import RequestGate
 from .record import CallRecord

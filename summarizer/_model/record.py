@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .._summary import Usage
+from .._meta import Usage
 
 __all__ = ["CallRecord", "Review"]
 

@@ -1,0 +1,70 @@
+"""Command line: one article, a batch of them, a batch through the provider's Batch API,
+an evidence page, and a score on a gold set.
+
+    summarizer summarize ARTICLE [--json] [--html PAGE]  (or `summarizer ARTICLE`; a .txt
+                                                          or .html file, a URL, or -)
+    summarizer batch INPUT --out results.jsonl           (INPUT: a folder, or JSONL)
+    summarizer batch-api prepare|submit|status|collect
+    summarizer report RESULTS --out PAGE.html
+    summarizer eval GOLD_DIR [--replay CASSETTES] [--out report.json] | --compare A B
+
+Exit status: 0 done (every item summarized or found to report no agreement), 1 a failure
+(endpoint or reply; for a batch, some items failed and their lines say why), 2 unusable
+input or settings, 3 the one article reports no agreement.
+
+Heavy modules (openai, the batch machinery) load inside the commands, so `--help` is quick.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .article import report, summarize
+from .batches import batch, batch_api_collect, batch_api_prepare, batch_api_status, batch_api_submit
+from .evaluation import evaluate
+from .options import EXIT_FAILED, EXIT_OK
+
+__all__ = ["app", "main"]
+
+DESCRIPTION = "Summarize articles about signed agreements into grounded summaries."
+
+app = typer.Typer(
+    name="summarizer",
+    help=DESCRIPTION,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("summarize")(summarize)
+app.command("report")(report)
+app.command("batch")(batch)
+app.command("eval")(evaluate)
+
+batch_api = typer.Typer(
+    help="Hand a batch to the OpenAI Batch API (or vLLM's run_batch) and collect it.",
+    no_args_is_help=True,
+)
+batch_api.command("prepare")(batch_api_prepare)
+batch_api.command("submit")(batch_api_submit)
+batch_api.command("status")(batch_api_status)
+batch_api.command("collect")(batch_api_collect)
+app.add_typer(batch_api, name="batch-api")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in _commands() | {"--help"}:
+        args.insert(0, "summarize")  # `summarizer ARTICLE ...` is short for `summarize ...`
+    try:
+        app(args=args, prog_name="summarizer")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_FAILED
+    return EXIT_OK
+
+
+def _commands() -> set[str]:
+    return {command.name or "" for command in app.registered_commands} | {"batch-api"}
