@@ -106,7 +106,6 @@ def prepare(
     Raises:
         ConfigError: past OpenAI's limits for one file (50,000 lines, 200 MB).
     """
-    from .._inputs.article import article_from
     from .._model.call import first_request
 
     settings = settings or Settings()
@@ -118,19 +117,7 @@ def prepare(
     with out.open("w", encoding="utf-8") as lines:
         for item_id, text in _first_occurrences(items):
             try:
-                if isinstance(text, SummarizerError):
-                    raise text
-                article, _ = article_from(
-                    text, max_chars=settings.max_input_chars, input_format=settings.input_format
-                )
-                if len(article) > settings.max_part_chars:
-                    # Sent in parts, which the batch's one-request-per-article cannot hold.
-                    raise InputTooLongError(
-                        length=len(article),
-                        limit=settings.max_part_chars,
-                        hint="longer articles are summarized in parts: run them with "
-                        "`summarizer batch`",
-                    )
+                article = _one_request_article(text, settings)
             except SummarizerError as exc:
                 prepared.skipped.append((item_id, exc))
                 continue
@@ -151,6 +138,25 @@ def prepare(
                 )
             lines.write(encoded)
     return prepared
+
+
+def _one_request_article(text: ItemText | SummarizerError, settings: Settings) -> str:
+    """The article one Batch API request can carry; raises what keeps it from the batch."""
+    from .._inputs.article import article_from
+
+    if isinstance(text, SummarizerError):
+        raise text
+    article, _ = article_from(
+        text, max_chars=settings.max_input_chars, input_format=settings.input_format
+    )
+    if len(article) > settings.max_part_chars:
+        # Sent in parts, which the batch's one-request-per-article cannot hold.
+        raise InputTooLongError(
+            length=len(article),
+            limit=settings.max_part_chars,
+            hint="longer articles are summarized in parts: run them with `summarizer batch`",
+        )
+    return article
 
 
 def submit(requests: Path, client: openai.OpenAI) -> Any:

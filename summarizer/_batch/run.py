@@ -15,9 +15,18 @@ the batch goes on. `summarize_many()` is its synchronous twin.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+)
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -161,7 +170,6 @@ async def asummarize_many(
         tokens_per_minute=tokens_per_minute,
         max_in_flight=concurrency,
     )
-    held = concurrency + ahead(concurrency)
     own_client: openai.AsyncOpenAI | None = None
     if client is None:
         from .._model.clients import batch_client
@@ -176,9 +184,26 @@ async def asummarize_many(
             item_id, text, store, same_article, gate, client, model, base_url, api_key, settings
         )
 
+    held = concurrency + ahead(concurrency)
+    try:
+        async with contextlib.aclosing(_as_they_finish(_pairs(items), one, held)) as results:
+            async for result in results:
+                yield result
+    finally:
+        if own_client is not None:
+            await own_client.close()
+
+
+async def _as_they_finish(
+    source: AsyncGenerator[tuple[str, ItemText], None],
+    one: Callable[[str, str | bytes], Coroutine[Any, Any, ItemResult]],
+    held: int,
+) -> AsyncGenerator[ItemResult, None]:
+    """`one(id, text)` for each item of `source`, at most `held` at once, each result
+    yielded as it finishes; an id seen before fails as a duplicate, and an item that could
+    not be read fails on its own."""
     seen: set[str] = set()
     running: set[asyncio.Task[ItemResult]] = set()
-    source = _pairs(items)
     # The next item is read by a task of its own, so results that finish while a slow
     # source is still producing are yielded at once, not when the next item arrives.
     reading: asyncio.Task[tuple[str, ItemText]] | None = None
@@ -216,8 +241,6 @@ async def asummarize_many(
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
         await source.aclose()
-        if own_client is not None:
-            await own_client.close()
 
 
 def summarize_many(
