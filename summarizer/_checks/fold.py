@@ -11,6 +11,10 @@
   in an index of names (countries, cities, weekdays).
 - `loose_key`: `name_key` without punctuation, optionally in ASCII, for telling whether two
   records name the same thing (merging parts, scoring against gold).
+- `alnum_key`: letters and digits only, case folded, for telling an abbreviation or a
+  country's own name ("U.S.", "US") from a demonym.
+- `ascii_letters`: letters only, accents stripped, for comparing a name with its
+  transliteration letter by letter.
 """
 
 from __future__ import annotations
@@ -20,7 +24,16 @@ from functools import lru_cache
 
 import regex  # type: ignore[import-untyped]  # no stubs installed
 
-__all__ = ["INVISIBLE", "comparable", "fold_marks", "loose_key", "name_key", "words"]
+__all__ = [
+    "INVISIBLE",
+    "alnum_key",
+    "ascii_letters",
+    "comparable",
+    "fold_marks",
+    "loose_key",
+    "name_key",
+    "words",
+]
 
 _MARKS = str.maketrans(
     {
@@ -86,3 +99,15 @@ def loose_key(text: str | None, *, ascii: bool = False) -> str:
 
         return normalize(text, lowercase=True, ascii=True) or ""
     return " ".join(_PUNCTUATION.sub(" ", name_key(text)).split())
+
+
+def alnum_key(text: str) -> str:
+    """`text`'s letters and digits, case folded ("U.S." and "us" meet)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def ascii_letters(text: str) -> str:
+    """`text`'s letters in ASCII, accents stripped and case folded; letters with no ASCII
+    form (another script) are left out."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalpha() and ch.isascii())

@@ -16,7 +16,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from typing import Any
 
-from .fold import words
+from .fold import ascii_letters, words
 
 __all__ = ["MIN_SIMILARITY", "is_latin_form", "latin_forms"]
 
@@ -39,17 +39,17 @@ _local = threading.local()
 
 def is_latin_form(name: str, mention: str, language: str) -> bool:
     """True when `name` (Latin script) is a usual Latin form of `mention` (another script)."""
-    wanted = _letters(name)
+    wanted = ascii_letters(name)
     if not wanted or not name.isascii() and not _is_latin(name) or _is_latin(mention):
         return False
     for form in latin_forms(mention, language):
         if language == "ar" or _is_arabic(mention):
-            if _similar(_skeleton(wanted), _skeleton(_letters(form))):
+            if _similar(_skeleton(wanted), _skeleton(ascii_letters(form))):
                 return True
         elif _is_han(mention):
-            if _similar(wanted, _letters(form), MIN_SIMILARITY_HAN):
+            if _similar(wanted, ascii_letters(form), MIN_SIMILARITY_HAN):
                 return True
-        elif _similar(wanted, _letters(form)) or _similar(_sorted(name), _sorted(form)):
+        elif _similar(wanted, ascii_letters(form)) or _similar(_sorted(name), _sorted(form)):
             return True
     return False
 
@@ -98,13 +98,8 @@ def _skeleton(letters: str) -> str:
     return letters.translate(_SKELETON)
 
 
-def _letters(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalpha() and ch.isascii())
-
-
 def _sorted(text: str) -> str:
-    return "".join(sorted(_letters(word) for word in words(text)))
+    return "".join(sorted(ascii_letters(word) for word in words(text)))
 
 
 def _is_latin(text: str) -> bool:

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from . import gazetteer
-from .fold import fold_marks, name_key
+from .fold import alnum_key, fold_marks, name_key
 from .gazetteer import City
 
 __all__ = [
@@ -175,12 +175,8 @@ def _territory(text: str) -> tuple[str, str, Literal["name", "demonym", "city"]]
         return None
     if found.region:
         return found.code, found.name, "city"
-    plain = _letters(text.removeprefix("the "))
+    plain = alnum_key(text.removeprefix("the "))
     # An abbreviation in capitals ("UK", "U.S.", "DRC") names the country; it is no demonym.
     abbreviation = text.replace(".", "").isupper() and len(plain) <= 4
-    is_name = abbreviation or any(_letters(n) == plain for n in found.names)
+    is_name = abbreviation or any(alnum_key(n) == plain for n in found.names)
     return found.code, found.name, "name" if is_name else "demonym"
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, mod
 
 from .._exceptions import ConfigError
 from .._summary import AgreementKind, AimCategory
-from .matching import fold
+from .matching import match_key
 
 __all__ = ["GoldFile", "gold_articles"]
 
@@ -82,9 +82,9 @@ class GoldFile(_Gold):
 
     @model_validator(mode="after")
     def _signatories_sign_for_gold_parties(self) -> GoldFile:
-        names = {fold(n) for p in self.parties for n in (p.name, *p.aliases)}
+        names = {match_key(n) for p in self.parties for n in (p.name, *p.aliases)}
         for signatory in self.signatories:
-            if signatory.party is not None and fold(signatory.party) not in names:
+            if signatory.party is not None and match_key(signatory.party) not in names:
                 raise ValueError(f"signatory party {signatory.party!r} is not a gold party")
         return self
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from .._checks.fold import loose_key
 
-__all__ = ["best_pairs", "fold", "folded_names", "same"]
+__all__ = ["best_pairs", "folded_names", "match_key", "same"]
 
 
-def fold(text: str | None) -> str:
+def match_key(text: str | None) -> str:
     """The form two names are compared in: case, accents, punctuation and spacing folded."""
     return loose_key(text, ascii=True)
 
 
 def folded_names(*names: str | None) -> set[str]:
     """The folded forms of the names given, those that fold to nothing left out."""
-    return {folded for name in names if (folded := fold(name))}
+    return {folded for name in names if (folded := match_key(name))}
 
 
 def same(gold: object, got: object, *, title: bool = False) -> bool:
@@ -29,12 +29,12 @@ def same(gold: object, got: object, *, title: bool = False) -> bool:
     if not (isinstance(gold, str) and isinstance(got, str)):
         return gold == got
     if not title:
-        return fold(gold) == fold(got)
+        return match_key(gold) == match_key(got)
     return _title_words(gold) == _title_words(got)
 
 
 def _title_words(title: str) -> list[str]:
-    words = [w for w in fold(title).split() if w not in ("the", "a", "an")]
+    words = [w for w in match_key(title).split() if w not in ("the", "a", "an")]
     return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
 
 

@@ -19,7 +19,7 @@ from .._exceptions import NoAgreementError, ReplyError
 from .._meta import Usage
 from .._summary import AgreementSummary
 from .gold import GoldFile
-from .matching import best_pairs, fold, folded_names, same
+from .matching import best_pairs, folded_names, match_key, same
 
 __all__ = ["FIELDS", "ArticleScore", "FieldScore", "grades_of", "score_article"]
 
@@ -316,8 +316,8 @@ def _signatory_keys(name: str | None, party: str | None, gold: GoldFile) -> set[
 
 def _party_key(party: str | None, gold: GoldFile) -> str:
     """The gold party's folded name, whichever of its names (or aliases) `party` is."""
-    folded = fold(party)
+    folded = match_key(party)
     for candidate in gold.parties:
         if folded in folded_names(candidate.name, *candidate.aliases):
-            return fold(candidate.name)
+            return match_key(candidate.name)
     return folded

@@ -215,17 +215,17 @@ def _linked(
 def _same(one: AgreementSummary, other: AgreementSummary) -> bool:
     a, b = one.agreement, other.agreement
     if a.title and b.title:
-        return _key(a.title) == _key(b.title)
+        return loose_key(a.title) == loose_key(b.title)
     shared = {_party_key(p) for p in one.parties} & {_party_key(p) for p in other.parties}
     return a.kind == b.kind and bool(shared)
 
 
 def _may_be(group: list[AgreementSummary], other: AgreementSummary) -> bool:
-    titles = {_key(s.agreement.title) for s in group if s.agreement.title}
+    titles = {loose_key(s.agreement.title) for s in group if s.agreement.title}
     differs = (
         other.agreement.title is not None
         and bool(titles)
-        and (_key(other.agreement.title) not in titles)
+        and (loose_key(other.agreement.title) not in titles)
     )
     return group[0].agreement.kind == other.agreement.kind and not differs
 
@@ -251,10 +251,6 @@ def _unique(
     return kept
 
 
-def _key(text: str | None) -> str:
-    return loose_key(text)
-
-
 def _span(
     item: Party | Signatory | Aim | ThreatGroupProfile | Fact, *also: object
 ) -> tuple[object, ...]:
@@ -263,11 +259,11 @@ def _span(
 
 
 def _party_key(party: Party) -> str:
-    return _key(party.name)
+    return loose_key(party.name)
 
 
 def _party_keys(party: Party) -> tuple[Hashable, ...]:
-    return ("name", _party_key(party)), _span(party, _key(party.mention))
+    return ("name", _party_key(party)), _span(party, loose_key(party.mention))
 
 
 def _better_party(kept: Party, later: Party) -> Party:
@@ -276,8 +272,8 @@ def _better_party(kept: Party, later: Party) -> Party:
 
 
 def _signatory_keys(signatory: Signatory) -> tuple[Hashable, ...]:
-    who = ("who", _key(signatory.name or signatory.title), _key(signatory.party))
-    return who, _span(signatory, _key(signatory.name or signatory.title))
+    who = ("who", loose_key(signatory.name or signatory.title), loose_key(signatory.party))
+    return who, _span(signatory, loose_key(signatory.name or signatory.title))
 
 
 def _better_signatory(kept: Signatory, later: Signatory) -> Signatory:
@@ -288,18 +284,18 @@ def _better_signatory(kept: Signatory, later: Signatory) -> Signatory:
 
 
 def _aim_keys(aim: Aim) -> tuple[Hashable, ...]:
-    return ("aim", _key(aim.description)), _span(aim, aim.category)
+    return ("aim", loose_key(aim.description)), _span(aim, aim.category)
 
 
 def _group_keys(group: ThreatGroupProfile) -> tuple[Hashable, ...]:
-    return ("group", _key(group.name or group.description)), _span(group, group.kind)
+    return ("group", loose_key(group.name or group.description)), _span(group, group.kind)
 
 
 def _joined_groups(kept: ThreatGroupProfile, later: ThreatGroupProfile) -> ThreatGroupProfile:
     """One group described in two parts: each fact from the first part that gives it."""
 
     def facts(one: list[Fact], other: list[Fact]) -> list[Fact]:
-        return _unique([*one, *other], lambda f: (("fact", _key(f.value)), _span(f)))
+        return _unique([*one, *other], lambda f: (("fact", loose_key(f.value)), _span(f)))
 
     return kept.model_copy(
         update={
@@ -310,7 +306,10 @@ def _joined_groups(kept: ThreatGroupProfile, later: ThreatGroupProfile) -> Threa
             "base": kept.base or later.base,
             "designations": _unique(
                 [*kept.designations, *later.designations],
-                lambda d: (("label", _key(d.label)), ("span", d.evidence.start, d.evidence.end)),
+                lambda d: (
+                    ("label", loose_key(d.label)),
+                    ("span", d.evidence.start, d.evidence.end),
+                ),
             ),
             "activities": facts(kept.activities, later.activities),
             "areas": facts(kept.areas, later.areas),
