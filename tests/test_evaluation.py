@@ -9,7 +9,7 @@ from support import ARTICLES, REFERENCE
 
 from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError, Usage
 from summarizer._eval.gold import GoldFile
-from summarizer._eval.harness import Report
+from summarizer._eval.harness import Scorecard
 from summarizer._eval.scoring import score_article
 from summarizer._meta import Meta
 from summarizer._model.cassettes import Cassette, ReplayTransport
@@ -150,7 +150,9 @@ def test_no_agreement_is_right_for_failed_talks_and_a_summary_is_all_wrong(summa
 def test_the_report_adds_articles_up(summary, tmp_path) -> None:
     perfect = score_article(STEM, gold(), summary)
     fewer = score_article(STEM, gold(), summary.model_copy(update={"parties": []}))
-    report = Report(run={"model": ["m"], "prompt": "p", "source": "s"}, articles=[perfect, fewer])
+    report = Scorecard(
+        run={"model": ["m"], "prompt": "p", "source": "s"}, articles=[perfect, fewer]
+    )
     report.price_per_million = (1.0, 2.0)
     data = report.as_dict()
     assert data["fields"]["parties"]["tp"] == 2 and data["fields"]["parties"]["fn"] == 2
@@ -177,7 +179,7 @@ def test_nothing_found_is_an_f1_of_zero_and_no_summary_is_no_chance_to_abstain(s
     score = score_article(STEM, gold(venue=None), error)
     assert score.fields["parties"].f1 == 0.0 and score.fields["parties"].precision is None
     assert score.empty_facts == 0 and score.abstention_violations == []
-    report = Report(run={}, articles=[score]).as_dict()
+    report = Scorecard(run={}, articles=[score]).as_dict()
     assert report["fields"]["threat_groups"]["f1"] is None  # nothing to find, none given
 
 

@@ -25,7 +25,7 @@ def evaluate(
         Path | None,
         typer.Option(metavar="CASSETTE_DIR", help="Score recorded replies: <stem>.json each."),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Save the report as JSON.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Save the scorecard as JSON.")] = None,
     compare: Annotated[
         tuple[Path, Path] | None,
         typer.Option(metavar="A.json B.json", help="Two saved reports side by side."),
@@ -48,11 +48,11 @@ def evaluate(
     import asyncio
 
     from .._eval import harness as evaluation
-    from .._eval.terminal import show_comparison, show_report
+    from .._eval.terminal import show_comparison, show_scorecard
 
     try:
         if compare is not None:
-            first, second = (evaluation.load_report(path) for path in compare)
+            first, second = (evaluation.load_scorecard(path) for path in compare)
             show_comparison(first, second)
             return
         if gold is None:
@@ -61,9 +61,9 @@ def evaluate(
             raise ConfigError("give both --price-input and --price-output, or neither")
         settings = Settings(backend=backend, reasks=reasks, max_output_tokens=max_output_tokens)
         if replay is not None:
-            report = evaluation.evaluate_replayed(gold, replay, settings, model)
+            scorecard = evaluation.evaluate_replayed(gold, replay, settings, model)
         else:
-            report = asyncio.run(
+            scorecard = asyncio.run(
                 evaluation.evaluate_live(
                     gold,
                     model=model,
@@ -76,10 +76,10 @@ def evaluate(
     except (OSError, ValueError, SummarizerError) as exc:
         raise fail(str(exc), EXIT_UNUSABLE) from None
     if price_input is not None and price_output is not None:
-        report.price_per_million = (price_input, price_output)
-    show_report(report.as_dict())
+        scorecard.price_per_million = (price_input, price_output)
+    show_scorecard(scorecard.as_dict())
     if out is not None:
         try:
-            report.save(out)
+            scorecard.save(out)
         except OSError as exc:
             raise fail(f"cannot write {out}: {exc.strerror}", EXIT_UNUSABLE) from None

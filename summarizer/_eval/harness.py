@@ -1,11 +1,11 @@
 """Run an evaluation: score the summarizer on a gold set, live or replayed, and save or
-read back the report.
+read back the scorecard.
 
 `evaluate_replayed()` scores the replies recorded for each gold article, offline;
 `evaluate_live()` scores an endpoint (answers from the cache count, and say so). Either
-gives a `Report`: each article's score (`scoring`) and what they add up to (per-field
+gives a `Scorecard`: each article's score (`scoring`) and what they add up to (per-field
 precision, recall and F1, outcomes by type, the share of the model's facts that passed
-the checks, abstention, tokens and cost). `load_report()` reads a saved one back, for
+the checks, abstention, tokens and cost). `load_scorecard()` reads a saved one back, for
 `--compare`.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,11 +28,11 @@ from .scoring import FIELDS, ArticleScore, FieldScore, score_article
 if TYPE_CHECKING:
     from .._model.cassettes import Cassette
 
-__all__ = ["Report", "evaluate_live", "evaluate_replayed", "load_report"]
+__all__ = ["Scorecard", "evaluate_live", "evaluate_replayed", "load_scorecard"]
 
 
 @dataclass
-class Report:
+class Scorecard:
     """A run over a gold set: the articles' scores and what they add up to."""
 
     run: dict[str, Any]
@@ -122,7 +121,7 @@ class Report:
 
 def evaluate_replayed(
     folder: Path, cassettes: Path, settings: Settings, model: str | None = None
-) -> Report:
+) -> Scorecard:
     """Score the replies recorded for each gold article (`<cassettes>/<stem>.json`), offline.
 
     Each cassette is replayed in order, whatever the exact requests: what is scored is what
@@ -165,7 +164,7 @@ def evaluate_replayed(
         scores.append(score)
     run = {"gold": str(folder), "source": f"replayed from {cassettes}", "model": sorted(models)}
     (version,) = versions if len(versions) == 1 else {settings.prompt_version}
-    return Report(
+    return Scorecard(
         run=_describe(run, replace(settings, prompt_version=version or None)), articles=scores
     )
 
@@ -206,7 +205,7 @@ async def evaluate_live(
     settings: Settings,
     concurrency: int,
     cache: bool,
-) -> Report:
+) -> Scorecard:
     """Score a live endpoint (answers from the cache count, and say so) on a gold set."""
     from .._batch.run import asummarize_many
     from .._config import resolve
@@ -228,7 +227,7 @@ async def evaluate_live(
         scores[result.id] = score_article(result.id, golds[result.id], outcome)
     config = resolve(model=model, base_url=base_url, settings=settings)
     run = {"gold": str(folder), "source": config.endpoint, "model": [config.model]}
-    return Report(run=_describe(run, settings), articles=[scores[s] for s in sorted(scores)])
+    return Scorecard(run=_describe(run, settings), articles=[scores[s] for s in sorted(scores)])
 
 
 def _describe(run: dict[str, Any], settings: Settings) -> dict[str, Any]:
@@ -238,17 +237,13 @@ def _describe(run: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return {**run, "prompt": f"{template.name} v{template.version}", "reasks": settings.reasks}
 
 
-def load_report(path: Path) -> dict[str, Any]:
-    """A report saved by `Report.save()`, for `--compare`."""
+def load_scorecard(path: Path) -> dict[str, Any]:
+    """A scorecard saved by `Scorecard.save()`, for `--compare`."""
     try:
         data = json.loads(path.read_text())
     except ValueError as exc:
-        raise ConfigError(f"{path} is not an evaluation report: {exc}") from None
+        raise ConfigError(f"{path} is not an evaluation scorecard: {exc}") from None
     needed = {"run", "fields", "outcomes", "abstention", "tokens_per_article"}
     if not isinstance(data, dict) or not needed <= set(data):
-        raise ConfigError(f"{path} is not an evaluation report")
+        raise ConfigError(f"{path} is not an evaluation scorecard")
     return data
-
-
-def field_rows(report: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
-    return ((name, report["fields"].get(name, {})) for name in FIELDS)

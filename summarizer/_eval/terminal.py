@@ -9,14 +9,14 @@ from rich.table import Table
 
 from .scoring import FIELDS
 
-__all__ = ["show_comparison", "show_report"]
+__all__ = ["show_comparison", "show_scorecard"]
 
 
 def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def show_report(report: dict[str, Any], console: Console | None = None) -> None:
+def show_scorecard(report: dict[str, Any], console: Console | None = None) -> None:
     """The per-field table (every value, then only values code proved), then outcomes,
     re-asks, grades, grounding, abstention, tokens and cost."""
     console = console or Console()
