@@ -166,7 +166,8 @@ def fixture_file(name: str, *, folder: str | None = None) -> Path:
         for path in (ROOT / top).rglob(name)
         if folder is None or path.parent.name == folder
     ]
-    assert len(found) == 1, f"{name}: expected one bundled file, found {found}"
+    assert found, f"no bundled {name}"
+    assert len({path.read_bytes() for path in found}) == 1, f"{name}: which one? {found}"
     return found[0]
 
 
