@@ -47,15 +47,15 @@ def summarize(
     Raises:
         InputError: before any request, when the article is empty, binary or too long.
         NoAgreementError: when the article reports no agreement.
-        EndpointError, ReplyError: when no usable reply could be had; see `summarizer._exceptions`.
+        EndpointError, ReplyError: when no usable reply could be had; the errors page lists each.
 
     Usage:
 
         >>> summary = summarize(open("article.txt").read())
         >>> [party.name for party in summary.parties]
-        ['INTERPOL Washington', 'NCB Ottawa']
+        ['INTERPOL Washington', 'National Central Bureau Ottawa']
         >>> summary.parties[0].evidence.start, summary.meta.usage.total_tokens
-        (43, 3112)
+        (284, 2779)
     """
     every = summarize_all(
         text,
