@@ -97,7 +97,7 @@ class CheckerBase:
 
     def contains(self, quote: str, words: str) -> bool:
         """`words` stand in `quote` (in Arabic, also with a clitic written onto them)."""
-        return languages.contains_words(quote, words, self.language)
+        return languages.contains_words_in_language(quote, words, self.language)
 
     def in_dateline(self, evidence: Evidence) -> bool:
         return self.scope.article.in_dateline(Span(evidence.start, evidence.end, evidence.match))

@@ -42,7 +42,7 @@ __all__ = [
     "ENGLISH",
     "capitalised_names",
     "city_mention",
-    "contains_words",
+    "contains_words_in_language",
     "countries_named",
     "detect_language",
     "dictionary_form",
@@ -249,7 +249,7 @@ def _stem(word: str, language: str) -> str:
     return word
 
 
-def contains_words(haystack: str, needle: str, language: str) -> bool:
+def contains_words_in_language(haystack: str, needle: str, language: str) -> bool:
     """`words.contains_words`, and in Arabic also with a clitic written onto a word:
     "ومديرية الأمن العام" holds "مديرية الأمن العام", "ووزير الداخلية" holds "وزير الداخلية"."""
     if word_match.contains_words(haystack, needle):

@@ -150,7 +150,9 @@ def country_in(text: str, code: str, name: str, language: str = ENGLISH) -> Coun
 
 def place_in(quote: str, proposed: str, language: str) -> Place | None:
     """A city or region `proposed` names, proved by the words of `quote` naming it."""
-    if contains_words(quote, proposed) or languages.contains_words(quote, proposed, language):
+    if contains_words(quote, proposed) or languages.contains_words_in_language(
+        quote, proposed, language
+    ):
         if places.city(proposed) or places.region(proposed, language):
             return Place(name=proposed, mention=proposed, basis="stated")
         return None
