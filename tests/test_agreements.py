@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from support import (
+from helpers.support import (
     NO_WAIT,
     TEST_ARTICLES,
     V2_NO_WAIT,

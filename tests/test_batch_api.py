@@ -12,9 +12,9 @@ from typing import Any
 import httpx2
 import openai
 import pytest
-from fake_openai import FakeOpenAIServer, reference_replies
-from live import LIVE_MODEL, LIVE_SETTINGS
-from support import (
+from helpers.fake_openai import FakeOpenAIServer, reference_replies
+from helpers.live import LIVE_MODEL, LIVE_SETTINGS
+from helpers.support import (
     ARTICLES,
     BASE_URL,
     ROOT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import ARTICLES, REFERENCE
+from helpers.support import ARTICLES, REFERENCE
 
 from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError, Usage
 from summarizer._eval.harness import GoldFile, Report, score_article
@@ -235,7 +235,7 @@ def test_a_gold_file_with_a_typo_is_refused(change) -> None:
 def test_a_reask_that_makes_a_value_worse_is_counted(tmp_path) -> None:
     """Reply 1 misquotes an aim (a re-ask can fix that); reply 2 fixes it but gives another
     venue city: the re-ask lost the venue's match, which the report counts."""
-    from support import completion, reference_reply
+    from helpers.support import completion, reference_reply
 
     from summarizer import Settings
     from summarizer._eval.harness import evaluate_replayed

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from support import ARTICLES, REFERENCE, ROOT
+from helpers.support import ARTICLES, REFERENCE, ROOT
 
 from summarizer.cli import main
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from fake_openai import FakeOpenAIServer
-from support import ROOT
+from helpers.fake_openai import FakeOpenAIServer
+from helpers.support import ROOT
 
 from summarizer._eval.harness import FIELDS, evaluate_replayed, gold_articles
 from summarizer._model.cassettes import Cassette

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support import NO_WAIT, ROOT, Script, all_evidence, article
+from helpers.support import NO_WAIT, ROOT, Script, all_evidence, article
 
 from summarizer import NoAgreementError, summarize
 from summarizer._model.cassettes import Cassette

@@ -12,7 +12,7 @@ from datetime import date
 import httpx2
 import openai
 import pytest
-from support import (
+from helpers.support import (
     ARTICLES,
     BASE_URL,
     NO_WAIT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from support import ROOT
+from helpers.support import ROOT
 
 from summarizer import AgreementSummary
 

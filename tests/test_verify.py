@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from support import V2_NO_WAIT, Script, as_v2, completion, reference_reply
+from helpers.support import V2_NO_WAIT, Script, as_v2, completion, reference_reply
 
 from summarizer import Settings, UngroundedReplyError, summarize
 from summarizer._checks.places import countries_in

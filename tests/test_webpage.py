@@ -7,7 +7,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support import ROOT
+from helpers.support import ROOT
 
 from summarizer import EmptyInputError, Settings, summarize
 from summarizer._inputs.article import article_from

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
-from live import LIVE_MODEL, LIVE_SETTINGS, LIVE_SUBSET, LLAMA_CASSETTES
-from llama import LlamaServer, healthy, start_server, stop
-from support import all_evidence, grounded_in
+from helpers.live import LIVE_MODEL, LIVE_SETTINGS, LIVE_SUBSET, LLAMA_CASSETTES
+from helpers.llama import LlamaServer, healthy, start_server, stop
+from helpers.support import all_evidence, grounded_in
 
 from summarizer import (
     AgreementSummary,
@@ -125,10 +125,9 @@ def test_server_stops_and_frees_its_port(tmp_path) -> None:
 
 def test_no_server_is_left_running_when_a_test_fails(tmp_path) -> None:
     pid_file = tmp_path / "pid"
-    (tmp_path / "conftest.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "from llama import llama_server  # noqa: F401\n"
-    )
+    # The helpers package is found as in the suite: through pytest's `pythonpath`.
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\npythonpath = {ROOT / 'tests'}\n")
+    (tmp_path / "conftest.py").write_text("from helpers.llama import llama_server  # noqa: F401\n")
     (tmp_path / "test_fails.py").write_text(
         textwrap.dedent(
             f"""

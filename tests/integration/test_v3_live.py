@@ -14,9 +14,15 @@ import time
 from pathlib import Path
 
 import pytest
-from live import LIVE_MODEL, LIVE_V3_SETTINGS, LLAMA_V3_CASSETTES, V3_ARTICLES, V3_LIVE_SUBSET
-from llama import LlamaServer
-from support import all_evidence, grounded_in
+from helpers.live import (
+    LIVE_MODEL,
+    LIVE_V3_SETTINGS,
+    LLAMA_V3_CASSETTES,
+    V3_ARTICLES,
+    V3_LIVE_SUBSET,
+)
+from helpers.llama import LlamaServer
+from helpers.support import all_evidence, grounded_in
 
 from summarizer import NoAgreementError, ReplyError, summarize_all
 from summarizer._model.call import client_over

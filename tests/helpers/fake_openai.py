@@ -13,7 +13,7 @@ In a test:
 
 As a process (prints its base URL, serves until SIGTERM/SIGINT, prints stats to stderr):
 
-    python tests/fake_openai.py --latency 0.2 --rate-limited-share 0.1
+    python tests/helpers/fake_openai.py --latency 0.2 --rate-limited-share 0.1
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from typing import Any
 
 __all__ = ["FakeOpenAIServer", "ServerStats", "Weather", "main", "reference_replies"]
 
-# Computed from this file, not imported, so the module works as `tests.fake_openai`,
-# as `fake_openai` (pytest's rootdir imports) and as a script run by path.
-ROOT = Path(__file__).resolve().parent.parent
+# Computed from this file, not imported, so the module works as `tests.helpers.fake_openai`,
+# as `helpers.fake_openai` (pytest's `pythonpath`) and as a script run by path.
+ROOT = Path(__file__).resolve().parents[2]
 COMPLETIONS_PATH = "/v1/chat/completions"
 
 

@@ -18,7 +18,7 @@ from summarizer._checks.fold import fold_marks as fold
 from summarizer._model.cassettes import Cassette
 from summarizer.schema import evidence_in
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "examples" / "articles"
 REFERENCE = ROOT / "examples" / "cassettes" / "reference"
 BASE_URL = "http://model.test/v1"
