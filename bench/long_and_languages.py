@@ -32,7 +32,7 @@ from summarizer import summarize  # noqa: E402
 from summarizer._checks.languages import detect_language  # noqa: E402
 from summarizer._inputs.parts import split_text  # noqa: E402
 
-LANGUAGES = ROOT / "tests" / "articles" / "languages"
+LANGUAGES = ROOT / "tests" / "fixtures" / "articles" / "languages"
 
 
 def timed(action, runs: int) -> list[float]:  # type: ignore[no-untyped-def]

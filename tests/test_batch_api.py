@@ -41,7 +41,7 @@ from summarizer.cli import main
 
 SEED = "interpol_tren_de_aragua"
 NO_AGREEMENT = "talks_without_agreement"
-LLAMA_CASSETTES = ROOT / "tests" / "cassettes" / "llama_cpp"
+LLAMA_CASSETTES = ROOT / "tests" / "fixtures" / "cassettes" / "llama_cpp"
 
 
 def stems() -> list[str]:

@@ -14,7 +14,7 @@ from summarizer._model.cassettes import Cassette, ReplayTransport
 from summarizer.schema import Meta
 
 STEM = "abbreviation_nca"
-# The truth of examples/articles/abbreviation_nca.txt, written by hand.
+# The truth of tests/fixtures/articles/examples/abbreviation_nca.txt, written by hand.
 GOLD = {
     "gold_format": 1,
     "reports_agreement": True,

@@ -1,6 +1,6 @@
 """Long articles: split at paragraph breaks, each part summarized, the parts merged.
 
-The two long documents in tests/articles/long/ (a 118,000-character report and a
+The two long documents in tests/fixtures/articles/long/ (a 118,000-character report and a
 111,000-character hearing transcript) were written for the project with their facts spread
 out: a party named only in the last few per cent, one named in two far-apart places, the
 venue, the date and the group each in a different stretch. Each has a reference reply

@@ -17,7 +17,7 @@ from summarizer._model.cassettes import Cassette, ReplayTransport
 from summarizer.cli import main
 from summarizer.schema import evidence_in
 
-PAGES = ROOT / "examples" / "pages"
+PAGES = ROOT / "tests" / "fixtures" / "articles" / "pages"
 # Words that stand only in each page's menus, banners, sidebars, bylines and footers.
 AROUND_THE_STORY = {
     "antwerp_port_mou": ["cookies", "Home", "Related stories", "Germany and France", "Europol",

@@ -51,8 +51,9 @@ def reference_replies(root: Path = ROOT) -> dict[str, str]:
     it would a real reply.
     """
     replies: dict[str, str] = {}
-    for cassette_path in sorted((root / "examples" / "cassettes" / "reference").glob("*.json")):
-        article_path = root / "examples" / "articles" / f"{cassette_path.stem}.txt"
+    fixtures = root / "tests" / "fixtures"
+    for cassette_path in sorted((fixtures / "cassettes" / "reference").glob("*.json")):
+        article_path = fixtures / "articles" / "examples" / f"{cassette_path.stem}.txt"
         if not article_path.is_file():
             continue
         cassette = json.loads(cassette_path.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ What the tiny model (SmolLM2-135M) gets right is recorded, not demanded: each ru
 in grounded summaries or a typed error, and the article's language is detected whatever the
 model answers. The score against each article's expected facts goes into the recording's
 source, for the team to read. A representative two run live; SUMMARIZER_RECORD=1 runs and
-records them all to tests/cassettes/llama_cpp_v3/, which `make test` replays.
+records them all to tests/fixtures/cassettes/llama_cpp_v3/, which `make test` replays.
 """
 
 from __future__ import annotations
