@@ -1,5 +1,5 @@
 """The two long documents written for the project, with their reference replies, and an
-endpoint that reads them a part at a time (`PartReader`): shared by tests/test_parts.py and
+endpoint that reads them a part at a time (`PartReader`): shared by tests/inputs/test_parts.py and
 bench/long_and_languages.py."""
 
 from __future__ import annotations
