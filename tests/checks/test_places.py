@@ -1,10 +1,10 @@
-"""Normalisation against maintained registries: countries, demonyms, cities, regions."""
+"""Normalisation against maintained registries: countries, demonyms, cities."""
 
 from __future__ import annotations
 
 import pytest
 
-from summarizer._checks.places import canonical_country, city, countries_in, region
+from summarizer._checks.places import canonical_country, city, countries_in
 
 
 @pytest.mark.parametrize(
@@ -59,10 +59,3 @@ def test_cities_rank_capitals_then_population() -> None:
     assert ottawa is not None and (ottawa.country_code, ottawa.capital) == ("CA", True)
     assert paris is not None and paris.country_code == "FR"
     assert city("Nowhereville") is None
-
-
-def test_regions_provinces_and_states_name_their_country() -> None:
-    assert (region("Sonora"), region("Tumbes"), region("Bavaria"), region("Bali")) == (
-        "MX", "PE", "DE", "ID",
-    )  # fmt: skip
-    assert region("Крит", "ru") == "GR" and region("Crete") is None
