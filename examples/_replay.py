@@ -20,7 +20,7 @@ EXAMPLE_ARTICLES = ARTICLES / "examples"
 # One reference cassette per example article.
 CASSETTES = FIXTURES / "cassettes" / "reference"
 # The round-ups' and the articles in other languages' reference cassettes.
-ROUNDUP_AND_LANGUAGE_CASSETTES = FIXTURES / "cassettes" / "reference_roundups_languages"
+ROUNDUP_AND_LANGUAGE_CASSETTES = FIXTURES / "cassettes" / "roundups_languages" / "reference"
 
 
 def article(stem: str, folder: Path = EXAMPLE_ARTICLES) -> str:

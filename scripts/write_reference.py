@@ -41,11 +41,11 @@ SETS = {
     "eval": (ROOT / "eval" / "gold", ROOT / "eval" / "cassettes" / "reference"),
     "roundups": (
         FIXTURES / "articles" / "roundups",
-        FIXTURES / "cassettes" / "reference_roundups_languages",
+        FIXTURES / "cassettes" / "roundups_languages" / "reference",
     ),
     "languages": (
         FIXTURES / "articles" / "languages",
-        FIXTURES / "cassettes" / "reference_roundups_languages",
+        FIXTURES / "cassettes" / "roundups_languages" / "reference",
     ),
 }
 

@@ -1,7 +1,7 @@
 """Stories that report several agreements (prompt v3): one summary each, the principal first.
 
 The round-ups in tests/fixtures/articles/roundups/ were written for the project, each with a
-reference reply (tests/fixtures/cassettes/reference_roundups_languages/) and the facts
+reference reply (tests/fixtures/cassettes/roundups_languages/reference/) and the facts
 expected of each agreement.
 """
 

@@ -226,12 +226,12 @@ class ReferenceEndpoint:
 # The folder of the sets of articles: roundups/, languages/, long/ and the others.
 TEST_ARTICLES = FIXTURES / "articles"
 # The round-ups' and the articles in other languages' reference replies.
-REFERENCE_ROUNDUPS_LANGUAGES = FIXTURES / "cassettes" / "reference_roundups_languages"
+REFERENCE_ROUNDUPS_LANGUAGES = FIXTURES / "cassettes" / "roundups_languages" / "reference"
 
 
 def replay_all(stem: str, text: str, settings: Settings = NO_WAIT) -> list[AgreementSummary]:
     """`summarize_all(text)` answered by the reference cassette
-    `tests/fixtures/cassettes/reference_roundups_languages/<stem>.json`; every recorded
+    `tests/fixtures/cassettes/roundups_languages/reference/<stem>.json`; every recorded
     reply must be asked for."""
     from summarizer import summarize_all
     from summarizer._model.call import client_over
