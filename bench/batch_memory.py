@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def one_run(size: int, concurrency: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "tests"))
-    from support import ReferenceEndpoint
+    from helpers.support import ReferenceEndpoint
 
     from summarizer import asummarize_many
 

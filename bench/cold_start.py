@@ -28,8 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEM = "interpol_tren_de_aragua"
-ARTICLE = ROOT / "examples" / "articles" / f"{STEM}.txt"
-CASSETTE = ROOT / "examples" / "cassettes" / "reference" / f"{STEM}.json"
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTICLE = FIXTURES / "articles" / "examples" / f"{STEM}.txt"
+CASSETTE = FIXTURES / "cassettes" / "reference" / f"{STEM}.json"
 
 _READ_REPLY = f"""
 import json, sys

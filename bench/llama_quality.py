@@ -1,6 +1,6 @@
 """What a tiny local model gets right, measured on the replies recorded from llama.cpp.
 
-Reads tests/cassettes/llama_cpp/*.json (recorded by `SUMMARIZER_RECORD=1 make integration`
+Reads tests/fixtures/cassettes/llama_cpp/*.json (recorded by `SUMMARIZER_RECORD=1 make integration`
 from llama-server running SmolLM2-135M-Instruct) and reports, per article and in total:
 replies, how many parse as JSON and fit the reply schema, how many quoted facts the
 grounding step found in the article and how many it rejected, the final outcome, latency
@@ -26,7 +26,8 @@ from plain_schema import PlainReplyV2  # noqa: E402
 from summarizer._checks import ArticleText  # noqa: E402
 from summarizer._model.cassettes import Cassette  # noqa: E402
 
-CASSETTES = ROOT / "tests" / "cassettes" / "llama_cpp"
+FIXTURES = ROOT / "tests" / "fixtures"
+CASSETTES = FIXTURES / "cassettes" / "llama_cpp"
 
 
 def quotes_in(node: Any) -> list[str]:
@@ -47,7 +48,7 @@ def main() -> None:
     latencies = []
     for path in sorted(CASSETTES.glob("*.json")):
         cassette = Cassette.load(path)
-        article = ArticleText((ROOT / "examples" / "articles" / f"{path.stem}.txt").read_text())
+        article = ArticleText((FIXTURES / "articles" / "examples" / f"{path.stem}.txt").read_text())
         counts = dict.fromkeys(totals, 0)
         for interaction in cassette.interactions:
             body = interaction["response"]["body"]

@@ -3,7 +3,7 @@
 - Splitting: `split_text` on the 118,552-character report and on a 2,000,000-character text
   (the default ceiling).
 - A long article end to end: the report summarized in parts against an in-memory endpoint
-  that answers each part at once with the facts quoted in it (tests/test_parts.py's
+  that answers each part at once with the facts quoted in it (tests/helpers/long_articles.py's
   `PartReader`), against one short article; both time everything but the model.
 - Language detection: the first call in a process (lingua loads its models) and later
   ones, and what the process holds afterwards (peak RSS).
@@ -25,14 +25,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support import NO_WAIT  # noqa: E402
-from test_parts import REPORT, PartReader, text_of  # noqa: E402
+from helpers.long_articles import REPORT, PartReader, text_of  # noqa: E402
+from helpers.support import NO_WAIT  # noqa: E402
 
 from summarizer import summarize  # noqa: E402
 from summarizer._checks.languages import detect_language  # noqa: E402
 from summarizer._inputs.parts import split_text  # noqa: E402
 
-LANGUAGES = ROOT / "tests" / "articles" / "languages"
+LANGUAGES = ROOT / "tests" / "fixtures" / "articles" / "languages"
 
 
 def timed(action, runs: int) -> list[float]:  # type: ignore[no-untyped-def]

@@ -121,7 +121,7 @@ def main() -> None:
     ours_median, theirs_median = side_by_side([ours, theirs], runs)
 
     print(f"python {platform.python_version()} on {platform.machine()}, {runs} runs each")
-    print(f"article: examples/articles/{STEM}.txt ({len(text)} chars, 18 quotes)")
+    print(f"article: tests/fixtures/articles/examples/{STEM}.txt ({len(text)} chars, 18 quotes)")
     print(f"first summarize() in a process (registries) : {first_ms:7.0f} ms")
     print(f"summarize() end to end, in-memory transport : {ours_median:7.3f} ms CPU (median)")
     print(f"plain instructor, same reply, no grounding   : {theirs_median:7.3f} ms CPU (median)")

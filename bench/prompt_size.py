@@ -100,9 +100,10 @@ def main() -> None:
 
 def reask_cost(size) -> None:  # type: ignore[no-untyped-def]
     """What one re-ask adds for the seed article's reference reply with one failed fact."""
-    article = (ROOT / "examples" / "articles" / "interpol_tren_de_aragua.txt").read_text()
+    fixtures = ROOT / "tests" / "fixtures"
+    article = (fixtures / "articles" / "examples" / "interpol_tren_de_aragua.txt").read_text()
     cassette = json.loads(
-        (ROOT / "examples/cassettes/reference/interpol_tren_de_aragua.json").read_text()
+        (fixtures / "cassettes" / "reference" / "interpol_tren_de_aragua.json").read_text()
     )
     reply = cassette["interactions"][0]["response"]["body"]["choices"][0]["message"]["content"]
     prompt = load_prompt("agreement_summary", "3").render(article=article)

@@ -1,6 +1,6 @@
 """Batch throughput against a local OpenAI-compatible server on a bad day.
 
-Starts `tests/fake_openai.py` in its own process on 127.0.0.1 (each completion takes a
+Starts `tests/helpers/fake_openai.py` in its own process on 127.0.0.1 (each completion takes a
 fixed latency; a share of requests gets 429 with Retry-After, a share gets 500), then
 summarizes N articles at concurrency C two ways in the same run:
 
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import instructor  # noqa: E402
 import openai  # noqa: E402
-from fake_openai import reference_replies  # noqa: E402
+from helpers.fake_openai import reference_replies  # noqa: E402
 
 from summarizer import Settings, asummarize, asummarize_many  # noqa: E402
 from summarizer._prompts import load_prompt  # noqa: E402
@@ -53,7 +53,7 @@ QUICK = False  # set by --quick: the server serves no failures, so none may be r
 
 def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str]:
     command = [
-        sys.executable, str(ROOT / "tests" / "fake_openai.py"),
+        sys.executable, str(ROOT / "tests" / "helpers" / "fake_openai.py"),
         "--latency", str(args.latency),
         "--rate-limited-share", str(args.rate_limited_share),
         "--retry-after-ms", str(args.retry_after_ms),

@@ -13,7 +13,7 @@ English name is `basis="translated"`, which no code can check.
 
 from __future__ import annotations
 
-from _replay import TEST_ARTICLES, TEST_CASSETTES, article, live, replay_client
+from _replay import ARTICLES, ROUNDUP_AND_LANGUAGE_CASSETTES, article, live, replay_client
 
 from summarizer import summarize, summarize_all
 
@@ -24,13 +24,13 @@ SPANISH = "es_colombia_spain_mou"
 def client_for(stem: str):  # type: ignore[no-untyped-def]
     if live():
         return None
-    return replay_client(stem, folder=TEST_CASSETTES)
+    return replay_client(stem, folder=ROUNDUP_AND_LANGUAGE_CASSETTES)
 
 
 if live():
     print("[live] calling the endpoint from the environment\n")
 
-text = article(ROUNDUP, TEST_ARTICLES / "roundups")
+text = article(ROUNDUP, ARTICLES / "roundups")
 summaries = summarize_all(text, model=None if live() else "reference", client=client_for(ROUNDUP))
 print(f"{ROUNDUP}: {len(summaries)} agreement(s), the principal first")
 for number, summary in enumerate(summaries, 1):
@@ -40,7 +40,7 @@ for number, summary in enumerate(summaries, 1):
     print(f"     text[{quote.start}:{quote.end}] = {text[quote.start : quote.end]!r}")
 print(f"  meta.other_agreements of the principal: {summaries[0].meta.other_agreements}\n")
 
-text = article(SPANISH, TEST_ARTICLES / "languages")
+text = article(SPANISH, ARTICLES / "languages")
 summary = summarize(text, model=None if live() else "reference", client=client_for(SPANISH))
 print(f"{SPANISH}: meta.language = {summary.meta.language!r}")
 for party in summary.parties:

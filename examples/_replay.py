@@ -12,12 +12,18 @@ from summarizer.testing import Cassette, cassette_transport
 
 HERE = Path(__file__).resolve().parent
 LIVE_SWITCHES = ("SUMMARIZER_BASE_URL", "OPENAI_API_KEY")
-# The test set's round-ups and articles in other languages, with their reference cassettes.
-TEST_ARTICLES = HERE.parent / "tests" / "articles"
-TEST_CASSETTES = HERE.parent / "tests" / "cassettes" / "reference"
+# The examples read the fixtures the tests read, from their one home.
+FIXTURES = HERE.parent / "tests" / "fixtures"
+# The articles, one folder per set: examples/, roundups/, languages/ and others.
+ARTICLES = FIXTURES / "articles"
+EXAMPLE_ARTICLES = ARTICLES / "examples"
+# One reference cassette per example article.
+CASSETTES = FIXTURES / "cassettes" / "reference"
+# The round-ups' and the articles in other languages' reference cassettes.
+ROUNDUP_AND_LANGUAGE_CASSETTES = FIXTURES / "cassettes" / "roundups_languages" / "reference"
 
 
-def article(stem: str, folder: Path = HERE / "articles") -> str:
+def article(stem: str, folder: Path = EXAMPLE_ARTICLES) -> str:
     return (folder / f"{stem}.txt").read_text(encoding="utf-8")
 
 
@@ -28,14 +34,14 @@ def live() -> bool:
 
 def reference_completion(stem: str) -> dict:
     """The chat completion stored in the article's reference cassette."""
-    cassette = Cassette.load(HERE / "cassettes" / "reference" / f"{stem}.json")
+    cassette = Cassette.load(CASSETTES / f"{stem}.json")
     return cassette.interactions[0]["response"]["body"]
 
 
 def replay_client(
     stem: str,
     base_url: str = "http://replay.invalid/v1",
-    folder: Path = HERE / "cassettes" / "reference",
+    folder: Path = CASSETTES,
 ) -> openai.OpenAI:
     """An openai client answered from the article's reference cassette, offline."""
     path = folder / f"{stem}.json"

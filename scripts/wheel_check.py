@@ -62,8 +62,8 @@ def main() -> None:
         run(
             python,
             work / "check.py",
-            ROOT / "examples" / "articles" / f"{STEM}.txt",
-            ROOT / "examples" / "cassettes" / "reference" / f"{STEM}.json",
+            ROOT / "tests" / "fixtures" / "articles" / "examples" / f"{STEM}.txt",
+            ROOT / "tests" / "fixtures" / "cassettes" / "reference" / f"{STEM}.json",
             cwd=work,
         )
 

@@ -6,7 +6,8 @@ one into the
 cassette format (usage estimated as characters / 4) and summarizes the article from it,
 printing the summary and anything the checks dropped or rejected.
 
-    python scripts/write_reference.py STEM REPLY.json            # examples/articles/STEM.txt
+    python scripts/write_reference.py STEM REPLY.json            # tests/fixtures/articles/
+                                                               # examples/STEM.txt
     python scripts/write_reference.py STEM REPLY.json --check    # only check, write nothing
     python scripts/write_reference.py STEM REPLY.json --set eval # eval/gold/STEM.txt, written
                                                                # to eval/cassettes/reference/
@@ -34,16 +35,17 @@ NOTE = (
 
 
 # Where each set keeps its articles and its reference cassettes.
+FIXTURES = ROOT / "tests" / "fixtures"
 SETS = {
-    "examples": (ROOT / "examples" / "articles", ROOT / "examples" / "cassettes" / "reference"),
+    "examples": (FIXTURES / "articles" / "examples", FIXTURES / "cassettes" / "reference"),
     "eval": (ROOT / "eval" / "gold", ROOT / "eval" / "cassettes" / "reference"),
     "roundups": (
-        ROOT / "tests" / "articles" / "roundups",
-        ROOT / "tests" / "cassettes" / "reference",
+        FIXTURES / "articles" / "roundups",
+        FIXTURES / "cassettes" / "roundups_languages" / "reference",
     ),
     "languages": (
-        ROOT / "tests" / "articles" / "languages",
-        ROOT / "tests" / "cassettes" / "reference",
+        FIXTURES / "articles" / "languages",
+        FIXTURES / "cassettes" / "roundups_languages" / "reference",
     ),
 }
 

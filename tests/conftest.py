@@ -1,3 +1,3 @@
-"""Fixtures for every test; the helpers behind them live in support.py."""
+"""Fixtures for every test; the helpers behind them live in helpers/support.py."""
 
-from support import clean_environ, script, seed_article, seed_reply  # noqa: F401
+from helpers.support import clean_environ, script, seed_article, seed_reply  # noqa: F401

@@ -1,7 +1,8 @@
 """Stories that report several agreements (prompt v3): one summary each, the principal first.
 
-The round-ups in tests/articles/roundups/ were written for the project, each with a
-reference reply (tests/cassettes/reference/) and the facts expected of each agreement.
+The round-ups in tests/fixtures/articles/roundups/ were written for the project, each with a
+reference reply (tests/fixtures/cassettes/roundups_languages/reference/) and the facts
+expected of each agreement.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from support import (
+from helpers.support import (
     NO_WAIT,
     TEST_ARTICLES,
     V2_NO_WAIT,

@@ -7,7 +7,7 @@ import copy
 import dataclasses
 
 import pytest
-from support import (
+from helpers.support import (
     NO_WAIT,
     ReferenceEndpoint,
     Script,

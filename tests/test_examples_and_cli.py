@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from support import ARTICLES, REFERENCE, ROOT
+from helpers.support import ARTICLES, REFERENCE, ROOT
 
 from summarizer._cli import main
 
@@ -25,7 +25,9 @@ def run_example(name: str) -> str:
 
 def test_example_01_prints_json_and_a_brief() -> None:
     out = run_example("01_summarize_article.py")
-    assert "[offline] replaying examples/cassettes/reference/interpol_tren_de_aragua.json" in out
+    assert (
+        "[offline] replaying tests/fixtures/cassettes/reference/interpol_tren_de_aragua.json" in out
+    )
     assert "reference fixture" in out
     payload = out[out.index("{") : out.index("\n}\n") + 2]
     assert json.loads(payload)["parties"][0]["name"] == "INTERPOL Washington"

@@ -22,12 +22,12 @@ from urllib.parse import urlsplit
 
 import openai
 import pytest
-from fake_openai import FakeOpenAIServer, Weather, reference_replies
-from support import REFERENCE, ROOT, article
+from helpers.fake_openai import FakeOpenAIServer, Weather, reference_replies
+from helpers.support import REFERENCE, ROOT, article
 
 import summarizer
 
-FAKE = Path(__file__).resolve().parent / "fake_openai.py"
+FAKE = ROOT / "tests" / "helpers" / "fake_openai.py"
 
 
 @pytest.fixture(scope="module")
@@ -291,8 +291,8 @@ def test_runs_as_a_process_until_sigterm(tmp_path: Path) -> None:
     assert stats["requests"] == stats["completions"] == 1
 
 
-def test_imports_as_tests_fake_openai() -> None:
-    code = "import tests.fake_openai as f; print(len(f.reference_replies()))"
+def test_imports_as_tests_helpers_fake_openai() -> None:
+    code = "import tests.helpers.fake_openai as f; print(len(f.reference_replies()))"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30
     )

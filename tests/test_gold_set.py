@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from fake_openai import FakeOpenAIServer
-from support import ROOT
+from helpers.fake_openai import FakeOpenAIServer
+from helpers.support import ROOT
 
 from summarizer._cli import main
 from summarizer._config import Settings

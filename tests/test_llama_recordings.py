@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from live import (
+from helpers.live import (
     LIVE_MODEL,
     LIVE_SETTINGS,
     LIVE_V3_SETTINGS,
@@ -19,7 +19,7 @@ from live import (
     LLAMA_V3_CASSETTES,
     V3_ARTICLES,
 )
-from support import ARTICLES, all_evidence, article, grounded_in
+from helpers.support import ARTICLES, all_evidence, article, grounded_in
 
 from summarizer import (
     AgreementSummary,

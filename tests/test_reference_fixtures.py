@@ -12,7 +12,7 @@ from datetime import date
 import httpx2
 import openai
 import pytest
-from support import (
+from helpers.support import (
     ARTICLES,
     BASE_URL,
     NO_WAIT,
@@ -44,6 +44,8 @@ def test_every_article_has_a_reference_cassette_labelled_as_such() -> None:
         cassette = Cassette.load(REFERENCE / f"{stem}.json")
         assert cassette.source["kind"] == "reference"
         assert "not captured" in cassette.source["note"]
+        # Where the article was when the reply was written; fixtures are moved, never
+        # rewritten, so the label keeps it (it is now in tests/fixtures/articles/examples/).
         assert cassette.source["article"] == f"examples/articles/{stem}.txt"
         assert cassette.source["prompt"] == "agreement_summary v4"
 

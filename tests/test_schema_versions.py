@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
-from support import ROOT
+from helpers.support import ROOT
 
 from summarizer import AgreementSummary
 
 # Written by the release before schema 4 (main 1008f5e) from the seed article's reference
 # reply: `summarizer ARTICLE --replay CASSETTE --json`.
-SCHEMA_3 = ROOT / "tests" / "articles" / "schema3_summary.json"
+SCHEMA_3 = ROOT / "tests" / "fixtures" / "summaries" / "schema3_summary.json"
 
 
 def test_a_schema_3_summary_reads_with_its_names_as_written() -> None:

@@ -7,7 +7,7 @@ import re
 
 import httpx2
 import pytest
-from support import BASE_URL, NO_WAIT, Script, completion, iter_cassette_files
+from helpers.support import BASE_URL, NO_WAIT, Script, completion, iter_cassette_files
 
 from summarizer import AuthError, Settings, SummarizerError, summarize
 from summarizer._config import resolve

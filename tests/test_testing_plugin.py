@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from support import ROOT, Script, completion
+from helpers.support import ROOT, Script, completion
 
 from summarizer import summarize
 from summarizer.testing import CassetteSession, cassette_path, recorded_client

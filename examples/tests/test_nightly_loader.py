@@ -19,7 +19,9 @@ from pathlib import Path
 
 from summarizer import NoAgreementError, ReplyError, Settings, summarize
 
-ARTICLE = Path(__file__).resolve().parents[1] / "articles" / "interpol_tren_de_aragua.txt"
+# The project's own fixtures: in your project, wherever your articles are.
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+ARTICLE = FIXTURES / "articles" / "examples" / "interpol_tren_de_aragua.txt"
 # The prompt version is pinned too: a new release's default prompt would change the request.
 SETTINGS = Settings(
     model="SmolLM2-135M-Instruct-Q4_1",

@@ -1,3 +1,4 @@
-"""The integration tests' fixtures; they live in llama.py so other test runs can import them."""
+"""The integration tests' fixtures; they live in helpers/llama.py so other test runs can
+import them."""
 
-from llama import llama_server  # noqa: F401
+from helpers.llama import llama_server  # noqa: F401

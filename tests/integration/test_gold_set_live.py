@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from live import LIVE_MODEL, LIVE_SETTINGS
-from llama import LlamaServer
+from helpers.live import LIVE_MODEL, LIVE_SETTINGS
+from helpers.llama import LlamaServer
 
 from summarizer import SummarizerError, summarize
 from summarizer._eval.gold import GoldFile

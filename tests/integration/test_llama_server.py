@@ -4,10 +4,10 @@ SmolLM2-135M writes schema-valid JSON full of invented values. The claim under t
 that summarize() still never returns an ungrounded fact: each article ends in a summary
 whose every quote is in the text, or in a typed error.
 
-By default a representative few articles run live (`live.LIVE_SUBSET`). With
+By default a representative few articles run live (`helpers.live.LIVE_SUBSET`). With
 SUMMARIZER_RECORD=1 every article runs and its exchanges are saved to
-tests/cassettes/llama_cpp/, labelled with server, model, date and outcome, and `make test`
-replays them all offline.
+tests/fixtures/cassettes/llama_cpp/, labelled with server, model, date and outcome, and
+`make test` replays them all offline.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
-from live import LIVE_MODEL, LIVE_SETTINGS, LIVE_SUBSET, LLAMA_CASSETTES
-from llama import LlamaServer, healthy, start_server, stop
-from support import all_evidence, grounded_in
+from helpers.live import LIVE_MODEL, LIVE_SETTINGS, LIVE_SUBSET, LLAMA_CASSETTES
+from helpers.llama import LlamaServer, healthy, start_server, stop
+from helpers.support import all_evidence, grounded_in
 
 from summarizer import (
     AgreementSummary,
@@ -39,12 +39,11 @@ from summarizer._model.clients import client_over
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_ARTICLES = ROOT / "tests" / "fixtures" / "articles" / "examples"
 # Read at import: the autouse fixture that clears SUMMARIZER_* runs before each test.
 RECORDING = recording_requested()
 ARTICLES = [
-    path
-    for path in sorted((ROOT / "examples" / "articles").glob("*.txt"))
-    if RECORDING or path.stem in LIVE_SUBSET
+    path for path in sorted(EXAMPLE_ARTICLES.glob("*.txt")) if RECORDING or path.stem in LIVE_SUBSET
 ]
 
 
@@ -88,9 +87,7 @@ BATCH_STEMS = ("afp_polri_letter_of_intent", "unnamed_signatories_maritime")
 
 
 def test_a_batch_against_the_live_server(llama_server: LlamaServer, tmp_path: Path) -> None:
-    items = [
-        (stem, (ROOT / "examples" / "articles" / f"{stem}.txt").read_text()) for stem in BATCH_STEMS
-    ]
+    items = [(stem, (EXAMPLE_ARTICLES / f"{stem}.txt").read_text()) for stem in BATCH_STEMS]
     results = list(
         summarize_many(
             items,
@@ -125,10 +122,9 @@ def test_server_stops_and_frees_its_port(tmp_path) -> None:
 
 def test_no_server_is_left_running_when_a_test_fails(tmp_path) -> None:
     pid_file = tmp_path / "pid"
-    (tmp_path / "conftest.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "from llama import llama_server  # noqa: F401\n"
-    )
+    # The helpers package is found as in the suite: through pytest's `pythonpath`.
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\npythonpath = {ROOT / 'tests'}\n")
+    (tmp_path / "conftest.py").write_text("from helpers.llama import llama_server  # noqa: F401\n")
     (tmp_path / "test_fails.py").write_text(
         textwrap.dedent(
             f"""

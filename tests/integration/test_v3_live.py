@@ -4,7 +4,7 @@ What the tiny model (SmolLM2-135M) gets right is recorded, not demanded: each ru
 in grounded summaries or a typed error, and the article's language is detected whatever the
 model answers. The score against each article's expected facts goes into the recording's
 source, for the team to read. A representative two run live; SUMMARIZER_RECORD=1 runs and
-records them all to tests/cassettes/llama_cpp_v3/, which `make test` replays.
+records them all to tests/fixtures/cassettes/llama_cpp_v3/, which `make test` replays.
 """
 
 from __future__ import annotations
@@ -14,9 +14,15 @@ import time
 from pathlib import Path
 
 import pytest
-from live import LIVE_MODEL, LIVE_V3_SETTINGS, LLAMA_V3_CASSETTES, V3_ARTICLES, V3_LIVE_SUBSET
-from llama import LlamaServer
-from support import all_evidence, grounded_in
+from helpers.live import (
+    LIVE_MODEL,
+    LIVE_V3_SETTINGS,
+    LLAMA_V3_CASSETTES,
+    V3_ARTICLES,
+    V3_LIVE_SUBSET,
+)
+from helpers.llama import LlamaServer
+from helpers.support import all_evidence, grounded_in
 
 from summarizer import NoAgreementError, ReplyError, summarize_all
 from summarizer._model.cassettes import recording_requested

@@ -21,7 +21,8 @@ LIVE_SETTINGS = Settings(
     timeout_seconds=600,
     transport_attempts=2,
 )
-LLAMA_CASSETTES = Path(__file__).resolve().parent / "cassettes" / "llama_cpp"
+_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+LLAMA_CASSETTES = _FIXTURES / "cassettes" / "llama_cpp"
 # Articles summarized live by `make integration` (each 1-2 minutes); every other article is
 # replayed from its recording by `make test`. Recording (SUMMARIZER_RECORD=1) runs them all.
 LIVE_SUBSET = (
@@ -33,8 +34,8 @@ LIVE_SUBSET = (
 
 # Prompt v3 (every agreement, other languages) runs live on these, recorded apart from v2's.
 LIVE_V3_SETTINGS = replace(LIVE_SETTINGS, prompt_version="3")
-LLAMA_V3_CASSETTES = Path(__file__).resolve().parent / "cassettes" / "llama_cpp_v3"
-_TEST_ARTICLES = Path(__file__).resolve().parent / "articles"
+LLAMA_V3_CASSETTES = _FIXTURES / "cassettes" / "llama_cpp_v3"
+_TEST_ARTICLES = _FIXTURES / "articles"
 V3_ARTICLES = [
     _TEST_ARTICLES / "roundups" / "visit_two_memoranda.txt",
     *sorted((_TEST_ARTICLES / "languages").glob("*.txt")),

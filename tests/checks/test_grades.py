@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 import pytest
-from support import ROOT, Script, completion
+from helpers.support import ROOT, Script, completion
 
 from summarizer import AgreementSummary, Settings, summarize, verified_only
 from summarizer._checks import ArticleText, Scope, checked_model, checking

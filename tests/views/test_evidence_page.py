@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.support import REFERENCE, ROOT, article
 from pydantic import BaseModel
-from support import REFERENCE, ROOT, article
 
 from summarizer import AgreementSummary, NoAgreementError, summarize
 from summarizer._batch.run import ItemResult

@@ -18,9 +18,14 @@ from summarizer._checks.fold import fold_marks as fold
 from summarizer._model.cassettes import Cassette
 from summarizer._summary import evidence_in
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = ROOT / "examples" / "articles"
-REFERENCE = ROOT / "examples" / "cassettes" / "reference"
+ROOT = Path(__file__).resolve().parents[2]
+# Every fixture, the examples' included, lives in one home.
+FIXTURES = ROOT / "tests" / "fixtures"
+# The example articles. Beside them in articles/, each set of articles has its own folder
+# (roundups/, languages/, long/, pages/): a folder read whole (a batch) reads one set.
+ARTICLES = FIXTURES / "articles" / "examples"
+# The example articles' reference replies, one cassette per article in ARTICLES.
+REFERENCE = FIXTURES / "cassettes" / "reference"
 BASE_URL = "http://model.test/v1"
 
 # Retries in tests never sleep: the wait strategy is injected, nothing is patched.
@@ -218,18 +223,21 @@ class ReferenceEndpoint:
         )
 
 
-TEST_ARTICLES = ROOT / "tests" / "articles"
-TEST_REFERENCE = ROOT / "tests" / "cassettes" / "reference"
+# The folder of the sets of articles: roundups/, languages/, long/ and the others.
+TEST_ARTICLES = FIXTURES / "articles"
+# The round-ups' and the articles in other languages' reference replies.
+REFERENCE_ROUNDUPS_LANGUAGES = FIXTURES / "cassettes" / "roundups_languages" / "reference"
 
 
 def replay_all(stem: str, text: str, settings: Settings = NO_WAIT) -> list[AgreementSummary]:
-    """`summarize_all(text)` answered by the reference cassette `tests/cassettes/reference/
-    <stem>.json`; every recorded reply must be asked for."""
+    """`summarize_all(text)` answered by the reference cassette
+    `tests/fixtures/cassettes/roundups_languages/reference/<stem>.json`; every recorded
+    reply must be asked for."""
     from summarizer import summarize_all
     from summarizer._model.cassettes import ReplayTransport
     from summarizer._model.clients import client_over
 
-    transport = ReplayTransport(Cassette.load(TEST_REFERENCE / f"{stem}.json"))
+    transport = ReplayTransport(Cassette.load(REFERENCE_ROUNDUPS_LANGUAGES / f"{stem}.json"))
     with client_over(transport, base_url="http://replay.invalid/v1", api_key="x") as client:
         summaries = summarize_all(text, model="reference", client=client, settings=settings)
     assert transport.all_played

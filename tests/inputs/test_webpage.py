@@ -7,7 +7,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support import ROOT
+from helpers.support import ROOT
 
 from summarizer import EmptyInputError, Settings, summarize
 from summarizer._cli import main
@@ -17,7 +17,7 @@ from summarizer._model.cassettes import Cassette, ReplayTransport
 from summarizer._model.clients import client_over
 from summarizer._summary import evidence_in
 
-PAGES = ROOT / "examples" / "pages"
+PAGES = ROOT / "tests" / "fixtures" / "articles" / "pages"
 # Words that stand only in each page's menus, banners, sidebars, bylines and footers.
 AROUND_THE_STORY = {
     "antwerp_port_mou": ["cookies", "Home", "Related stories", "Germany and France", "Europol",

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from support import NO_WAIT, Script, completion
+from helpers.support import NO_WAIT, Script, completion
 
 from summarizer import ConfigError, summarize
 from summarizer._config import resolve

@@ -3,7 +3,7 @@ quote not in the article, a name not in its quote, a value the article contradic
 what a failed optional fact costs (a re-ask, or nothing with on_failed_detail="drop").
 
 Written against prompt v2's reply shape (one agreement). Prompt v3 checks each of its
-agreements with these same checks; `test_agreements.py` covers what v3 adds."""
+agreements with these same checks; `tests/test_agreements.py` covers what v3 adds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from support import V2_NO_WAIT, Script, as_v2, completion, reference_reply
+from helpers.support import V2_NO_WAIT, Script, as_v2, completion, reference_reply
 
 from summarizer import Settings, UngroundedReplyError, summarize
 from summarizer._checks.places import countries_in

@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from fake_openai import FakeOpenAIServer, Weather, reference_replies
-from support import ARTICLES
+from helpers.fake_openai import FakeOpenAIServer, Weather, reference_replies
+from helpers.support import ARTICLES
 
 from summarizer._cli import main
 

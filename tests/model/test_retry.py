@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from support import NO_WAIT, Script, completion, principal
+from helpers.support import NO_WAIT, Script, completion, principal
 from tenacity import RetryCallState, wait_fixed
 from tenacity.wait import wait_base
 

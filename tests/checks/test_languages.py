@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from support import (
+from helpers.support import (
     NO_WAIT,
     TEST_ARTICLES,
     Script,

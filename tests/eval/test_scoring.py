@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import ARTICLES, REFERENCE
+from helpers.support import ARTICLES, REFERENCE
 
 from summarizer import AgreementSummary, NoAgreementError, UngroundedReplyError, Usage
 from summarizer._eval.gold import GoldFile
@@ -16,7 +16,7 @@ from summarizer._model.cassettes import Cassette, ReplayTransport
 from summarizer._model.clients import client_over
 
 STEM = "abbreviation_nca"
-# The truth of examples/articles/abbreviation_nca.txt, written by hand.
+# The truth of tests/fixtures/articles/examples/abbreviation_nca.txt, written by hand.
 GOLD = {
     "gold_format": 1,
     "reports_agreement": True,
@@ -239,7 +239,7 @@ def test_a_gold_file_with_a_typo_is_refused(change) -> None:
 def test_a_reask_that_makes_a_value_worse_is_counted(tmp_path) -> None:
     """Reply 1 misquotes an aim (a re-ask can fix that); reply 2 fixes it but gives another
     venue city: the re-ask lost the venue's match, which the report counts."""
-    from support import completion, reference_reply
+    from helpers.support import completion, reference_reply
 
     from summarizer import Settings
     from summarizer._eval.harness import evaluate_replayed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import Script
+from helpers.support import Script
 
 from summarizer import (
     EmptyInputError,
@@ -46,7 +46,7 @@ def test_text_that_is_binary_junk() -> None:
 
 
 def test_utf8_bytes_are_accepted_as_text(seed_article, seed_reply) -> None:
-    from support import completion
+    from helpers.support import completion
 
     script = Script(completion(seed_reply))
     summary = summarize(seed_article.encode("utf-8"), client=script.client())

@@ -13,7 +13,7 @@ In a test:
 
 As a process (prints its base URL, serves until SIGTERM/SIGINT, prints stats to stderr):
 
-    python tests/fake_openai.py --latency 0.2 --rate-limited-share 0.1
+    python tests/helpers/fake_openai.py --latency 0.2 --rate-limited-share 0.1
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from typing import Any
 
 __all__ = ["FakeOpenAIServer", "ServerStats", "Weather", "main", "reference_replies"]
 
-# Computed from this file, not imported, so the module works as `tests.fake_openai`,
-# as `fake_openai` (pytest's rootdir imports) and as a script run by path.
-ROOT = Path(__file__).resolve().parent.parent
+# Computed from this file, not imported, so the module works as `tests.helpers.fake_openai`,
+# as `helpers.fake_openai` (pytest's `pythonpath`) and as a script run by path.
+ROOT = Path(__file__).resolve().parents[2]
 COMPLETIONS_PATH = "/v1/chat/completions"
 
 
@@ -51,8 +51,9 @@ def reference_replies(root: Path = ROOT) -> dict[str, str]:
     it would a real reply.
     """
     replies: dict[str, str] = {}
-    for cassette_path in sorted((root / "examples" / "cassettes" / "reference").glob("*.json")):
-        article_path = root / "examples" / "articles" / f"{cassette_path.stem}.txt"
+    fixtures = root / "tests" / "fixtures"
+    for cassette_path in sorted((fixtures / "cassettes" / "reference").glob("*.json")):
+        article_path = fixtures / "articles" / "examples" / f"{cassette_path.stem}.txt"
         if not article_path.is_file():
             continue
         cassette = json.loads(cassette_path.read_text(encoding="utf-8"))

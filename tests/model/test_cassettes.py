@@ -8,7 +8,7 @@ from datetime import date
 import httpx2
 import openai
 import pytest
-from support import BASE_URL, NO_WAIT, Script, completion
+from helpers.support import BASE_URL, NO_WAIT, Script, completion
 
 from summarizer import asummarize, summarize
 from summarizer._model.cassettes import (

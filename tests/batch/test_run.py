@@ -11,7 +11,7 @@ from collections import Counter
 import httpx2
 import openai
 import pytest
-from support import (
+from helpers.support import (
     BASE_URL,
     NO_WAIT,
     ReferenceEndpoint,

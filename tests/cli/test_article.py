@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from fake_openai import FakeOpenAIServer, reference_replies
-from support import ARTICLES, REFERENCE
+from helpers.fake_openai import FakeOpenAIServer, reference_replies
+from helpers.support import ARTICLES, REFERENCE
 
 from summarizer._cli import main
 

@@ -12,9 +12,9 @@ from typing import Any
 import httpx2
 import openai
 import pytest
-from fake_openai import FakeOpenAIServer, reference_replies
-from live import LIVE_MODEL, LIVE_SETTINGS
-from support import (
+from helpers.fake_openai import FakeOpenAIServer, reference_replies
+from helpers.live import LIVE_MODEL, LIVE_SETTINGS
+from helpers.support import (
     ARTICLES,
     BASE_URL,
     ROOT,
@@ -41,7 +41,7 @@ from summarizer._model.cassettes import Cassette
 
 SEED = "interpol_tren_de_aragua"
 NO_AGREEMENT = "talks_without_agreement"
-LLAMA_CASSETTES = ROOT / "tests" / "cassettes" / "llama_cpp"
+LLAMA_CASSETTES = ROOT / "tests" / "fixtures" / "cassettes" / "llama_cpp"
 
 
 def stems() -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from support import NO_WAIT, Script, article, completion, reference_reply
+from helpers.support import NO_WAIT, Script, article, completion, reference_reply
 
 from summarizer import (
     AgreementSummary,

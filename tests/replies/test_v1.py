@@ -7,13 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support import NO_WAIT, ROOT, Script, all_evidence, article
+from helpers.support import NO_WAIT, ROOT, Script, all_evidence, article
 
 from summarizer import NoAgreementError, summarize
 from summarizer._model.cassettes import Cassette
 from summarizer._replies import ModelReply
 
-V1_REFERENCE = ROOT / "tests" / "cassettes" / "reference_v1"
+V1_REFERENCE = ROOT / "tests" / "fixtures" / "cassettes" / "reference_v1"
 V1 = replace(NO_WAIT, prompt_version="1")
 
 
