@@ -385,8 +385,7 @@ def _verify_line(
     except SummarizerError as exc:
         return ItemResult(item_id, "failed", error=exc, usage=job.record.usage)
     job.remember(store, summaries)
-    summary = summaries[0]
-    return ItemResult(item_id, "summarized", summary=summary, usage=summary.meta.usage)
+    return ItemResult.summarized(item_id, summaries, summaries[0].meta.usage)
 
 
 # A batch reply that ends its item: re-run, the model would answer the same way.

@@ -85,21 +85,45 @@ class ItemResult:
 
     id: str
     status: Status
-    summary: AgreementSummary | None = None
+    summary: AgreementSummary | None = None  # the story's principal agreement
     error: BaseException | None = None
     usage: Usage = field(default_factory=Usage)
     cached: bool = False
+    # The story's other agreements, in the order its reply lists them. One call made them
+    # all: their meta is the principal's, and `usage` counts the call once.
+    others: tuple[AgreementSummary, ...] = ()
 
     @property
     def ok(self) -> bool:
         """Summarized, or found to report no agreement: an answer either way."""
         return self.status != "failed"
 
+    @property
+    def summaries(self) -> tuple[AgreementSummary, ...]:
+        """Every agreement the story reports, the principal first; empty without one."""
+        return (self.summary, *self.others) if self.summary is not None else ()
+
+    @classmethod
+    def summarized(
+        cls, item_id: str, summaries: list[AgreementSummary], usage: Usage
+    ) -> ItemResult:
+        """The result of an item whose story reports `summaries`, the principal first."""
+        principal, *others = summaries
+        cached = principal.meta.cached
+        return cls(
+            item_id, "summarized", summary=principal, usage=usage, cached=cached,
+            others=tuple(others),
+        )  # fmt: skip
+
     def to_record(self) -> dict[str, Any]:
-        """One JSON object for a results file: id, status, summary or error, usage."""
+        """One JSON object for a results file: id, status, the principal agreement's
+        summary (`summary`) and the others' (`other_summaries`, when the story reports
+        more than one), or the error; and usage."""
         record: dict[str, Any] = {"id": self.id, "status": self.status, "cached": self.cached}
         if self.summary is not None:
             record["summary"] = self.summary.model_dump(mode="json")
+        if self.others:
+            record["other_summaries"] = [s.model_dump(mode="json") for s in self.others]
         if self.error is not None:
             record["error"] = error_record(self.error)
         record["usage"] = self.usage.model_dump(mode="json")
@@ -304,12 +328,12 @@ async def _summarize_item(
     try:
         job = Job.prepare(text, model, base_url, api_key, settings, client)
         if store is None:
-            summary = (await job.arun(client, gate))[0]
+            summaries = await job.arun(client, gate)
         else:
             # A copy of an article already in flight (wire copy runs in many outlets)
             # waits for it and is then answered from the cache, instead of paying twice.
             async with same_article.holding(job.cache_key):
-                summary = (await job.arun_cached(store, client, gate))[0]
+                summaries = await job.arun_cached(store, client, gate)
     except NoAgreementError as exc:
         cached = exc.meta.cached
         usage = Usage() if cached else exc.meta.usage
@@ -320,10 +344,9 @@ async def _summarize_item(
         # A bug of ours or a library's: recorded for this item, loudly, and the batch goes on.
         logger.exception("item %r failed unexpectedly", item_id)
         return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
-    cached = summary.meta.cached
+    meta = summaries[0].meta
     # A cached summary cost nothing this time; its meta keeps what making it cost.
-    usage = Usage() if cached else summary.meta.usage
-    return ItemResult(item_id, "summarized", summary=summary, usage=usage, cached=cached)
+    return ItemResult.summarized(item_id, summaries, Usage() if meta.cached else meta.usage)
 
 
 class _KeyLocks:

@@ -138,23 +138,25 @@ class _Item:
     status: str
     cached: bool
     tokens: int
-    summary: AgreementSummary | None
+    summaries: list[AgreementSummary]  # every agreement of the story, the principal first
     error: Mapping[str, Any] | None
 
     @classmethod
     def read(cls, index: int, record: object) -> _Item:
         if not isinstance(record, Mapping):
             message = f"line {index + 1} is not a result object"
-            return cls(index, f"line {index + 1}", "failed", False, 0, None,
+            return cls(index, f"line {index + 1}", "failed", False, 0, [],
                        {"type": "UnreadableLine", "message": message})  # fmt: skip
-        summary, error = None, record.get("error")
+        error = record.get("error")
         if error is not None and not isinstance(error, Mapping):
             error = {"type": "UnreadableError", "message": str(error)}
-        if record.get("summary") is not None:
-            try:
-                summary = AgreementSummary.model_validate(record["summary"])
-            except ValidationError as exc:
-                error = {"type": "UnreadableSummary", "message": str(exc)}
+        # Lines written before a story's other agreements were kept have only "summary".
+        given = record.get("other_summaries")
+        written = [record.get("summary"), *(given if isinstance(given, list) else [])]
+        try:
+            summaries = [AgreementSummary.model_validate(s) for s in written if s is not None]
+        except ValidationError as exc:
+            summaries, error = [], {"type": "UnreadableSummary", "message": str(exc)}
         usage = record.get("usage")
         usage = usage if isinstance(usage, Mapping) else {}
         return cls(
@@ -163,7 +165,7 @@ class _Item:
             status=str(record.get("status", "unknown")),
             cached=bool(record.get("cached")),
             tokens=int(usage.get("total_tokens", 0)),
-            summary=summary,
+            summaries=summaries,
             error=error,
         )
 
@@ -174,8 +176,10 @@ class _Item:
     @property
     def gist(self) -> str:
         """The headline, or the error's type and message: what a row says in one line."""
-        if self.summary is not None:
-            return escape(self.summary.headline)
+        if self.summaries:
+            more = len(self.summaries) - 1
+            also = f" <i>and {more} more agreement{'s' if more > 1 else ''}</i>" if more else ""
+            return escape(self.summaries[0].headline) + also
         if self.error:
             kind, message = self.error.get("type", "Error"), self.error.get("message", "")
             return f"<b>{escape(str(kind))}</b>: {escape(str(message))}"
@@ -239,8 +243,12 @@ def _item_section(item: _Item, article: str | None) -> str:
         f"{escape(item.status.replace('_', ' '))}</span> <a href='#top'>index</a></h2>"
     )
     inner = _error(item.error) if item.error else ""
-    if item.summary is not None:
-        inner += _summary_body(item.summary, article, prefix=f"{item.anchor}-", title=None)
+    for number, summary in enumerate(item.summaries):
+        # Each agreement of the story, the principal first, under ids of its own.
+        which = "principal agreement" if number == 0 else f"agreement {number + 1}"
+        title = which if len(item.summaries) > 1 else None
+        prefix = f"{item.anchor}-" if number == 0 else f"{item.anchor}-{number}-"
+        inner += _summary_body(summary, article, prefix=prefix, title=title)
     return (
         f"<section class='item' id='{item.anchor}' data-status='{escape(item.status)}'>"
         f"{heading}{inner}</section>"

@@ -17,13 +17,16 @@ from helpers.live import LIVE_MODEL, LIVE_SETTINGS
 from helpers.support import (
     ARTICLES,
     BASE_URL,
+    REFERENCE_ROUNDUPS_LANGUAGES,
     ROOT,
+    TEST_ARTICLES,
     ReferenceEndpoint,
     Script,
     article,
     completion,
     principal,
     reference_reply,
+    replay_all,
 )
 
 from summarizer import ConfigError, ItemResult, RefusedError, TruncatedReplyError
@@ -341,6 +344,19 @@ def test_collect_needs_no_endpoint_when_every_reply_holds(tmp_path) -> None:
     output.write_text(output_line(custom_id("seed", seed), reference_reply(SEED)))
     (result,) = run_collect([("seed", seed)], BatchReplies([output]), client=None)
     assert result.status == "summarized"  # and no API key was asked for
+
+
+def test_collect_keeps_every_agreement_of_a_round_up(tmp_path) -> None:
+    stem = "summit_three_agreements"
+    text = (TEST_ARTICLES / "roundups" / f"{stem}.txt").read_text(encoding="utf-8")
+    cassette = Cassette.load(REFERENCE_ROUNDUPS_LANGUAGES / f"{stem}.json")
+    content = cassette.interactions[0]["response"]["body"]["choices"][0]["message"]["content"]
+    output = tmp_path / "out.jsonl"
+    output.write_text(output_line(custom_id(stem, text), content))
+    (result,) = run_collect([(stem, text)], BatchReplies([output]), client=None)
+    alone = replay_all(stem, text)
+    assert [s.agreement for s in result.summaries] == [s.agreement for s in alone]
+    assert len(json.loads(result.to_json_line())["other_summaries"]) == 2
 
 
 def test_a_line_that_is_not_a_chat_completion_goes_to_the_sync_path(tmp_path) -> None:

@@ -14,12 +14,15 @@ import pytest
 from helpers.support import (
     BASE_URL,
     NO_WAIT,
+    REFERENCE_ROUNDUPS_LANGUAGES,
+    TEST_ARTICLES,
     ReferenceEndpoint,
     Script,
     article,
     completion,
     principal,
     reference_reply,
+    replay_all,
 )
 
 from summarizer import (
@@ -35,6 +38,7 @@ from summarizer import (
     summarize_many,
 )
 from summarizer._batch.run import ahead
+from summarizer._model.cassettes import Cassette
 from summarizer._model.gate import RequestGate, estimated_tokens
 
 SEED = "interpol_tren_de_aragua"
@@ -331,3 +335,34 @@ def test_a_pause_holds_a_request_that_was_already_waiting_for_the_limits() -> No
         return time.monotonic() - paused_at
 
     assert asyncio.run(scenario()) >= 1.0
+
+
+def roundup(stem: str = "conference_five_agreements") -> tuple[str, str]:
+    """A round-up's text and its reference reply's JSON content."""
+    text = (TEST_ARTICLES / "roundups" / f"{stem}.txt").read_text(encoding="utf-8")
+    cassette = Cassette.load(REFERENCE_ROUNDUPS_LANGUAGES / f"{stem}.json")
+    return text, cassette.interactions[0]["response"]["body"]["choices"][0]["message"]["content"]
+
+
+def test_a_round_up_keeps_every_agreement_the_principal_first() -> None:
+    text, content = roundup()
+    alone = replay_all("conference_five_agreements", text)
+    endpoint = ReferenceEndpoint({text: content})
+    [result] = run([("round-up", text)], client=endpoint.async_client())
+
+    assert len(alone) == 5 and result.summary is result.summaries[0]
+    assert [s.agreement for s in result.summaries] == [s.agreement for s in alone]
+    assert [s.parties for s in result.summaries] == [s.parties for s in alone]
+    assert result.usage == result.summary.meta.usage  # one call, counted once
+    record = json.loads(result.to_json_line())
+    assert record["summary"]["agreement"] == alone[0].agreement.model_dump(mode="json")
+    assert [s["agreement"] for s in record["other_summaries"]] == [
+        s.agreement.model_dump(mode="json") for s in alone[1:]
+    ]
+
+
+def test_a_story_with_one_agreement_writes_no_other_summaries() -> None:
+    endpoint = ReferenceEndpoint()
+    [result] = run([("seed", article(SEED))], client=endpoint.async_client())
+    assert len(result.summaries) == 1 and result.others == ()
+    assert "other_summaries" not in result.to_record()

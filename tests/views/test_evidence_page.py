@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.support import REFERENCE, ROOT, article
+from helpers.support import REFERENCE, ROOT, TEST_ARTICLES, article, replay_all
 from pydantic import BaseModel
 
 from summarizer import AgreementSummary, NoAgreementError, summarize
@@ -316,6 +316,21 @@ def test_batch_page_takes_articles_from_a_function_and_copes_without_one(
     page = batch_page(records, lambda item_id: article(SEED) if item_id == SEED else None)
     assert len(parsed(page).marks) == len(spans_of(summaries[SEED]))
     assert "The article text is not available" in page
+
+
+def test_batch_page_shows_every_agreement_of_a_round_up_and_reads_older_lines() -> None:
+    text = (TEST_ARTICLES / "roundups" / "summit_three_agreements.txt").read_text("utf-8")
+    every = replay_all("summit_three_agreements", text)
+    result = ItemResult.summarized("round-up", every, every[0].meta.usage)
+    older = {**json.loads(result.to_json_line()), "id": "older"}
+    del older["other_summaries"]  # a line written before other agreements were kept
+    page = batch_page([json.loads(result.to_json_line()), older], {"round-up": text})
+    assert "and 2 more agreements" in page
+    assert page.count("principal agreement") == 1
+    assert "agreement 2" in page and "agreement 3" in page
+    assert all(html.escape(s.headline) in page for s in every)
+    marks = parsed(page).marks
+    assert len(marks) == len(set(marks)), "each agreement's marks keep ids of their own"
 
 
 # -- in a real browser ----------------------------------------------------------------
