@@ -42,7 +42,7 @@ def summarize(
 
     A story that reports several agreements gives its principal one; `meta.other_agreements`
     says how many more it reports, and `summarize_all()` returns every one. An article longer
-    than `Settings.max_part_chars` is summarized in parts and merged (`meta.parts`).
+    than `Settings.max_part_chars` is summarized in parts and combined (`meta.parts`).
 
     Raises:
         InputError: before any request, when the article is empty, binary or too long.

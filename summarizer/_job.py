@@ -1,5 +1,5 @@
 """One call's steps: prepare the article and the request, run the model call under the
-checks, finish the summaries; a long article's parts are jobs of their own, merged here.
+checks, finish the summaries; a long article's parts are jobs of their own, combined here.
 
 The model call (`_model`) and the checks (`_checks`) do not know each other: the job gives
 the checks a `Scope` whose ledger the model call reads as its `Review`.
@@ -31,7 +31,7 @@ from ._config import ResolvedConfig, Settings, resolve
 from ._exceptions import NoAgreementError, ReplyError, SummarizerError
 from ._inputs.article import article_from
 from ._inputs.parts import split_text
-from ._merge_parts import PartOutcome, merged
+from ._long_article import PartOutcome, combined
 from ._meta import Dropped, GroundingReport, Meta, Page, PartRun
 from ._model.backends import mode_name
 from ._model.record import CallRecord
@@ -56,7 +56,7 @@ class Job:
     """Everything one call needs before and after the model speaks.
 
     A long article is one job whose `parts` are jobs of their own: each asks the model about
-    its slice of the text, and this one merges what they found.
+    its slice of the text, and this one combines what they found.
     """
 
     article: ArticleText
@@ -196,7 +196,7 @@ class Job:
         return self.finish(scope.ledger.accepted)
 
     def run_parts(self, client: openai.OpenAI | None) -> list[AgreementSummary]:
-        """Each part in its own thread, up to `part_concurrency` at once, then merged."""
+        """Each part in its own thread, up to `part_concurrency` at once, then combined."""
         from concurrent.futures import ThreadPoolExecutor
 
         def outcome(part: Job) -> PartOutcome:
@@ -207,7 +207,7 @@ class Job:
 
         workers = min(self.config.settings.part_concurrency, len(self.parts))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summarizer-part") as pool:
-            return merged(self, list(pool.map(outcome, self.parts)))
+            return combined(self, list(pool.map(outcome, self.parts)))
 
     async def arun_parts(
         self, client: openai.AsyncOpenAI | None, gate: RequestGate | None
@@ -223,7 +223,7 @@ class Job:
                 except SummarizerError as exc:
                     return exc
 
-        return merged(self, list(await asyncio.gather(*(outcome(p) for p in self.parts))))
+        return combined(self, list(await asyncio.gather(*(outcome(p) for p in self.parts))))
 
     @cached_property  # asked for by the batch's lock, the lookup and the store
     def cache_key(self) -> str:

@@ -10,7 +10,7 @@
 - `name_key`: case, accents, Arabic vowel marks and spacing set aside, for looking a name up
   in an index of names (countries, cities, weekdays).
 - `loose_key`: `name_key` without punctuation, optionally in ASCII, for telling whether two
-  records name the same thing (merging parts, scoring against gold).
+  records name the same thing (combining a long article's parts, scoring against gold).
 - `alnum_key`: letters and digits only, case folded, for telling an abbreviation or a
   country's own name ("U.S.", "US") from a demonym.
 - `ascii_letters`: letters only, accents stripped, for comparing a name with its

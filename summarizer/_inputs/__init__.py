@@ -2,5 +2,5 @@
 
 - `article`: text, bytes or a saved web page turned into the article, with clear errors.
 - `webpage`: a page's story without its menus and footers (trafilatura), and fetching one.
-- `parts`: a long article cut into overlapping parts, and their summaries merged.
+- `parts`: a long article cut into overlapping parts, and their summaries combined.
 """

@@ -1,5 +1,5 @@
 """Long articles: split at paragraph breaks into overlapping parts, and the parts' summaries
-merged back into one per agreement, every quote pointing into the whole text.
+combined back into one per agreement, every quote pointing into the whole text.
 
 Splitting prefers a blank line, then a line break, then the end of a sentence, then a space
 (and cuts one endless word by length); it makes as few parts as the size allows, of about
@@ -7,7 +7,7 @@ even size. Each part after the first repeats up to `overlap_chars` of the one be
 paragraphs where they fit, else the last sentences of its last paragraph, so a fact cut by
 one boundary is whole in a part.
 
-Merging is deterministic. An agreement found in two parts is one agreement when their titles
+Combining is deterministic. An agreement found in two parts is one agreement when their titles
 match, or when their kinds match and they share a party; a part's principal agreement also
 joins the story's principal one (the first part's) when the kinds match and the titles do not
 differ. Within an agreement, parties, signatories, aims and groups are told apart by their
@@ -28,7 +28,7 @@ from .._checks.fold import loose_key
 from .._meta import Dropped
 from .._summary import AgreementSummary, Aim, Evidence, Fact, Party, Signatory, ThreatGroupProfile
 
-__all__ = ["Slice", "merge", "merge_one", "shifted", "split_text"]
+__all__ = ["Slice", "combine", "combine_one", "shifted", "split_text"]
 
 # Break points, best first: the pieces a part is packed from.
 _BREAKS = (
@@ -147,9 +147,9 @@ def shifted(value: object, by: int) -> object:
     return value
 
 
-def merge(found: Sequence[Sequence[AgreementSummary]]) -> list[list[AgreementSummary]]:
+def combine(found: Sequence[Sequence[AgreementSummary]]) -> list[list[AgreementSummary]]:
     """The parts' summaries (already shifted into the whole text), grouped by agreement, the
-    first part's principal agreement first; each group is merged by `merge_one`.
+    first part's principal agreement first; each group is combined by `combine_one`.
 
     A summary joins an agreement with the same title, or of the same kind sharing a party.
     A part's principal agreement also joins the story's principal one when their kinds
@@ -169,7 +169,7 @@ def merge(found: Sequence[Sequence[AgreementSummary]]) -> list[list[AgreementSum
     return groups
 
 
-def merge_one(summaries: Sequence[AgreementSummary]) -> tuple[AgreementSummary, list[Dropped]]:
+def combine_one(summaries: Sequence[AgreementSummary]) -> tuple[AgreementSummary, list[Dropped]]:
     """One agreement's summaries from several parts as one (its meta is the first's: the
     caller sets it), and the signatories' links to a party no part verified, dropped."""
     first = summaries[0]
@@ -183,7 +183,7 @@ def merge_one(summaries: Sequence[AgreementSummary]) -> tuple[AgreementSummary, 
         _unique([p for s in summaries for p in s.signatories], _signatory_keys, _better_signatory),
         {p.name for p in parties},
     )
-    merged = first.model_copy(
+    combined = first.model_copy(
         update={
             "agreement": agreement,
             "parties": parties,
@@ -195,7 +195,7 @@ def merge_one(summaries: Sequence[AgreementSummary]) -> tuple[AgreementSummary, 
             ),
         }
     )
-    return merged, unlinked
+    return combined, unlinked
 
 
 def _linked(

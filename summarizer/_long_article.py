@@ -1,4 +1,4 @@
-"""A long article's parts, each asked on its own, merged into one summary per agreement.
+"""A long article's parts, each asked on its own, combined into one summary per agreement.
 
 A part that failed costs its facts, not the summary: it is listed in `meta.parts` and
 `meta.dropped`. Only when no part found an agreement is the first part's error (or else the
@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, cast
 
 from ._exceptions import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
-from ._inputs.parts import merge, merge_one, shifted
+from ._inputs.parts import combine, combine_one, shifted
 from ._meta import Dropped, GroundingReport, PartRun
 from ._summary import AgreementSummary, evidence_in
 
 if TYPE_CHECKING:
     from ._job import Job
 
-__all__ = ["PartOutcome", "merged"]
+__all__ = ["PartOutcome", "combined"]
 
 logger = logging.getLogger("summarizer")
 
@@ -39,7 +39,7 @@ class _Tally:
     lost: list[Dropped] = field(default_factory=list)
 
 
-def merged(whole: Job, outcomes: list[PartOutcome]) -> list[AgreementSummary]:
+def combined(whole: Job, outcomes: list[PartOutcome]) -> list[AgreementSummary]:
     """The summaries of `whole`, one per agreement, from its parts' `outcomes`; every
     part's spending is counted in `whole`'s record and ledger."""
     tally = _tally(whole, outcomes)
@@ -50,7 +50,7 @@ def merged(whole: Job, outcomes: list[PartOutcome]) -> list[AgreementSummary]:
             "%d of %d parts failed; their facts are missing", len(tally.lost), len(tally.runs)
         )
     groups: list[list[AgreementSummary]] = []
-    for index, group in enumerate(merge(tally.found)):
+    for index, group in enumerate(combine(tally.found)):
         if any(s.parties for s in group):
             groups.append(group)
         else:
@@ -112,7 +112,7 @@ def _one_summary(
 ) -> AgreementSummary:
     """The parts' summaries of one agreement as one, with the whole text's dateline (read
     once when the parts were made) and the whole call's spending."""
-    one, unlinked = merge_one(group)
+    one, unlinked = combine_one(group)
     one = one.model_copy(update={"dateline": whole.parts[0].dateline})
     counts: Counter[str] = Counter(e.match for e in evidence_in(_facts(one)))
     dropped = tally.lost + [d for s in group for d in s.meta.dropped] + unlinked
