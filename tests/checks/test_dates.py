@@ -75,3 +75,76 @@ def test_dateline_days() -> None:
     assert parse_dateline_day("2025-02-14") == FRIDAY
     assert parse_dateline_day("Feb. 14, 2025") == FRIDAY
     assert parse_dateline_day("March 3") is None
+
+
+# -- in other languages --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mention", "language", "reference", "day", "basis", "rule"),
+    [
+        ("el 11 de marzo de 2025", "es", None, date(2025, 3, 11), "stated", None),
+        ("el 11 de marzo", "es", date(2025, 3, 12), date(2025, 3, 11), "derived",
+         "year_from_dateline"),
+        ("le 3 avril 2025", "fr", None, date(2025, 4, 3), "stated", None),
+        # A day later in the year than the dateline's: the last one before it.
+        ("le 30 décembre", "fr", date(2025, 1, 5), date(2024, 12, 30), "derived",
+         "year_from_dateline"),
+        ("19 июня 2025 года", "ru", None, date(2025, 6, 19), "stated", None),
+        ("19 июня", "ru", date(2025, 6, 20), date(2025, 6, 19), "derived", "year_from_dateline"),
+        ("вчера", "ru", date(2025, 6, 20), date(2025, 6, 19), "derived", "relative_to_dateline"),
+        ("في 14 مايو 2025", "ar", None, date(2025, 5, 14), "stated", None),
+        ("في 14 مايو", "ar", date(2025, 5, 15), date(2025, 5, 14), "derived",
+         "year_from_dateline"),
+    ],
+)  # fmt: skip
+def test_resolve_date_in_other_languages(
+    mention: str, language: str, reference: date | None, day: date, basis: str, rule: str | None
+) -> None:
+    resolved = resolve_date(mention, reference=reference, language=language)
+    assert resolved is not None
+    assert (resolved.day, resolved.basis, resolved.rule) == (day, basis, rule)
+
+
+@pytest.mark.parametrize(
+    ("mention", "language", "reference"),
+    [
+        ("el 11 de marzo", "es", None),  # no year and no dateline to take it from
+        ("19 июня", "ru", None),
+    ],
+)
+def test_resolve_date_refuses(mention: str, language: str, reference: date | None) -> None:
+    assert resolve_date(mention, reference=reference, language=language) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "language", "day"),
+    [
+        ("20 июня 2025 года", "ru", date(2025, 6, 20)),
+        ("15 مايو 2025", "ar", date(2025, 5, 15)),
+        ("20 июня", "ru", None),  # no year
+    ],
+)
+def test_parse_dateline_day(written: str, language: str, day: date | None) -> None:
+    assert parse_dateline_day(written, language) == day
+
+
+@pytest.mark.parametrize(
+    ("mention", "language"),
+    [("el martes", "es"), ("mardi", "fr"), ("во вторник", "ru"), ("يوم الثلاثاء", "ar")],
+)
+def test_the_dateline_days_own_weekday_is_that_day(mention: str, language: str) -> None:
+    resolved = resolve_date(mention, reference=date(2025, 3, 11), language=language)  # a Tuesday
+    assert resolved is not None and resolved.day == date(2025, 3, 11)
+
+
+def test_a_date_after_the_story_is_a_contradiction_in_other_languages_too() -> None:
+    with pytest.raises(ContradictedDate, match="falls after the story's own date"):
+        resolve_date("el 11 de marzo de 2026", reference=date(2025, 3, 12), language="es")
+
+
+def test_a_weekday_that_contradicts_its_date_is_refused_in_other_languages_too() -> None:
+    with pytest.raises(ContradictedDate, match="names a weekday that 2025-03-10 was not"):
+        resolve_date("el martes 10 de marzo", reference=date(2025, 3, 12), language="es")
+    found = resolve_date("el lunes 10 de marzo", reference=date(2025, 3, 12), language="es")
+    assert found is not None and found.day == date(2025, 3, 10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer._checks.places import canonical_country, city, countries_in
+from summarizer._checks.places import canonical_country, city, countries_in, region
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,15 @@ def test_cities_rank_capitals_then_population() -> None:
     assert ottawa is not None and (ottawa.country_code, ottawa.capital) == ("CA", True)
     assert paris is not None and paris.country_code == "FR"
     assert city("Nowhereville") is None
+
+
+def test_regions_provinces_and_states_name_their_country() -> None:
+    assert (region("Sonora"), region("Tumbes"), region("Bavaria"), region("Bali")) == (
+        "MX", "PE", "DE", "ID",
+    )  # fmt: skip
+    assert region("Крит", "ru") == "GR" and region("Crete") is None
+
+
+def test_ordinary_words_imply_no_country() -> None:
+    # "The" and "She" are alternate names of towns in GeoNames; only a city's own name counts.
+    assert not countries_in("The heads said She would sign")

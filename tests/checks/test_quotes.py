@@ -1,9 +1,15 @@
 """Quotes are found despite whitespace, curly quotes, dashes and a few words left out, never
-despite other, added or moved words."""
+despite other, added or moved words; in each script (accented Latin, Cyrillic, Arabic,
+Greek, Japanese, German) a quote written with other quote marks, another Unicode form or
+without a direction mark is found as the article's own words, a changed letter, a missing
+accent or another word is not."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from helpers.language_articles import text_of
 
 from summarizer._checks.quotes import ArticleText
 
@@ -161,3 +167,133 @@ def test_an_exact_match_never_ends_inside_a_letter_and_its_accent() -> None:
 )
 def test_an_english_opening_with_a_comma_and_a_number_is_no_dateline(opening: str) -> None:
     assert ArticleText(opening + " ministers signed a memorandum.").dateline is None
+
+
+# -- in other scripts -----------------------------------------------------------------------------
+
+
+def nfd(text: str) -> str:
+    """`text` with its accents as separate combining marks, as some editors write them."""
+    return unicodedata.normalize("NFD", text)
+
+
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK
+FRENCH = text_of("fr_senegal_france_cooperation")
+SPANISH = text_of("es_colombia_spain_mou")
+RUSSIAN = text_of("ru_russia_cuba_agreement")
+ARABIC = text_of("ar_morocco_jordan_memorandum")
+# Right to left, with a direction mark inside a sentence, a tatweel and a shadda.
+ARABIC_MARKED = (
+    "وقعت المديرية العامة للأمن الوطني" + RLM + " مذكرة تفاهم في عمّان، عاصمة الأردن، "
+    "ضد شبكة يقودها رجل يلقب بـ«أبو جاسم»."
+)
+GREEK = "Η Ελληνική Αστυνομία υπέγραψε μνημόνιο συνεργασίας στην Αθήνα με την Αστυνομία της Κύπρου."
+JAPANESE = "警察庁は２０２５年５月１日、「日本・フィリピン警察協力覚書」に東京で署名した。"
+GERMAN = (
+    "Das „Abkommen über polizeiliche Zusammenarbeit“ wurde in München in der Leopoldstraße "
+    "unterzeichnet."
+)
+
+FOUND = [
+    # (text, quote as the model writes it, the article's own words, how it matched)
+    pytest.param(
+        FRENCH, "ministère français de l'Intérieur", "ministère français de l’Intérieur",
+        "normalized", id="fr-straight-apostrophe",
+    ),
+    pytest.param(
+        FRENCH, '"Marée Haute"', "« Marée Haute »", "normalized", id="fr-guillemets",
+    ),
+    pytest.param(
+        FRENCH, nfd("Police nationale du Sénégal"), "Police nationale du Sénégal",
+        "normalized", id="fr-nfd-accents",
+    ),
+    pytest.param(
+        SPANISH, "firmado el 11 de marzo en Madrid, España",
+        "firmado el 11 de marzo en Madrid, España", "exact", id="es-exact",
+    ),
+    pytest.param(
+        SPANISH, '"Memorando de Entendimiento sobre Cooperación Policial',
+        "“Memorando de Entendimiento sobre Cooperación Policial", "normalized",
+        id="es-curly-quotes",
+    ),
+    pytest.param(
+        RUSSIAN, "подписан 19 июня в Гаване, столице Кубы",
+        "подписан 19 июня в Гаване, столице Кубы", "exact", id="ru-exact",
+    ),
+    pytest.param(
+        RUSSIAN, 'группировка "Лос Кайманес"', "группировка «Лос Кайманес»", "normalized",
+        id="ru-guillemets",
+    ),
+    pytest.param(
+        ARABIC, "مذكرة تفاهم بشأن التعاون الأمني", "مذكرة تفاهم بشأن التعاون الأمني",
+        "exact", id="ar-exact",
+    ),
+    pytest.param(
+        ARABIC, "في عمّان, عاصمة الأردن", "في عمّان، عاصمة الأردن", "normalized",
+        id="ar-latin-comma-with-shadda",
+    ),
+    pytest.param(
+        ARABIC, 'يلقب ب"أبو جاسم"', "يلقب بـ«أبو جاسم»", "normalized",
+        id="ar-without-tatweel-straight-quotes",
+    ),
+    pytest.param(
+        ARABIC_MARKED, "الوطني مذكرة تفاهم", "الوطني" + RLM + " مذكرة تفاهم", "normalized",
+        id="ar-without-direction-mark",
+    ),
+    pytest.param(
+        ARABIC_MARKED, nfd("عاصمة الأردن"), "عاصمة الأردن", "normalized",
+        id="ar-decomposed-hamza",
+    ),
+    pytest.param(
+        GREEK, "υπέγραψε μνημόνιο συνεργασίας", "υπέγραψε μνημόνιο συνεργασίας", "exact",
+        id="el-exact",
+    ),
+    pytest.param(GREEK, nfd("στην Αθήνα"), "στην Αθήνα", "normalized", id="el-nfd-tonos"),
+    pytest.param(
+        JAPANESE, '"日本・フィリピン警察協力覚書"', "「日本・フィリピン警察協力覚書」",
+        "normalized", id="ja-corner-brackets",
+    ),
+    pytest.param(
+        JAPANESE, "2025年5月1日", "２０２５年５月１日", "normalized", id="ja-full-width-digits"
+    ),
+    pytest.param(
+        GERMAN, '"Abkommen über polizeiliche Zusammenarbeit"',
+        "„Abkommen über polizeiliche Zusammenarbeit“", "normalized", id="de-low-high-quotes",
+    ),
+    pytest.param(GERMAN, nfd("in München in"), "in München in", "normalized", id="de-nfd-umlaut"),
+]  # fmt: skip
+
+MISSED = [
+    pytest.param(FRENCH, "Police nationale du Senegal", id="fr-missing-accents"),
+    pytest.param(FRENCH, "ministere francais de l’Intérieur", id="fr-missing-accents-2"),
+    pytest.param(FRENCH, "Police nationale du Se", id="fr-letter-cut-from-its-accent"),
+    pytest.param(FRENCH, "le réseau « Marée Basse »", id="fr-other-word"),
+    pytest.param(SPANISH, "Policia Nacional de Colombia", id="es-missing-accent"),
+    pytest.param(SPANISH, "firmado el 12 de marzo en Madrid", id="es-changed-day"),
+    pytest.param(RUSSIAN, "группировка «Лос Кайманос»", id="ru-changed-letter"),
+    # A Latin "o" that looks like the Cyrillic one.
+    pytest.param(RUSSIAN, "Министерствo внутренних дел России", id="ru-latin-lookalike"),
+    pytest.param(ARABIC, "في عمّان، عاصمة المغرب", id="ar-other-word"),
+    pytest.param(ARABIC, "شبكة «الهلال الرمادى»", id="ar-alif-maqsura-for-ya"),
+    pytest.param(ARABIC_MARKED, "عاصمة الا", id="ar-letter-cut-from-its-hamza"),
+    pytest.param(GREEK, "στην Αθηνα με", id="el-missing-tonos"),
+    pytest.param(GREEK, "στην Θεσσαλονίκη", id="el-other-city"),
+    pytest.param(JAPANESE, "「日本・タイ警察協力覚書」", id="ja-other-word"),
+    pytest.param(GERMAN, "in der Leopoldstrasse unterzeichnet", id="de-ss-for-eszett"),
+    pytest.param(GERMAN, "wurde in Munchen in", id="de-missing-umlaut"),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "own_words", "kind"), FOUND)
+def test_quote_is_found_as_the_articles_own_words(
+    text: str, quote: str, own_words: str, kind: str
+) -> None:
+    span = ArticleText(text).locate(quote)
+    assert span.match == kind
+    assert text[span.start : span.end] == own_words
+
+
+@pytest.mark.parametrize(("text", "quote"), MISSED)
+def test_quote_with_other_letters_or_words_is_not_found(text: str, quote: str) -> None:
+    with pytest.raises(ValueError, match="not in the article"):
+        ArticleText(text).locate(quote)

@@ -1,9 +1,10 @@
 """Whether words stand in a quote: together and in order, in any order, or as the full form
-of an abbreviation the article spells out; the words around a mention."""
+of an abbreviation the article spells out; the words around a mention; two names written
+as one thing."""
 
 from __future__ import annotations
 
-from summarizer._checks.words import contains_words, words_in
+from summarizer._checks.words import contains_words, words_in, written_as_one
 
 
 def test_words_in_forgives_order_plurals_and_filler_only() -> None:
@@ -37,3 +38,10 @@ def test_a_mention_followed_by_a_possessive_is_still_found() -> None:
     quote = "the Civil Guard's director general signed with the Royal Moroccan Gendarmerie"
     # Four words either side, as for any mention; not the whole quote.
     assert words_around(quote, "Civil Guard") == "the Civil Guard's director general signed with"
+
+
+def test_two_names_written_as_one_thing() -> None:
+    text = "The National Crime Agency (NCA) and Mara Salvatrucha, also known as MS-13, said."
+    assert written_as_one(text, "Mara Salvatrucha", "MS-13")
+    assert written_as_one(text, "National Crime Agency", "NCA")
+    assert not written_as_one(text, "Crime Agency", "NCA")  # the tail of a longer name

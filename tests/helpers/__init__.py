@@ -1,3 +1,4 @@
 """What the tests share: fixtures and builders (`support`), a local OpenAI-compatible server
 (`fake_openai`), the settings of live llama.cpp runs (`live`) and that server itself
-(`llama`). Found through pytest's `pythonpath = ["tests"]`, as `helpers.<module>`."""
+(`llama`), the articles in other languages (`language_articles`) and a gold file written
+by hand (`gold`). Found through pytest's `pythonpath = ["tests"]`, as `helpers.<module>`."""

@@ -3,6 +3,7 @@
 Scripted transports stand for the endpoint: a refusal (OpenAI structured outputs), a
 content filter, a gateway's HTML page with status 200, a connection cut while the body
 arrives, a reply with no content. Each runs through the sync and async paths and a batch.
+And each of openai's own errors is translated into ours.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 import httpx2
+import openai
 import pytest
 from helpers.support import NO_WAIT, Script, article, completion, reference_reply
 
@@ -30,6 +32,8 @@ from summarizer import (
     summarize,
     summarize_many,
 )
+from summarizer import _exceptions as errors
+from summarizer._model.failures import translate_openai as _translate_openai
 
 SEED = "interpol_tren_de_aragua"
 GATEWAY_PAGE = (
@@ -288,3 +292,57 @@ def test_a_page_shows_its_title_not_its_scripts_and_never_the_key() -> None:
         summarize(article(SEED), client=script.client(api_key=key), settings=NO_WAIT)
     assert key not in str(caught.value) and key not in caught.value.first_line
     assert "<redacted>" in caught.value.first_line
+
+
+# -- openai's own errors, translated -------------------------------------------------------------
+
+REQUEST = httpx2.Request("POST", "http://model.test/v1/chat/completions")
+
+
+def status_error(cls: type[openai.APIStatusError], status: int) -> openai.APIStatusError:
+    response = httpx2.Response(status, request=REQUEST, json={"error": {"message": "m"}})
+    return cls("m", response=response, body=None)
+
+
+@pytest.mark.parametrize(
+    ("cls", "status", "expected"),
+    [
+        (openai.BadRequestError, 400, errors.RequestRejectedError),
+        (openai.AuthenticationError, 401, errors.AuthError),
+        (openai.PermissionDeniedError, 403, errors.AuthError),
+        (openai.NotFoundError, 404, errors.RequestRejectedError),
+        (openai.ConflictError, 409, errors.RequestRejectedError),
+        (openai.UnprocessableEntityError, 422, errors.RequestRejectedError),
+        (openai.RateLimitError, 429, errors.RateLimitedError),
+        (openai.InternalServerError, 500, errors.ServerFailureError),
+        (openai.InternalServerError, 503, errors.ServerFailureError),
+        (openai.APIStatusError, 408, errors.EndpointTimeoutError),
+    ],
+)
+def test_status_errors_map_to_our_classes(cls, status, expected) -> None:
+    translated = _translate_openai(status_error(cls, status), "k")
+    assert type(translated) is expected
+    assert translated.status_code == status
+
+
+def test_every_openai_status_error_class_is_covered() -> None:
+    covered = {
+        openai.BadRequestError, openai.AuthenticationError, openai.PermissionDeniedError,
+        openai.NotFoundError, openai.ConflictError, openai.UnprocessableEntityError,
+        openai.RateLimitError, openai.InternalServerError,
+    }  # fmt: skip
+    subclasses = {
+        cls
+        for cls in (getattr(openai, name) for name in dir(openai))
+        if isinstance(cls, type) and issubclass(cls, openai.APIStatusError)
+    } - {openai.APIStatusError}
+    # OAuthError is an AuthenticationError, so it maps to AuthError through its status.
+    assert subclasses - covered <= {getattr(openai, "OAuthError", None)}
+
+
+def test_connection_errors() -> None:
+    timeout = _translate_openai(openai.APITimeoutError(request=REQUEST), "k")
+    refused = _translate_openai(openai.APIConnectionError(request=REQUEST), "k")
+    assert type(timeout) is errors.EndpointTimeoutError
+    assert type(refused) is errors.EndpointUnreachableError
+    assert isinstance(refused, errors.TransientEndpointError)
