@@ -11,6 +11,7 @@ printing the summary and anything the checks dropped or rejected.
     python scripts/write_reference.py STEM REPLY.json --check    # only check, write nothing
     python scripts/write_reference.py STEM REPLY.json --set eval # eval/gold/STEM.txt, written
                                                                # to eval/cassettes/reference/
+    python scripts/write_reference.py STEM REPLY.json --set merge  # eval/merge/STEM.txt
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ SETS = {
         FIXTURES / "articles" / "languages",
         FIXTURES / "cassettes" / "roundups_languages" / "reference",
     ),
+    # Reports of one signing from several outlets, and look-alikes that are other signings.
+    "merge": (ROOT / "eval" / "merge", ROOT / "eval" / "merge" / "cassettes" / "reference"),
 }
 
 
