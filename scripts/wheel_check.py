@@ -66,6 +66,9 @@ def main() -> None:
             ROOT / "tests" / "fixtures" / "cassettes" / "reference" / f"{STEM}.json",
             cwd=work,
         )
+        # The installed command line, both ways in: the console script and `python -m`.
+        run(work / "venv" / "bin" / "summarizer", "--help", cwd=work)
+        run(python, "-m", "summarizer", "batch", "--help", cwd=work)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, NoReturn, cast
 
 from ._exceptions import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
 from ._inputs.parts import combine, combine_one, shifted
@@ -94,7 +94,9 @@ def _tally(whole: Job, outcomes: list[PartOutcome]) -> _Tally:
     return tally
 
 
-def _raise_for_nothing_found(whole: Job, outcomes: list[PartOutcome], runs: list[PartRun]) -> None:
+def _raise_for_nothing_found(
+    whole: Job, outcomes: list[PartOutcome], runs: list[PartRun]
+) -> NoReturn:
     """No part found an agreement: the first part's error, else the no-agreement answer."""
     for outcome in outcomes:
         if isinstance(outcome, ReplyError):

@@ -52,3 +52,25 @@ def test_examples_use_only_the_public_api() -> None:
                     if alias.name.startswith("summarizer._")
                 ]
     assert not private, f"examples import private modules: {private}"
+
+
+def test_no_module_imports_through_the_facade() -> None:
+    """The facade loads modules by name on first use, which import-linter cannot see: a
+    module importing from `summarizer` itself would hide an import across the layers."""
+    through_facade = []
+    for path in modules():
+        if path.name == "__main__.py" or path == PACKAGE / "__init__.py":
+            continue
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        package = parts if parts[-1] == "__init__" else parts[:-1]
+        package = [p for p in package if p != "__init__"]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package[: len(package) - node.level + 1] if node.level else []
+                target = ".".join(base + ([node.module] if node.module else []))
+                names = [alias.name for alias in node.names]
+                if target == "summarizer" and not all(n.startswith("_") for n in names):
+                    through_facade.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            elif isinstance(node, ast.Import) and any(a.name == "summarizer" for a in node.names):
+                through_facade.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not through_facade, f"imports through the facade: {through_facade}"

@@ -21,9 +21,10 @@ from .quotes import Span
 from .verdict import Problem
 
 if TYPE_CHECKING:
+    from .quotes import ArticleText
     from .scope import Scope
 
-__all__ = ["CheckerBase"]
+__all__ = ["AgreementChecks"]
 
 logger = logging.getLogger("summarizer")
 T = TypeVar("T")
@@ -31,7 +32,7 @@ Kept = TypeVar("Kept")
 
 
 @dataclass
-class CheckerBase:
+class AgreementChecks:
     """One agreement of a reply under check: the problems found so far, instead of stopping
     at the first, and what was left out."""
 
@@ -109,7 +110,3 @@ class CheckerBase:
         if known is None:
             self.leave_out(path, proposed, "is not a country in ISO 3166")
         return known
-
-
-if TYPE_CHECKING:
-    from .quotes import ArticleText

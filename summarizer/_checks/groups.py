@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .._summary import Designation, Fact, ThreatGroupProfile
 from . import languages, places, proofs
-from .checker import CheckerBase
+from .checker import AgreementChecks
 from .words import words_in
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["ThreatGroupChecks"]
 
 
-class ThreatGroupChecks(CheckerBase):
+class ThreatGroupChecks(AgreementChecks):
     """The threat-group checks of one agreement of a reply."""
 
     def group(self, path: str, given: v2.ThreatGroup) -> ThreatGroupProfile | None:

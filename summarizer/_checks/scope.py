@@ -63,8 +63,9 @@ class Ledger:
         return reask_message(self.problems) if self.problems else None
 
     def add(self, other: Ledger) -> None:
-        """Count another call's replies and rejections in this one (a long article's parts)."""
-        self.replies += other.replies
+        """Count another call's rejections in this one (a long article's parts): the whole's
+        grounding report sums them. Its `replies` are the part's own (`may_drop`), and
+        `CallRecord.replies` counts the whole's."""
         self.rejected_before += other.rejected_before
 
 

@@ -6,7 +6,7 @@ an evidence page, and a score on a gold set.
     summarizer batch INPUT --out results.jsonl           (INPUT: a folder, or JSONL)
     summarizer batch-api prepare|submit|status|collect
     summarizer report RESULTS --out PAGE.html
-    summarizer eval GOLD_DIR [--replay CASSETTES] [--out report.json] | --compare A B
+    summarizer eval GOLD_DIR [--replay CASSETTES] [--out scorecard.json] | --compare A B
 
 Exit status: 0 done (every item summarized or found to report no agreement), 1 a failure
 (endpoint or reply; for a batch, some items failed and their lines say why), 2 unusable

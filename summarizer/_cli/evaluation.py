@@ -28,7 +28,7 @@ def evaluate(
     out: Annotated[Path | None, typer.Option(help="Save the scorecard as JSON.")] = None,
     compare: Annotated[
         tuple[Path, Path] | None,
-        typer.Option(metavar="A.json B.json", help="Two saved reports side by side."),
+        typer.Option(metavar="A.json B.json", help="Two saved scorecards side by side."),
     ] = None,
     model: Model = None,
     base_url: BaseUrl = None,

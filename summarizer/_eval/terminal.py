@@ -1,4 +1,4 @@
-"""Evaluation reports as tables in the terminal (rich), one run or two side by side."""
+"""Evaluation scorecards as tables in the terminal (rich), one run or two side by side."""
 
 from __future__ import annotations
 
@@ -16,20 +16,20 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def show_scorecard(report: dict[str, Any], console: Console | None = None) -> None:
+def show_scorecard(scorecard: dict[str, Any], console: Console | None = None) -> None:
     """The per-field table (every value, then only values code proved), then outcomes,
     re-asks, grades, grounding, abstention, tokens and cost."""
     console = console or Console()
-    run = report["run"]
+    run = scorecard["run"]
     table = Table(title=f"{', '.join(run['model'])} · {run['prompt']} · {run['source']}")
     table.add_column("field", no_wrap=True)
     for column in ("P", "R", "F1", "tp", "fp", "fn", "P proved", "R proved", "F1 proved"):
         table.add_column(column, justify="right")
     table.caption = "P, R, F1: every value; proved: only values code proved (--verified-only)"
     # Reports saved before values were graded have no verified fields.
-    proved = report.get("verified_fields") or {}
+    proved = scorecard.get("verified_fields") or {}
     for name in FIELDS:
-        score, only = report["fields"][name], proved.get(name, {})
+        score, only = scorecard["fields"][name], proved.get(name, {})
         table.add_row(
             name,
             _ratio(score["precision"]),
@@ -43,28 +43,28 @@ def show_scorecard(report: dict[str, Any], console: Console | None = None) -> No
             _ratio(only.get("f1")),
         )
     console.print(table)
-    articles = len(report["articles"])
-    outcomes = ", ".join(f"{name} {count}" for name, count in sorted(report["outcomes"].items()))
-    filled, empty = report["abstention"]["filled"], report["abstention"]["empty_in_gold"]
-    cost = report["cost_per_article"]
-    cached = report.get("cached", 0)
+    articles = len(scorecard["articles"])
+    outcomes = ", ".join(f"{name} {count}" for name, count in sorted(scorecard["outcomes"].items()))
+    filled, empty = scorecard["abstention"]["filled"], scorecard["abstention"]["empty_in_gold"]
+    cost = scorecard["cost_per_article"]
+    cached = scorecard.get("cached", 0)
     from_cache = f" ({cached} answered from the cache)" if cached else ""
     console.print(f"articles: {articles}{from_cache}; outcomes: {outcomes}")
-    worse = report.get("made_worse")
+    worse = scorecard.get("made_worse")
     console.print(
-        f"grounding rate: {_ratio(report['grounding_rate'])} of the facts proposed in final "
-        f"replies held; re-asked: {report['re_asked']} article(s) "
-        f"({_ratio(report.get('re_ask_rate'))}); matches a re-ask lost: "
+        f"grounding rate: {_ratio(scorecard['grounding_rate'])} of the facts proposed in final "
+        f"replies held; re-asked: {scorecard['re_asked']} article(s) "
+        f"({_ratio(scorecard.get('re_ask_rate'))}); matches a re-ask lost: "
         + ("not judged" if worse is None else str(worse))
     )
-    grades = report.get("grades") or {}
+    grades = scorecard.get("grades") or {}
     if grades:
         shown = ", ".join(f"{basis} {count}" for basis, count in sorted(grades.items()))
         console.print(f"normalised values by grade: {shown}")
     console.print(f"abstention: {filled} of {empty} facts the gold leaves empty were filled")
     console.print(
-        f"tokens: {report['tokens']['total_tokens']:,} "
-        f"({report['tokens_per_article']:,.0f} per article paid for)"
+        f"tokens: {scorecard['tokens']['total_tokens']:,} "
+        f"({scorecard['tokens_per_article']:,.0f} per article paid for)"
         + (f"; cost {cost:.5f} per article" if cost is not None else "")
     )
 
@@ -88,10 +88,11 @@ def show_comparison(
         delta = "—" if a is None or b is None else f"{b - a:+.2f}"
         table.add_row(name, _ratio(a), _ratio(b), delta)
     console.print(table)
-    for label, report in zip("AB", (first, second), strict=True):
-        outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report["outcomes"].items()))
+    for label, scorecard in zip("AB", (first, second), strict=True):
+        outcomes = ", ".join(f"{k} {v}" for k, v in sorted(scorecard["outcomes"].items()))
+        abstention = scorecard["abstention"]
         console.print(
-            f"{label}: outcomes {outcomes}; grounding {_ratio(report['grounding_rate'])}; "
-            f"abstention {report['abstention']['filled']}/{report['abstention']['empty_in_gold']}"
-            f"; {report['tokens_per_article']:,.0f} tokens per article"
+            f"{label}: outcomes {outcomes}; grounding {_ratio(scorecard['grounding_rate'])}; "
+            f"abstention {abstention['filled']}/{abstention['empty_in_gold']}"
+            f"; {scorecard['tokens_per_article']:,.0f} tokens per article"
         )

@@ -271,15 +271,16 @@ def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> C
         or not all(isinstance(c, Choice) and c.message is not None for c in completion.choices)
     ):
         raise not_a_completion(completion, config)
+    choice = completion.choices[0] if completion.choices else None
+    message = choice.message if choice else None
+    # Counted before its usage is read: a reply whose usage will not parse still counts.
+    record.new_reply(message.content if message else None)
     if completion.usage:
         record.usage += Usage(
             prompt_tokens=completion.usage.prompt_tokens,
             completion_tokens=completion.usage.completion_tokens,
             total_tokens=completion.usage.total_tokens,
         )
-    choice = completion.choices[0] if completion.choices else None
-    message = choice.message if choice else None
-    record.new_reply(message.content if message else None)
     finish = choice.finish_reason if choice else None
     if message is not None and message.refusal:
         raise RefusedError(message.refusal, usage=record.usage, attempts=record.replies)

@@ -32,30 +32,16 @@ class Review(Protocol):
         """Why the latest reply was rejected, fact by fact; empty if it was not."""
 
 
-class Unreviewed:
-    """The review of a call whose replies nobody checks: nothing found, nothing rejected."""
-
-    def new_reply(self) -> None:
-        pass
-
-    def correction(self) -> str | None:
-        return None
-
-    @property
-    def rejected(self) -> list[str]:
-        return []
-
-
 @dataclass
 class CallRecord:
     """Tokens, HTTP requests and replies of one summarize call, over every attempt."""
 
+    review: Review
     usage: Usage = field(default_factory=Usage)
     http_requests: int = 0
     replies: int = 0
     last_reply: str | None = None
     empty_replies: int = 0  # replies with no content, asked about again once at most
-    review: Review = field(default_factory=Unreviewed)
 
     def new_reply(self, content: str | None) -> None:
         """Count a reply that arrived and tell the review."""

@@ -26,7 +26,7 @@ from .._summary import (
     ThreatGroupProfile,
     Venue,
 )
-from .evidence_spans import ElementIds, Span
+from .evidence_spans import ElementIds, MarkedSpan
 
 __all__ = ["FieldLinks", "field_links", "summary_column"]
 
@@ -52,7 +52,7 @@ class FieldLinks:
 
 
 def field_links(
-    pairs: list[tuple[str, Evidence]], spans: list[Span], ids: ElementIds
+    pairs: list[tuple[str, Evidence]], spans: list[MarkedSpan], ids: ElementIds
 ) -> FieldLinks:
     span_of = {path: span.number for span in spans for path in span.paths}
     return FieldLinks(ids, span_of, {path: evidence.quote for path, evidence in pairs})

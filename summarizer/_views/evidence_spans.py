@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from .._summary import Evidence
 
-__all__ = ["ElementIds", "Span", "evidence_paths", "marked_article", "placed_spans"]
+__all__ = ["ElementIds", "MarkedSpan", "evidence_paths", "marked_article", "placed_spans"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ElementIds:
 
 
 @dataclass(frozen=True)
-class Span:
+class MarkedSpan:
     """A stretch of the article some facts stand on; facts that share one share its mark."""
 
     number: int
@@ -64,7 +64,7 @@ def _placed(evidence: Evidence, article: str | None) -> bool:
     return article is not None and article[evidence.start : evidence.end] == evidence.quote
 
 
-def placed_spans(pairs: list[tuple[str, Evidence]], article: str | None) -> list[Span]:
+def placed_spans(pairs: list[tuple[str, Evidence]], article: str | None) -> list[MarkedSpan]:
     """The distinct spans of the placed evidence, numbered in reading order."""
     paths: defaultdict[tuple[int, int], list[str]] = defaultdict(list)
     for path, evidence in pairs:
@@ -72,24 +72,24 @@ def placed_spans(pairs: list[tuple[str, Evidence]], article: str | None) -> list
             paths[evidence.start, evidence.end].append(path)
     ordered = sorted(paths, key=lambda bounds: (bounds[0], -bounds[1]))
     return [
-        Span(number, start, end, tuple(paths[start, end]))
+        MarkedSpan(number, start, end, tuple(paths[start, end]))
         for number, (start, end) in enumerate(ordered, start=1)
     ]
 
 
-def marked_article(article: str, spans: list[Span], ids: ElementIds) -> str:
+def marked_article(article: str, spans: list[MarkedSpan], ids: ElementIds) -> str:
     """The article as HTML, each span wrapped in `<mark>`s that cover exactly its characters.
 
     Spans nest where they nest. Where two cross, the inner one is closed at the outer one's
     end and reopened after it as a continuation mark (no id, same `data-ev`), so the marks
     of a span, read in order, always give back its text.
     """
-    starting: defaultdict[int, list[Span]] = defaultdict(list)
+    starting: defaultdict[int, list[MarkedSpan]] = defaultdict(list)
     for span in spans:
         starting[span.start].append(span)
     bounds = sorted({0, len(article)} | {s.start for s in spans} | {s.end for s in spans})
     out: list[str] = []
-    open_spans: list[Span] = []
+    open_spans: list[MarkedSpan] = []
     for here, after in zip(bounds, bounds[1:], strict=False):
         out.append(_close_at(here, open_spans, ids))
         for span in sorted(starting[here], key=lambda s: -s.end):
@@ -100,7 +100,7 @@ def marked_article(article: str, spans: list[Span], ids: ElementIds) -> str:
     return "".join(out)
 
 
-def _close_at(here: int, open_spans: list[Span], ids: ElementIds) -> str:
+def _close_at(here: int, open_spans: list[MarkedSpan], ids: ElementIds) -> str:
     """Close the spans ending at `here`, and reopen those closed only to keep HTML nested."""
     ending = [depth for depth, span in enumerate(open_spans) if span.end == here]
     if not ending:
@@ -115,7 +115,7 @@ def _close_at(here: int, open_spans: list[Span], ids: ElementIds) -> str:
     return "".join(out)
 
 
-def _mark_tag(span: Span, ids: ElementIds, *, first: bool) -> str:
+def _mark_tag(span: MarkedSpan, ids: ElementIds, *, first: bool) -> str:
     mark_id = ids.mark(span.number)
     fields = " ".join(ids.field(path) for path in span.paths)
     attrs = (

@@ -33,7 +33,7 @@ from summarizer import (
     summarize_many,
 )
 from summarizer import _exceptions as errors
-from summarizer._model.failures import translate_openai as _translate_openai
+from summarizer._model.failures import translate_openai
 
 SEED = "interpol_tren_de_aragua"
 GATEWAY_PAGE = (
@@ -320,7 +320,7 @@ def status_error(cls: type[openai.APIStatusError], status: int) -> openai.APISta
     ],
 )
 def test_status_errors_map_to_our_classes(cls, status, expected) -> None:
-    translated = _translate_openai(status_error(cls, status), "k")
+    translated = translate_openai(status_error(cls, status), "k")
     assert type(translated) is expected
     assert translated.status_code == status
 
@@ -341,8 +341,8 @@ def test_every_openai_status_error_class_is_covered() -> None:
 
 
 def test_connection_errors() -> None:
-    timeout = _translate_openai(openai.APITimeoutError(request=REQUEST), "k")
-    refused = _translate_openai(openai.APIConnectionError(request=REQUEST), "k")
+    timeout = translate_openai(openai.APITimeoutError(request=REQUEST), "k")
+    refused = translate_openai(openai.APIConnectionError(request=REQUEST), "k")
     assert type(timeout) is errors.EndpointTimeoutError
     assert type(refused) is errors.EndpointUnreachableError
     assert isinstance(refused, errors.TransientEndpointError)
