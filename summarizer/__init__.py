@@ -33,11 +33,13 @@ if _typing.TYPE_CHECKING:
     from ._config import (
         Settings,
     )
+    from ._database.store import Database
     from ._exceptions import (
         AuthError,
         ConfigError,
         ConnectionCutError,
         ContentFilteredError,
+        DatabaseError,
         DuplicateItemError,
         EmptyInputError,
         EmptyReplyError,
@@ -91,6 +93,8 @@ _HOMES = {
     "ConfigError": "_exceptions",
     "ConnectionCutError": "_exceptions",
     "ContentFilteredError": "_exceptions",
+    "Database": "_database.store",
+    "DatabaseError": "_exceptions",
     "Country": "_summary",
     "Dateline": "_summary",
     "Designation": "_summary",
@@ -169,6 +173,8 @@ __all__ = [
     "ConfigError",
     "ConnectionCutError",
     "ContentFilteredError",
+    "Database",
+    "DatabaseError",
     "Country",
     "Dateline",
     "Designation",

@@ -26,7 +26,8 @@
     │   └── InvalidReplyError                  still invalid once the re-asks are spent
     │       ├── EmptyReplyError                no content, twice (or with no re-ask left)
     │       └── UngroundedReplyError           ... because a fact is not supported by the text
-    └── NoAgreementError                       the article reports no agreement
+    ├── NoAgreementError                       the article reports no agreement
+    └── DatabaseError                          the database could not be opened or written
 
 Usage:
 
@@ -37,7 +38,7 @@ Usage:
     except SummarizerError as exc:
         log_failure(exc)
 
-Foreign errors (openai, instructor) are translated in `summarizer._model.call` and chained with
+Foreign errors (openai, instructor, SQLAlchemy) are translated where they are met and chained with
 `raise ... from exc`. Messages never contain the API key: `redact()` runs over every
 message built from a server's words.
 """
@@ -55,6 +56,7 @@ __all__ = [
     "ConfigError",
     "ConnectionCutError",
     "ContentFilteredError",
+    "DatabaseError",
     "DuplicateItemError",
     "EmptyInputError",
     "EmptyReplyError",
@@ -278,3 +280,8 @@ class NoAgreementError(SummarizerError):
         super().__init__(f"the article reports no agreement: {reason}")
         self.reason = reason
         self.meta = meta
+
+
+class DatabaseError(SummarizerError):
+    """Raised when the database cannot be opened, read or written: a bad URL, a driver that
+    is not installed, a server that refuses, a schema written by a newer summarizer."""

@@ -99,7 +99,7 @@ def of(*langs: str) -> list[pytest.param]:
 
 
 def test_every_block_has_a_language_this_test_knows() -> None:
-    known = {"python", "sh", "toml", "json", "yaml", "text"}
+    known = {"python", "sh", "toml", "json", "yaml", "sql", "text"}
     unknown = [f"{b.where} ({b.lang or 'no language'})" for b in ALL_BLOCKS if b.lang not in known]
     assert not unknown, f"give each block one of {sorted(known)}: {unknown}"
 
@@ -324,6 +324,36 @@ def test_data_block_parses(block: Block) -> None:
         import yaml
 
         yaml.safe_load(block.code)
+
+
+@pytest.fixture(scope="module")
+def exported_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database holding the seed article's reference summary, as export writes it."""
+    from helpers.support import NO_WAIT, ReferenceEndpoint, article
+
+    from summarizer import Database, summarize_many
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('docs') / 'agreements.db'}"
+    endpoint = ReferenceEndpoint()
+    items = [("interpol-1", article("interpol_tren_de_aragua"))]
+    with Database(url) as database:
+        for result in summarize_many(items, client=endpoint.async_client(), settings=NO_WAIT,
+                                     cache=False):  # fmt: skip
+            database.write(result)
+    return url
+
+
+@pytest.mark.parametrize("block", of("sql"))
+def test_sql_block_runs_on_an_exported_database(block: Block, exported_database: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(exported_database)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text(block.code)).all()
+    finally:
+        engine.dispose()
+    assert rows, f"{block.where}: the query found nothing in an exported summary"
 
 
 # the pages as a whole ------------------------------------------------------------------

@@ -3,6 +3,7 @@ provider's Batch API or vLLM's run_batch: prepare, submit, status, collect)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,17 +12,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .._config import Settings
-from .._exceptions import ConfigError, SummarizerError
+from .._exceptions import ConfigError, DatabaseError, SummarizerError
 
 if TYPE_CHECKING:
     from .._batch.files import ResultsFile
     from .._batch.run import ItemResult
+    from .._database.store import Database
 
 from .options import (
     EXIT_FAILED,
     EXIT_UNUSABLE,
     Backend,
     BaseUrl,
+    DatabaseUrl,
     MaxInputChars,
     Model,
     VerifiedOnly,
@@ -49,6 +52,7 @@ def batch(
     max_input_chars: MaxInputChars = Settings.max_input_chars,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     verified_only: VerifiedOnly = False,
+    db: DatabaseUrl = None,
 ) -> None:
     """Summarize every item of INPUT into one JSONL line each; a re-run resumes."""
     from .._batch.files import ResultsFile, count_items, read_items
@@ -72,14 +76,20 @@ def batch(
         tokens_per_minute=tpm,
         cache=cache,
     )
-    run_batch(outcomes, results, total=total, quiet=quiet)
+    run_batch(outcomes, results, total=total, quiet=quiet, database=open_database(db, out))
 
 
 def run_batch(
-    outcomes: AsyncIterator[ItemResult], results: ResultsFile, *, total: int, quiet: bool
+    outcomes: AsyncIterator[ItemResult],
+    results: ResultsFile,
+    *,
+    total: int,
+    quiet: bool,
+    database: Database | None = None,
 ) -> None:
-    """Append each result as it comes, with a progress bar on a terminal, then close the
-    results file; exits with status 1 when any item of the file failed."""
+    """Append each result as it comes (and write it into `database`), with a progress bar
+    on a terminal, then close the results file; exits with status 1 when any item of the
+    file failed."""
     import asyncio
 
     from .._batch.progress import BatchProgress
@@ -87,14 +97,17 @@ def run_batch(
     async def run(progress: BatchProgress) -> None:
         async for result in outcomes:
             results.append(result)
+            if database is not None:
+                # After its line: a kill between the two is mended by the next run's export.
+                await asyncio.to_thread(database.write, result)
             progress.add(result)
 
     already = len(results.done) + sum(results.duplicates.values())
-    with results:
+    with results, database or contextlib.nullcontext():
         try:
             with BatchProgress(total=total, already=already, quiet=quiet) as progress:
                 asyncio.run(run(progress))
-        except ConfigError as exc:  # settings that fail before the first item
+        except (ConfigError, DatabaseError) as exc:  # settings, or a database that fails
             raise fail(str(exc), EXIT_UNUSABLE) from None
     progress.report(results.path, failed_before=results.failed_before)
     if progress.failed + results.failed_before:
@@ -173,6 +186,7 @@ def batch_api_collect(
     max_input_chars: MaxInputChars = Settings.max_input_chars,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     verified_only: VerifiedOnly = False,
+    db: DatabaseUrl = None,
 ) -> None:
     """Verify a batch's replies like sync ones; re-run what failed through the sync path."""
     from .._batch.files import ResultsFile, count_items, read_items
@@ -200,4 +214,20 @@ def batch_api_collect(
         concurrency=concurrency,
         cache=cache,
     )
-    run_batch(outcomes, results, total=total, quiet=quiet)
+    run_batch(outcomes, results, total=total, quiet=quiet, database=open_database(db, out))
+
+
+def open_database(url: str | None, results: Path) -> Database | None:
+    """The database a `--db` names, brought up to date with the results file's lines (a
+    run killed between a line and its rows left the rows behind)."""
+    if url is None:
+        return None
+    from .._database.store import Database
+
+    try:
+        database = Database(url)
+        if results.exists():
+            database.export(results)
+    except SummarizerError as exc:
+        raise fail(str(exc), EXIT_UNUSABLE) from None
+    return database

@@ -44,6 +44,17 @@ Backend = Annotated[
 ]
 
 
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="Also write each result into this database (sqlite:///agreements.db, "
+        "postgresql+psycopg://...); it is brought up to date with the results file first.",
+    ),
+]
+
+
 def fail(message: str, status: int) -> typer.Exit:
     print(f"summarizer: {message}", file=sys.stderr)
     return typer.Exit(status)

@@ -134,3 +134,59 @@ def test_impossible_flags_are_a_message_and_status_2(tmp_path, capsys, flags) ->
         ["batch", str(source), "--out", str(out), "--base-url", "http://127.0.0.1:9/v1", *flags]
     )
     assert status == 2 and "must be positive" in capsys.readouterr().err
+
+
+def test_killed_with_a_database_every_item_has_its_rows_exactly_once(tmp_path, server) -> None:
+    import sqlalchemy as sa
+
+    from summarizer._database import tables
+
+    ids = article_folder(tmp_path / "articles", copies=2)
+    out, db = tmp_path / "results.jsonl", tmp_path / "agreements.db"
+    url = f"sqlite:///{db}"
+    command = batch_command(tmp_path / "articles", out, server.base_url, "--no-cache", "--db", url)
+    env = environment(tmp_path)
+    for lines_before_kill in (2, 9):
+        process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while lines_in(out) < lines_before_kill and process.poll() is None:
+            assert time.monotonic() < deadline, "the batch made no progress"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+    assert finished.returncode == 1, finished.stderr  # the empty and binary files failed
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(tables.articles.c.id, tables.articles.c.agreements))
+        stored = {row.id: row.agreements for row in rows}
+        agreements = connection.scalar(sa.select(sa.func.count()).select_from(tables.agreements))
+    engine.dispose()
+    written = {r["id"]: len([r.get("summary"), *r.get("other_summaries", [])]) - (
+        r.get("summary") is None) for r in records}  # fmt: skip
+    assert sorted(stored) == ids and stored == written
+    assert agreements == sum(written.values())
+
+
+def test_a_database_given_later_is_filled_from_the_results_file_first(tmp_path, server) -> None:
+    import sqlalchemy as sa
+
+    from summarizer._database import tables
+
+    ids = article_folder(tmp_path / "articles", copies=1)
+    out, url = tmp_path / "results.jsonl", f"sqlite:///{tmp_path / 'agreements.db'}"
+    command = batch_command(tmp_path / "articles", out, server.base_url, "--no-cache")
+    env = environment(tmp_path)
+    subprocess.run(command, env=env, capture_output=True, timeout=300)
+    requests = server.stats.requests
+    # Lines with no rows: what a kill between a line and its rows leaves.
+    again = subprocess.run([*command, "--db", url], env=env, capture_output=True, timeout=300)
+    assert again.returncode == 1  # the empty and binary files' lines say they failed
+    assert server.stats.requests == requests  # nothing was summarized again
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.scalars(sa.select(tables.articles.c.id)).all()
+    engine.dispose()
+    assert sorted(stored) == ids

@@ -1,0 +1,236 @@
+"""`Database`: summaries written into SQLite or PostgreSQL, from a batch as it runs or from
+a results file afterwards.
+
+Each article is written in one transaction that first deletes its earlier rows, so writing
+it again (a re-export, a batch run again, a process killed and restarted) updates and never
+duplicates; a process killed mid-write leaves the article as it was before. The schema has a
+version (`tables.SCHEMA_VERSION`), kept in the database; an older database is upgraded when
+opened, and one written by a newer summarizer is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .._exceptions import DatabaseError
+from . import tables
+from .rows import ResultLine, article_rows
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from .._batch.run import ItemResult
+
+__all__ = ["DEFAULT_DATABASE_URL", "Database", "ExportCount"]
+
+logger = logging.getLogger("summarizer")
+
+# Also in `_cli.database`, which must not load SQLAlchemy for `--help`.
+DEFAULT_DATABASE_URL = "sqlite:///agreements.db"
+# Articles written per transaction by an export: fewer round trips, a bounded redo on a kill.
+_ARTICLES_PER_TRANSACTION = 200
+
+
+@dataclass
+class ExportCount:
+    """What an export did with each line of a results file."""
+
+    written: int = 0
+    unchanged: int = 0  # already in the database from the same line
+    unreadable: list[str] = field(default_factory=list)  # "line 7: why"
+
+
+class Database:
+    """A database of summaries: SQLite by default (a file), or PostgreSQL through the same
+    code. Usable as a context manager; `write()` is the sink for `summarize_many()`.
+
+    Usage:
+
+        >>> with Database("sqlite:///agreements.db") as db:
+        ...     for result in summarize_many(pairs):
+        ...         db.write(result)
+
+    Raises:
+        DatabaseError: the URL, the driver, the server or the schema's version is unusable.
+    """
+
+    def __init__(self, url: str = DEFAULT_DATABASE_URL) -> None:
+        self.url = url
+        self.engine = _engine(url)
+        with self._failing("open"), self.engine.begin() as connection:
+            _prepare(connection)
+
+    def write(self, result: ItemResult) -> None:
+        """Write one batch item (all its agreements), replacing what it had written before."""
+        self.write_lines([ResultLine.from_record(result.to_record())])
+
+    def write_lines(self, lines: Iterable[ResultLine]) -> None:
+        """Write results lines in one transaction, each replacing its article's rows."""
+        lines = list(lines)
+        if not lines:
+            return
+        with self._failing("write to"), self.engine.begin() as connection:
+            _delete_articles(connection, [line.id for line in lines])
+            _insert(connection, lines)
+
+    def export(self, results: Path) -> ExportCount:
+        """Write every line of a results file; lines already written unchanged are skipped,
+        unreadable ones counted. A line repeated for one id (a re-run with
+        `--retry-failed`) leaves the last one."""
+        count = ExportCount()
+        written = self._written_lines()
+        latest: dict[str, ResultLine] = {}
+        for line in _read_results(results, count.unreadable):
+            latest.pop(line.id, None)  # the last line of an id wins, in its own place
+            latest[line.id] = line
+        pending = [line for line in latest.values() if written.get(line.id) != line.line_sha256]
+        count.unchanged = len(latest) - len(pending)
+        for start in range(0, len(pending), _ARTICLES_PER_TRANSACTION):
+            self.write_lines(pending[start : start + _ARTICLES_PER_TRANSACTION])
+        count.written = len(pending)
+        return count
+
+    def _written_lines(self) -> dict[str, str]:
+        from sqlalchemy import select
+
+        articles = tables.articles
+        with self._failing("read"), self.engine.connect() as connection:
+            found = connection.execute(select(articles.c.id, articles.c.line_sha256))
+            return {row.id: row.line_sha256 for row in found}
+
+    def _failing(self, doing: str) -> _Translating:
+        return _Translating(f"cannot {doing} the database {self.safe_url}")
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with its password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class _Translating:
+    """SQLAlchemy's errors as `DatabaseError`, with what we were doing and where."""
+
+    def __init__(self, doing: str) -> None:
+        self.doing = doing
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise DatabaseError(f"{self.doing}: {detail}") from exc
+
+
+def _engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"cannot use the database URL: {exc}") from exc
+    except ImportError as exc:  # the dialect's driver, e.g. psycopg for PostgreSQL
+        raise DatabaseError(
+            f"the database driver is not installed ({exc.name}): for PostgreSQL, "
+            "pip install 'summarizer[postgres]'"
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        # Several processes may write one file: wait for a lock instead of failing at once.
+        event.listen(engine, "connect", _sqlite_waits)
+    return engine
+
+
+def _sqlite_waits(connection: Any, _record: object) -> None:
+    connection.execute("PRAGMA busy_timeout = 30000")
+
+
+def _prepare(connection: Connection) -> None:
+    """Create the tables in an empty database, or upgrade an older one."""
+    from sqlalchemy import insert, inspect, select, update
+
+    settings = tables.settings
+    if not inspect(connection).has_table(settings.name):
+        if inspect(connection).has_table(tables.articles.name):
+            raise DatabaseError("the database has an articles table summarizer did not make")
+        tables.metadata.create_all(connection)
+        connection.execute(insert(settings), [_version_row(tables.SCHEMA_VERSION)])
+        return
+    found = connection.scalar(select(settings.c.value).where(settings.c.name == "schema_version"))
+    version = int(found or 0)
+    if version > tables.SCHEMA_VERSION:
+        raise DatabaseError(
+            f"the database has schema version {version}, newer than this summarizer's "
+            f"{tables.SCHEMA_VERSION}: upgrade summarizer"
+        )
+    for step in range(version, tables.SCHEMA_VERSION):
+        UPGRADES[step](connection)
+        row = _version_row(step + 1)
+        connection.execute(update(settings).where(settings.c.name == "schema_version"), [row])
+
+
+def _version_row(version: int) -> dict[str, str]:
+    return {"name": "schema_version", "value": str(version)}
+
+
+# How a database of version N becomes version N + 1.
+UPGRADES: dict[int, Callable[[Connection], None]] = {}
+
+
+def _delete_articles(connection: Connection, ids: list[str]) -> None:
+    from sqlalchemy import delete
+
+    for table in reversed(tables.ARTICLE_TABLES):
+        column = table.c.id if table is tables.articles else table.c.article_id
+        connection.execute(delete(table).where(column.in_(ids)))
+
+
+def _insert(connection: Connection, lines: list[ResultLine]) -> None:
+    from sqlalchemy import insert
+
+    by_table: dict[Any, list[dict[str, Any]]] = {}
+    for line in lines:
+        for table, rows in article_rows(line).by_table.items():
+            by_table.setdefault(table, []).extend(rows)
+    for table in tables.ARTICLE_TABLES:  # parents before the rows that refer to them
+        if by_table.get(table):
+            connection.execute(insert(table), by_table[table])
+
+
+def _read_results(path: Path, unreadable: list[str]) -> Iterator[ResultLine]:
+    """The lines of a results file that read as results; the others noted in `unreadable`."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc.strerror}") from exc
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                if not isinstance(record, dict):
+                    raise ValueError("not a JSON object")
+                yield ResultLine.from_record(record)
+            except (ValueError, RecursionError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                unreadable.append(f"line {number}: {reason}")

@@ -1,0 +1,211 @@
+"""Summaries into a real database: SQLite and PostgreSQL (a server the test starts), the
+same tables through the same code; idempotent, versioned, and joinable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from helpers.support import (
+    NO_WAIT,
+    REFERENCE_ROUNDUPS_LANGUAGES,
+    TEST_ARTICLES,
+    ReferenceEndpoint,
+    article,
+)
+
+from summarizer import Database, DatabaseError, ItemResult, summarize_many
+from summarizer._database import tables
+from summarizer._model.cassettes import Cassette
+
+SEED = "interpol_tren_de_aragua"
+NO_AGREEMENT = "talks_without_agreement"
+ROUNDUP = "conference_five_agreements"
+
+
+def roundup() -> tuple[str, str]:
+    text = (TEST_ARTICLES / "roundups" / f"{ROUNDUP}.txt").read_text(encoding="utf-8")
+    body = Cassette.load(REFERENCE_ROUNDUPS_LANGUAGES / f"{ROUNDUP}.json").interactions[0]
+    return text, body["response"]["body"]["choices"][0]["message"]["content"]
+
+
+@pytest.fixture(scope="module")
+def results() -> list[ItemResult]:
+    """A batch's results: one agreement, five, none, and a failure."""
+    text, content = roundup()
+    endpoint = ReferenceEndpoint()
+    endpoint.contents[text] = content
+    items = [("seed", article(SEED)), ("round-up", text), ("talks", article(NO_AGREEMENT)),
+             ("empty", "  ")]  # fmt: skip
+    client = endpoint.async_client()
+    done = list(summarize_many(items, client=client, cache=False, settings=NO_WAIT))
+    return sorted(done, key=lambda r: r.id)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'agreements.db'}"
+    return request.getfixturevalue("postgres_database")
+
+
+def results_file(path: Path, results: list[ItemResult]) -> Path:
+    path.write_text("".join(r.to_json_line() for r in results), encoding="utf-8")
+    return path
+
+
+def counts(url: str) -> dict[str, int]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: connection.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+                for table in tables.ARTICLE_TABLES
+            }
+    finally:
+        engine.dispose()
+
+
+def test_every_agreement_fact_and_quote_lands_in_rows_that_join(url, results, tmp_path) -> None:
+    with Database(url) as database:
+        count = database.export(results_file(tmp_path / "results.jsonl", results))
+    assert (count.written, count.unchanged, count.unreadable) == (4, 0, [])
+    summaries = [s for r in results for s in r.summaries]
+    assert len(summaries) == 6  # the seed's one and the round-up's five
+    expected = {
+        "articles": 4, "agreements": 6,
+        "parties": sum(len(s.parties) for s in summaries),
+        "signatories": sum(len(s.signatories) for s in summaries),
+        "aims": sum(len(s.aims) for s in summaries),
+        "threat_groups": sum(len(s.threat_groups) for s in summaries),
+    }  # fmt: skip
+    assert {k: v for k, v in counts(url).items() if k in expected} == expected
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        p, e, a = tables.parties, tables.evidence, tables.agreements
+        joined = connection.execute(
+            sa.select(a.c.article_id, a.c.position, a.c.principal, p.c.name, e.c.quote, e.c.start)
+            .join(p, p.c.agreement_id == a.c.id)
+            .join(e, (e.c.agreement_id == p.c.agreement_id) & (e.c.path == p.c.path))
+            .order_by(a.c.article_id, a.c.position, p.c.position)
+        ).all()
+        statuses = dict(
+            connection.execute(sa.select(tables.articles.c.id, tables.articles.c.status)).all()
+        )
+    engine.dispose()
+    wanted = [
+        (r.id, n, n == 0, party.name, party.evidence.quote, party.evidence.start)
+        for r in results for n, s in enumerate(r.summaries) for party in s.parties
+    ]  # fmt: skip
+    assert joined == wanted
+    assert statuses == {"empty": "failed", "round-up": "summarized", "seed": "summarized",
+                        "talks": "no_agreement"}  # fmt: skip
+
+
+def test_exporting_again_updates_and_never_duplicates(url, results, tmp_path) -> None:
+    source = results_file(tmp_path / "results.jsonl", results)
+    with Database(url) as database:
+        database.export(source)
+        before = counts(url)
+        again = database.export(source)
+        assert (again.written, again.unchanged) == (0, 4)
+        # A re-run with --retry-failed appends a second line for an id: the last one wins.
+        redone = ItemResult("empty", "failed", error=ValueError("still empty"))
+        with source.open("a", encoding="utf-8") as lines:
+            lines.write(redone.to_json_line())
+        third = database.export(source)
+    assert (third.written, third.unchanged) == (1, 3)
+    assert counts(url) == before
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        message = connection.scalar(
+            sa.select(tables.articles.c.error_message).where(tables.articles.c.id == "empty")
+        )
+    engine.dispose()
+    assert message == "still empty"
+
+
+def test_a_batch_writes_as_it_goes_through_the_library_sink(url, results) -> None:
+    with Database(url) as database:
+        for result in results:
+            database.write(result)
+        for result in results:  # the same batch run again
+            database.write(result)
+    assert counts(url)["agreements"] == 6 and counts(url)["articles"] == 4
+
+
+def test_unreadable_lines_are_counted_and_the_rest_written(url, results, tmp_path) -> None:
+    source = tmp_path / "results.jsonl"
+    good = "".join(r.to_json_line() for r in results[:2])
+    deep = "[" * 1000 + "]" * 1000
+    bad = [
+        "not json", '["a list"]', '{"status": "summarized"}', '{"id": "x", "summary": {"a": 1}}',
+        deep, '{"id": "n", "status": "failed", "usage": {"total_tokens": null}}',
+    ]  # fmt: skip
+    source.write_text(good + "\n".join(bad) + "\n", encoding="utf-8")
+    with Database(url) as database:
+        count = database.export(source)
+    assert count.written == 3  # the two good lines, and "n" with its null read as 0
+    assert [line.split(":")[0] for line in count.unreadable] == [
+        "line 3", "line 4", "line 5", "line 6", "line 7"
+    ]  # fmt: skip
+
+
+def test_the_schema_version_is_kept_and_a_newer_one_refused(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'agreements.db'}"
+    Database(url).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        settings = tables.settings
+        assert connection.scalar(sa.select(settings.c.value)) == str(tables.SCHEMA_VERSION)
+        connection.execute(sa.update(settings).values(value=str(tables.SCHEMA_VERSION + 1)))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match="newer than this summarizer"):
+        Database(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("not a url", "cannot use the database URL"),
+        ("nosuchdb://x/y", "cannot use the database URL"),
+        ("sqlite:////no/such/folder/agreements.db", "cannot open the database"),
+    ],
+)
+def test_a_database_that_cannot_be_had_is_a_clear_error(url, says) -> None:
+    with pytest.raises(DatabaseError, match=says):
+        Database(url)
+
+
+def test_a_server_that_refuses_names_the_url_without_its_password() -> None:
+    url = "postgresql+psycopg://someone:canary-secret@127.0.0.1:1/nothing"
+    with pytest.raises(DatabaseError) as caught:
+        Database(url)
+    assert "canary-secret" not in str(caught.value) and "127.0.0.1" in str(caught.value)
+
+
+def test_tables_summarizer_did_not_make_are_left_alone(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'theirs.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE articles (id TEXT)"))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match="did not make"):
+        Database(url)
+
+
+def test_the_results_line_is_kept_whole_in_the_agreement_row(results, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'agreements.db'}"
+    with Database(url) as database:
+        database.write(results[1])  # the round-up
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.scalars(
+            sa.select(tables.agreements.c.summary_json).order_by(tables.agreements.c.position)
+        ).all()
+    engine.dispose()
+    assert [json.loads(s) for s in stored] == [
+        json.loads(s.model_dump_json()) for s in results[1].summaries
+    ]
