@@ -213,7 +213,7 @@ def test_python_block_runs(block: Block, monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setattr(openai, "AsyncOpenAI", ReplayAsyncOpenAI)
     monkeypatch.setenv("SUMMARIZER_BASE_URL", DOCS_BASE_URL)
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(tmp_path)  # what a block writes (a database, a page) lands here
     try:
         exec(code, namespace)
     finally:
