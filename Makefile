@@ -69,11 +69,12 @@ bench-quick: $(INSTALLED)
 	$(PY) bench/batch_memory.py --quick
 	$(PY) bench/long_and_languages.py --quick
 
-eval: $(INSTALLED)  ## score the gold set offline: the reference replies, then the llama.cpp recordings
+eval: $(INSTALLED)  ## score the gold sets offline: the reference replies, the llama.cpp recordings, merging
 	mkdir -p build
 	$(PY) -m summarizer eval eval/gold --replay eval/cassettes/reference --out build/eval-reference.json
 	$(PY) -m summarizer eval eval/gold --replay eval/cassettes/llama_cpp --reasks 1 --out build/eval-llama.json
 	$(PY) -m summarizer eval --compare build/eval-reference.json build/eval-llama.json
+	$(PY) -m summarizer eval eval/merge --replay eval/merge/cassettes/reference --out build/eval-merge.json
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ an evidence page, and a score on a gold set.
     summarizer batch-api prepare|submit|status|collect
     summarizer report RESULTS --out PAGE.html
     summarizer export RESULTS --to sqlite:///agreements.db   (or postgresql+psycopg://...)
+    summarizer merge [RESULTS] [--db URL] [--out records.jsonl]
     summarizer eval GOLD_DIR [--replay CASSETTES] [--out scorecard.json] | --compare A B
 
 Exit status: 0 done (every item summarized or found to report no agreement), 1 a failure
@@ -24,7 +25,7 @@ import typer
 
 from .article import report, summarize
 from .batches import batch, batch_api_collect, batch_api_prepare, batch_api_status, batch_api_submit
-from .database import export
+from .database import export, merge
 from .evaluation import evaluate
 from .options import EXIT_FAILED, EXIT_OK
 
@@ -45,6 +46,7 @@ app.command("report")(report)
 app.command("batch")(batch)
 app.command("eval")(evaluate)
 app.command("export")(export)
+app.command("merge")(merge)
 
 batch_api = typer.Typer(
     help="Hand a batch to the OpenAI Batch API (or vLLM's run_batch) and collect it.",

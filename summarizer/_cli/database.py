@@ -1,4 +1,5 @@
-"""`export`: a results file into a database (SQLite or PostgreSQL), idempotently."""
+"""`export`: a results file into a database (SQLite or PostgreSQL), idempotently; `merge`:
+one record per signing, from a results file or a database."""
 
 from __future__ import annotations
 
@@ -46,4 +47,60 @@ def export(
         file=sys.stderr,
     )
     if count.unreadable:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def merge(
+    results: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[RESULTS]",
+            help="A results JSONL to merge (exported into --db first, when given); "
+            "without it, the agreements already in --db are merged.",
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="The database to merge (and to write agreement_records and record_sources into).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the records as JSONL.")
+    ] = None,
+) -> None:
+    """One record per signing, however many stories report it: each value with the stories
+    that give it, disagreements (two dates, two venues) kept side by side."""
+    from .._database.store import Database, read_results
+    from .._merge.cluster import merge as merged
+
+    if results is None and db is None:
+        raise fail("give a RESULTS file to merge, or --db URL", EXIT_UNUSABLE)
+    unreadable: list[str] = []
+    try:
+        if db is None and results is not None:
+            pairs = [(line.id, s) for line in read_results(results, unreadable)
+                     for s in line.summaries]  # fmt: skip
+            records = merged(pairs)
+        else:
+            with Database(db or "") as database:
+                if results is not None:  # the records' sources must be rows of their own
+                    unreadable = database.export(results).unreadable
+                records = database.merge()
+        if out is not None:
+            out.write_text("".join(r.model_dump_json() + "\n" for r in records), "utf-8")
+    except (OSError, SummarizerError) as exc:
+        raise fail(str(exc), EXIT_UNUSABLE) from None
+    for problem in unreadable:
+        print(f"summarizer: skipped {problem}", file=sys.stderr)
+    agreements = sum(len(r.sources) for r in records)
+    apart = sum(1 for r in records if r.disagreements)
+    print(
+        f"summarizer: {agreements} agreement(s) in {len(records)} record(s); {apart} record(s) "
+        "whose stories disagree (their values are kept side by side)",
+        file=sys.stderr,
+    )
+    if unreadable:
         raise typer.Exit(EXIT_FAILED)

@@ -48,7 +48,8 @@ def evaluate(
     import asyncio
 
     from .._eval import harness as evaluation
-    from .._eval.terminal import show_comparison, show_scorecard
+    from .._eval.merging import evaluate_merge, is_merge_set
+    from .._eval.terminal import show_comparison, show_merge_scorecard, show_scorecard
 
     try:
         if compare is not None:
@@ -60,6 +61,12 @@ def evaluate(
         if (price_input is None) != (price_output is None):
             raise ConfigError("give both --price-input and --price-output, or neither")
         settings = Settings(backend=backend, reasks=reasks, max_output_tokens=max_output_tokens)
+        if is_merge_set(gold):
+            merged = evaluate_merge(gold, replay, settings, model=model, base_url=base_url)
+            show_merge_scorecard(merged.as_dict())
+            if out is not None:
+                merged.save(out)
+            return
         if replay is not None:
             scorecard = evaluation.evaluate_replayed(gold, replay, settings, model)
         else:

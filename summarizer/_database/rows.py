@@ -7,14 +7,16 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table
 
+from .._merge.records import AgreementRecord
 from .._summary import AgreementSummary, Country, Evidence, Fact, ThreatGroupProfile
 from . import tables
 
-__all__ = ["ArticleRows", "ResultLine", "article_rows"]
+__all__ = ["ArticleRows", "ResultLine", "article_rows", "record_rows"]
 
 Row = dict[str, Any]
 
@@ -242,3 +244,23 @@ def _evidence(
         **keys, "path": path, "quote": given.quote, "start": given.start, "end": given.end,
         "match": given.match, "basis": basis, "rule": rule,
     })  # fmt: skip
+
+
+def record_rows(records: list[AgreementRecord]) -> tuple[list[Row], list[Row]]:
+    """The rows of `agreement_records` and of `record_sources`."""
+    kept, sources = [], []
+    for record in records:
+        days = {value.value for value in record.signed_on}
+        kept.append({
+            "id": record.id, "kind": record.kinds[0].value if record.kinds else "other",
+            "title": record.titles[0].value if record.titles else None,
+            "signed_on": date.fromisoformat(days.pop()) if len(days) == 1 else None,
+            "sources": len(record.sources),
+            "disagreements": json.dumps(record.disagreements),
+            "record_json": record.model_dump_json(),
+        })  # fmt: skip
+        sources += [
+            {"record_id": record.id, "agreement_id": s.source, "article_id": s.article_id}
+            for s in record.sources
+        ]
+    return kept, sources

@@ -5,7 +5,8 @@ Each article is written in one transaction that first deletes its earlier rows, 
 it again (a re-export, a batch run again, a process killed and restarted) updates and never
 duplicates; a process killed mid-write leaves the article as it was before. The schema has a
 version (`tables.SCHEMA_VERSION`), kept in the database; an older database is upgraded when
-opened, and one written by a newer summarizer is refused.
+opened, and one written by a newer summarizer is refused. `merge()` rebuilds the records of
+every signing (`summarizer._merge`) from the agreements written so far.
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import DatabaseError
+from .._merge.cluster import merge
+from .._merge.records import AgreementRecord
+from .._summary import AgreementSummary
 from . import tables
-from .rows import ResultLine, article_rows
+from .rows import ResultLine, article_rows, record_rows
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from .._batch.run import ItemResult
 
-__all__ = ["DEFAULT_DATABASE_URL", "Database", "ExportCount"]
+__all__ = ["DEFAULT_DATABASE_URL", "Database", "ExportCount", "read_results"]
 
 logger = logging.getLogger("summarizer")
 
@@ -86,7 +90,7 @@ class Database:
         count = ExportCount()
         written = self._written_lines()
         latest: dict[str, ResultLine] = {}
-        for line in _read_results(results, count.unreadable):
+        for line in read_results(results, count.unreadable):
             latest.pop(line.id, None)  # the last line of an id wins, in its own place
             latest[line.id] = line
         pending = [line for line in latest.values() if written.get(line.id) != line.line_sha256]
@@ -95,6 +99,38 @@ class Database:
             self.write_lines(pending[start : start + _ARTICLES_PER_TRANSACTION])
         count.written = len(pending)
         return count
+
+    def merge(self) -> list[AgreementRecord]:
+        """One record per signing from every agreement in the database, written into
+        `agreement_records` and `record_sources` in place of the last merge's."""
+        from sqlalchemy import select
+
+        agreements = tables.agreements
+        with self._failing("read"), self.engine.connect() as connection:
+            found = connection.execute(
+                select(agreements.c.article_id, agreements.c.summary_json).order_by(
+                    agreements.c.article_id, agreements.c.position
+                )
+            )
+            pairs = [
+                (row.article_id, AgreementSummary.model_validate_json(row.summary_json))
+                for row in found
+            ]
+        records = merge(pairs)
+        self.write_records(records)
+        return records
+
+    def write_records(self, records: list[AgreementRecord]) -> None:
+        """Replace the merged records with `records`, in one transaction."""
+        from sqlalchemy import delete, insert
+
+        kept, sources = record_rows(records)
+        with self._failing("write to"), self.engine.begin() as connection:
+            for table in reversed(tables.RECORD_TABLES):
+                connection.execute(delete(table))
+            if kept:
+                connection.execute(insert(tables.agreement_records), kept)
+                connection.execute(insert(tables.record_sources), sources)
 
     def _written_lines(self) -> dict[str, str]:
         from sqlalchemy import select
@@ -192,14 +228,20 @@ def _version_row(version: int) -> dict[str, str]:
     return {"name": "schema_version", "value": str(version)}
 
 
+def _add_record_tables(connection: Connection) -> None:
+    for table in tables.RECORD_TABLES:
+        table.create(connection)
+
+
 # How a database of version N becomes version N + 1.
-UPGRADES: dict[int, Callable[[Connection], None]] = {}
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_record_tables}
 
 
 def _delete_articles(connection: Connection, ids: list[str]) -> None:
     from sqlalchemy import delete
 
-    for table in reversed(tables.ARTICLE_TABLES):
+    # The merged records' links to these agreements go too: the next merge makes them anew.
+    for table in (tables.record_sources, *reversed(tables.ARTICLE_TABLES)):
         column = table.c.id if table is tables.articles else table.c.article_id
         connection.execute(delete(table).where(column.in_(ids)))
 
@@ -216,7 +258,7 @@ def _insert(connection: Connection, lines: list[ResultLine]) -> None:
             connection.execute(insert(table), by_table[table])
 
 
-def _read_results(path: Path, unreadable: list[str]) -> Iterator[ResultLine]:
+def read_results(path: Path, unreadable: list[str]) -> Iterator[ResultLine]:
     """The lines of a results file that read as results; the others noted in `unreadable`."""
     try:
         handle = path.open("rb")

@@ -22,7 +22,9 @@ from sqlalchemy import (
 
 __all__ = [
     "ARTICLE_TABLES",
+    "RECORD_TABLES",
     "SCHEMA_VERSION",
+    "agreement_records",
     "agreements",
     "aims",
     "articles",
@@ -30,6 +32,7 @@ __all__ = [
     "group_facts",
     "metadata",
     "parties",
+    "record_sources",
     "settings",
     "signatories",
     "threat_groups",
@@ -37,7 +40,8 @@ __all__ = [
 ]
 
 # 1: articles, agreements and their facts, one evidence row per fact.
-SCHEMA_VERSION = 1
+# 2: agreement_records and record_sources, one record per signing (`summarizer merge`).
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -225,3 +229,27 @@ evidence = Table(
 # Written for each article, in this order; deleted in the reverse order.
 ARTICLE_TABLES = (articles, agreements, parties, signatories, aims, venues, threat_groups,
                   group_facts, evidence)  # fmt: skip
+
+# One record per signing, however many stories report it: rebuilt whole by each merge.
+agreement_records = Table(
+    "agreement_records",
+    metadata,
+    Column("id", Text, primary_key=True),  # "rec-" and a hash of its sources
+    Column("kind", String(32), nullable=False),  # the kind most of its stories give
+    Column("title", Text),
+    Column("signed_on", Date),  # when every story that dates it gives one day
+    Column("sources", Integer, nullable=False),
+    Column("disagreements", Text, nullable=False),  # a JSON list: "signed_on", "venues"
+    Column("record_json", Text, nullable=False),  # the whole record, each value's sources
+)
+
+record_sources = Table(
+    "record_sources",
+    metadata,
+    Column("record_id", Text, ForeignKey("agreement_records.id", ondelete="CASCADE"),
+           primary_key=True),
+    _agreement_id(),
+    _article_id(),
+)  # fmt: skip
+
+RECORD_TABLES = (agreement_records, record_sources)

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from .scoring import FIELDS
 
-__all__ = ["show_comparison", "show_scorecard"]
+__all__ = ["show_comparison", "show_merge_scorecard", "show_scorecard"]
 
 
 def _ratio(value: float | None) -> str:
@@ -96,3 +96,23 @@ def show_comparison(
             f"abstention {abstention['filled']}/{abstention['empty_in_gold']}"
             f"; {scorecard['tokens_per_article']:,.0f} tokens per article"
         )
+
+
+def show_merge_scorecard(scorecard: dict[str, Any], console: Console | None = None) -> None:
+    """Merging's pairwise and B-cubed scores, then what it got wrong."""
+    console = console or Console()
+    table = Table(title=f"merging: {scorecard['run']['gold']} ({scorecard['run']['source']})")
+    for column in ("measure", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    for name in ("pairwise", "bcubed"):
+        score = scorecard[name]
+        label = "B-cubed" if name == "bcubed" else name
+        table.add_row(label, *(_ratio(score[k]) for k in ("precision", "recall", "f1")))
+    console.print(table)
+    console.print(
+        f"{scorecard['records']} records for {scorecard['signings']} signings; look-alikes "
+        f"merged into another signing's record: {len(scorecard['lookalikes_merged'])}; "
+        f"stories whose agreements differ from their keys: {len(scorecard['miscounted'])}"
+        + (f" ({', '.join(scorecard['miscounted'])})" if scorecard["miscounted"] else "")
+        + f"; tokens: {scorecard['tokens']:,}"
+    )

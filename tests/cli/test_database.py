@@ -35,3 +35,26 @@ def test_export_to_a_bad_url_is_unusable_input(tmp_path, capsys) -> None:
     results.write_text("")
     assert main(["export", str(results), "--to", "nosuch://x"]) == 2
     assert "cannot use the database URL" in capsys.readouterr().err
+
+
+def test_merge_a_results_file_into_records_and_a_database(tmp_path, capsys) -> None:
+    from helpers.merge_set import merge_set
+
+    from summarizer import ItemResult
+
+    results = tmp_path / "results.jsonl"
+    with results.open("w", encoding="utf-8") as lines:
+        for stem, (summaries, _) in merge_set().items():
+            if summaries:
+                usage = summaries[0].meta.usage
+                lines.write(ItemResult.summarized(stem, summaries, usage).to_json_line())
+    out, url = tmp_path / "records.jsonl", f"sqlite:///{tmp_path / 'agreements.db'}"
+    assert main(["merge", str(results), "--out", str(out), "--db", url]) == 0
+    assert "32 agreement(s) in 15 record(s); 2 record(s) whose stories disagree" in (
+        capsys.readouterr().err
+    )
+    assert len(out.read_text().splitlines()) == 15
+    assert main(["export", str(results), "--to", url]) == 0
+    assert main(["merge", "--db", url]) == 0  # the database's own agreements
+    assert "in 15 record(s)" in capsys.readouterr().err
+    assert main(["merge"]) == 2

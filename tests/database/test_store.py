@@ -209,3 +209,48 @@ def test_the_results_line_is_kept_whole_in_the_agreement_row(results, tmp_path) 
     assert [json.loads(s) for s in stored] == [
         json.loads(s.model_dump_json()) for s in results[1].summaries
     ]
+
+
+def test_merging_the_database_writes_one_record_per_signing(url) -> None:
+    from helpers.merge_set import merge_set
+
+    with Database(url) as database:
+        for stem, (summaries, _) in merge_set().items():
+            if summaries:
+                usage = summaries[0].meta.usage
+                database.write(ItemResult.summarized(stem, summaries, usage))
+        records = database.merge()
+        again = database.merge()  # run again: replaced, not added to
+    assert [r.id for r in records] == [r.id for r in again] and len(records) == 15
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        kept = connection.execute(sa.select(tables.agreement_records)).all()
+        links = connection.execute(
+            sa.select(tables.record_sources.c.record_id, tables.agreements.c.article_id).join(
+                tables.agreements, tables.agreements.c.id == tables.record_sources.c.agreement_id
+            )
+        ).all()
+    engine.dispose()
+    assert len(kept) == 15
+    disputed = [row for row in kept if json.loads(row.disagreements)]
+    assert {row.signed_on for row in disputed if "signed_on" in row.disagreements} == {None}
+    assert len(links) == sum(len(r.sources) for r in records)
+
+
+def test_a_database_of_schema_1_is_upgraded_and_keeps_its_rows(tmp_path, results) -> None:
+    url = f"sqlite:///{tmp_path / 'agreements.db'}"
+    with Database(url) as database:
+        database.write(results[2])
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # what summarizer's schema 1 had
+        for table in tables.RECORD_TABLES[::-1]:
+            table.drop(connection)
+        connection.execute(sa.update(tables.settings).values(value="1"))
+    engine.dispose()
+    with Database(url) as database:
+        assert len(database.merge()) == 1
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(tables.settings.c.value)) == "2"
+        assert connection.scalar(sa.select(sa.func.count()).select_from(tables.articles)) == 1
+    engine.dispose()

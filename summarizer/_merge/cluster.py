@@ -1,0 +1,71 @@
+"""`merge()`: agreements from many stories grouped into one record per signing.
+
+Only agreements with the same parties can be one signing, so they are compared within
+those groups alone: the work grows with the size of a group, not with the square of the
+whole. Within a group, pairs are joined closest dates first, and two clusters join only
+when no pair across them is "different": a chain of near matches cannot pull a renewal
+into its original's record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from .._summary import AgreementSummary
+from .records import AgreementRecord, record_of
+from .signing import Signing, Verdict, verdict
+
+__all__ = ["merge"]
+
+
+def merge(agreements: Iterable[tuple[str, AgreementSummary]]) -> list[AgreementRecord]:
+    """One `AgreementRecord` per signing from `(article id, summary)` pairs: every
+    agreement of each story, in its order (`ItemResult.summaries`), the principal first.
+
+    Usage:
+
+        >>> records = merge((r.id, s) for r in results for s in r.summaries)
+        >>> [(r.id, len(r.sources), r.disagreements) for r in records]
+    """
+    positions: dict[str, int] = defaultdict(int)
+    signings = []
+    for article_id, summary in agreements:
+        signings.append(Signing.of(article_id, positions[article_id], summary))
+        positions[article_id] += 1
+    groups: dict[frozenset[str], list[Signing]] = defaultdict(list)
+    for signing in signings:
+        groups[signing.parties].append(signing)
+    clusters = [cluster for group in groups.values() for cluster in _clusters(group)]
+    clusters.sort(key=lambda members: min(signings.index(m) for m in members))
+    return [record_of(members) for members in clusters]
+
+
+def _clusters(group: list[Signing]) -> list[list[Signing]]:
+    """`group` split into signings: the "same" pairs joined, closest first, never across a
+    "different" pair."""
+    decided = {(i, j): verdict(group[i], group[j]) for i in range(len(group))
+               for j in range(i + 1, len(group))}  # fmt: skip
+    owner = list(range(len(group)))
+    members: dict[int, set[int]] = {i: {i} for i in range(len(group))}
+    same = [pair for pair, said in decided.items() if said == "same"]
+    for i, j in sorted(same, key=lambda pair: _gap(group[pair[0]], group[pair[1]])):
+        a, b = owner[i], owner[j]
+        if a == b or _apart(members[a], members[b], decided):
+            continue
+        for index in members[b]:
+            owner[index] = a
+        members[a] |= members.pop(b)
+    return [[group[i] for i in sorted(cluster)] for cluster in members.values()]
+
+
+def _apart(one: set[int], other: set[int], decided: Mapping[tuple[int, int], Verdict]) -> bool:
+    return any(decided[min(i, j), max(i, j)] == "different" for i in one for j in other)
+
+
+def _gap(a: Signing, b: Signing) -> int:
+    """Days between two signings' spans, for joining the closest first; unknown last."""
+    one, other = a.span(), b.span()
+    if one is None or other is None:
+        return 10**6
+    return max(0, (max(one[0], other[0]) - min(one[1], other[1])).days)
