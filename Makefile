@@ -50,7 +50,7 @@ docs: $(INSTALLED)  ## build the pages (docs/ and the API reference) into build/
 wheel-test: $(INSTALLED)  ## build the wheel, install it in a clean venv, summarize a replayed fixture
 	$(PY) scripts/wheel_check.py
 
-bench: $(INSTALLED)  ## a whole one-article process and the CPU per summary against plain instructor; each request's fixed part; batch throughput and memory; long articles and language detection
+bench: $(INSTALLED)  ## a whole one-article process and the CPU per summary against plain instructor; each request's fixed part; batch throughput and memory; long articles and language detection; merging 10,000 records
 	$(PY) bench/cold_start.py
 	$(PY) bench/overhead.py
 	$(PY) bench/prompt_size.py
@@ -58,6 +58,7 @@ bench: $(INSTALLED)  ## a whole one-article process and the CPU per summary agai
 	$(PY) bench/throughput.py --latency 0.5
 	$(PY) bench/batch_memory.py
 	$(PY) bench/long_and_languages.py
+	$(PY) bench/merge.py
 
 # Every benchmark in a few seconds, as CI runs them: a run that errors, or loses or fails an
 # item, fails the target; the timings it prints are not compared with anything.
@@ -68,6 +69,7 @@ bench-quick: $(INSTALLED)
 	$(PY) bench/throughput.py --quick
 	$(PY) bench/batch_memory.py --quick
 	$(PY) bench/long_and_languages.py --quick
+	$(PY) bench/merge.py --quick
 
 eval: $(INSTALLED)  ## score the gold sets offline: the reference replies, the llama.cpp recordings, merging
 	mkdir -p build

@@ -37,7 +37,8 @@ def merge(agreements: Iterable[tuple[str, AgreementSummary]]) -> list[AgreementR
     for signing in signings:
         groups[signing.parties].append(signing)
     clusters = [cluster for group in groups.values() for cluster in _clusters(group)]
-    clusters.sort(key=lambda members: min(signings.index(m) for m in members))
+    order = {signing.source: index for index, signing in enumerate(signings)}
+    clusters.sort(key=lambda members: order[members[0].source])  # members keep input order
     return [record_of(members) for members in clusters]
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from difflib import SequenceMatcher
 
 from pydantic import Field
+from rapidfuzz.distance import Indel
 
 from .._checks.fold import ascii_letters, loose_key
 from .._meta import StrictModel
@@ -200,4 +200,4 @@ def _same_person(one: list[str], other: list[str]) -> bool:
 
 
 def _alike(word: str, other: str) -> bool:
-    return word == other or SequenceMatcher(None, word, other).ratio() >= _SAME_PERSON
+    return word == other or Indel.normalized_similarity(word, other) >= _SAME_PERSON
