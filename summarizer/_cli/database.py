@@ -70,6 +70,10 @@ def merge(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the records as JSONL.")
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(metavar="PAGE", help="Also write a page: each record's stories side by side."),
+    ] = None,
 ) -> None:
     """One record per signing, however many stories report it: each value with the stories
     that give it, disagreements (two dates, two venues) kept side by side."""
@@ -91,6 +95,10 @@ def merge(
                 records = database.merge()
         if out is not None:
             out.write_text("".join(r.model_dump_json() + "\n" for r in records), "utf-8")
+        if html is not None:
+            from .._views.records_page import records_page
+
+            html.write_text(records_page(records), encoding="utf-8")
     except (OSError, SummarizerError) as exc:
         raise fail(str(exc), EXIT_UNUSABLE) from None
     for problem in unreadable:

@@ -30,7 +30,7 @@ from .._summary import AgreementSummary
 from .evidence_fields import field_links, summary_column
 from .evidence_spans import ElementIds, evidence_paths, marked_article, placed_spans
 
-__all__ = ["batch_page", "summary_page"]
+__all__ = ["CSP", "batch_page", "document", "summary_page"]
 
 # The page may run its own inline script and style and show inline images; it may load
 # nothing, from anywhere: no fonts, no images, no frames, no fetches, no form posts.
@@ -50,7 +50,7 @@ def summary_page(summary: AgreementSummary, article: str, *, title: str | None =
     unhighlighted, and a warning at the top says so.
     """
     body = _summary_body(summary, article, prefix="", title=title)
-    return _document(title or summary.headline, body)
+    return document(title or summary.headline, body)
 
 
 def batch_page(records: Iterable[Mapping[str, Any]], articles: ArticleSource) -> str:
@@ -70,7 +70,7 @@ def batch_page(records: Iterable[Mapping[str, Any]], articles: ArticleSource) ->
     )
     index = _index_table(items)
     sections = "".join(_item_section(item, article_of(item.id)) for item in items)
-    return _document("Batch results", header + index + sections)
+    return document("Batch results", header + index + sections)
 
 
 # -- pages ----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def _summary_body(
     )
 
 
-def _document(title: str, body: str) -> str:
+def document(title: str, body: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
