@@ -67,6 +67,7 @@ if _typing.TYPE_CHECKING:
     from ._merge.cluster import merge
     from ._merge.records import AgreementRecord, RecordSource, SourcedValue, ValueSource
     from ._meta import Dropped, GroundingReport, Meta, PartRun, Usage
+    from ._same_signing import ModelJudge
     from ._summary import (
         VERIFIED_BASES,
         Agreement,
@@ -116,6 +117,7 @@ _HOMES = {
     "InvalidReplyError": "_exceptions",
     "ItemResult": "_batch.run",
     "Meta": "_meta",
+    "ModelJudge": "_same_signing",
     "Named": "_summary",
     "NoAgreementError": "_exceptions",
     "NotChatCompletionError": "_exceptions",
@@ -201,6 +203,7 @@ __all__ = [
     "InvalidReplyError",
     "ItemResult",
     "Meta",
+    "ModelJudge",
     "Named",
     "NoAgreementError",
     "NotChatCompletionError",

@@ -19,13 +19,22 @@ def test_there_is_at_least_one_prompt() -> None:
     assert ("agreement_summary", "1") in ALL_PROMPTS
 
 
+# What each prompt is given, and the tags that fence it off as data.
+DATA = {
+    "agreement_summary": ({"article": "SENTINEL ARTICLE TEXT"}, "<article>", "</article>"),
+    "same_signing": ({"first": "SENTINEL ONE", "second": "SENTINEL TWO"}, "<story", "</story>"),
+}
+
+
 @pytest.mark.parametrize(("name", "version"), ALL_PROMPTS)
 def test_every_prompt_file_loads_and_renders(name, version) -> None:
     template = load_prompt(name, version)
-    rendered = template.render(article="SENTINEL ARTICLE TEXT")
-    assert "SENTINEL ARTICLE TEXT" in rendered.user
-    assert "<article>" in rendered.user and "</article>" in rendered.user
-    assert rendered.user.index("<article>") < rendered.user.index("SENTINEL")
+    variables, opening, closing = DATA[name]
+    rendered = template.render(**variables)
+    for value in variables.values():
+        assert value in rendered.user
+        before, after = rendered.user.split(value)
+        assert before.rindex(opening) > before.rfind(closing) and closing in after
     assert "{{" not in rendered.system + rendered.user
 
 

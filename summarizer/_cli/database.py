@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .._exceptions import SummarizerError
-from .options import EXIT_FAILED, EXIT_UNUSABLE, fail
+from .._exceptions import EndpointError, ReplyError, SummarizerError
+from .options import EXIT_FAILED, EXIT_UNUSABLE, BaseUrl, Model, fail
 
 # The default, repeated here so that `--help` needs no SQLAlchemy.
 _DEFAULT_URL = "sqlite:///agreements.db"
@@ -74,11 +74,20 @@ def merge(
         Path | None,
         typer.Option(metavar="PAGE", help="Also write a page: each record's stories side by side."),
     ] = None,
+    ask_model: Annotated[
+        bool,
+        typer.Option(help="Ask the model about pairs the rules leave unsure (else kept apart)."),
+    ] = False,
+    model: Model = None,
+    base_url: BaseUrl = None,
 ) -> None:
     """One record per signing, however many stories report it: each value with the stories
     that give it, disagreements (two dates, two venues) kept side by side."""
     from .._database.store import Database, read_results
     from .._merge.cluster import merge as merged
+    from .._same_signing import ModelJudge
+
+    judge = ModelJudge(model=model, base_url=base_url) if ask_model else None
 
     if results is None and db is None:
         raise fail("give a RESULTS file to merge, or --db URL", EXIT_UNUSABLE)
@@ -87,18 +96,20 @@ def merge(
         if db is None and results is not None:
             pairs = [(line.id, s) for line in read_results(results, unreadable)
                      for s in line.summaries]  # fmt: skip
-            records = merged(pairs)
+            records = merged(pairs, unsure=judge)
         else:
             with Database(db or "") as database:
                 if results is not None:  # the records' sources must be rows of their own
                     unreadable = database.export(results).unreadable
-                records = database.merge()
+                records = database.merge(unsure=judge)
         if out is not None:
             out.write_text("".join(r.model_dump_json() + "\n" for r in records), "utf-8")
         if html is not None:
             from .._views.records_page import records_page
 
             html.write_text(records_page(records), encoding="utf-8")
+    except (EndpointError, ReplyError) as exc:  # the model, asked about an unsure pair
+        raise fail(f"{type(exc).__name__}: {exc}", EXIT_FAILED) from None
     except (OSError, SummarizerError) as exc:
         raise fail(str(exc), EXIT_UNUSABLE) from None
     for problem in unreadable:
@@ -110,5 +121,11 @@ def merge(
         "whose stories disagree (their values are kept side by side)",
         file=sys.stderr,
     )
+    if judge is not None:
+        print(
+            f"summarizer: the model decided {judge.decisions} unsure pair(s) for "
+            f"{judge.usage.total_tokens:,} tokens",
+            file=sys.stderr,
+        )
     if unreadable:
         raise typer.Exit(EXIT_FAILED)

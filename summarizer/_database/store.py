@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import DatabaseError
-from .._merge.cluster import merge
+from .._merge.cluster import UnsureDecider, merge
 from .._merge.records import AgreementRecord
 from .._summary import AgreementSummary
 from . import tables
@@ -100,9 +100,10 @@ class Database:
         count.written = len(pending)
         return count
 
-    def merge(self) -> list[AgreementRecord]:
+    def merge(self, *, unsure: UnsureDecider | None = None) -> list[AgreementRecord]:
         """One record per signing from every agreement in the database, written into
-        `agreement_records` and `record_sources` in place of the last merge's."""
+        `agreement_records` and `record_sources` in place of the last merge's; `unsure`
+        decides the pairs the rules cannot (see `merge()`)."""
         from sqlalchemy import select
 
         agreements = tables.agreements
@@ -116,7 +117,7 @@ class Database:
                 (row.article_id, AgreementSummary.model_validate_json(row.summary_json))
                 for row in found
             ]
-        records = merge(pairs)
+        records = merge(pairs, unsure=unsure)
         self.write_records(records)
         return records
 

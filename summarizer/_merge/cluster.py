@@ -10,18 +10,27 @@ into its original's record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .._summary import AgreementSummary
 from .records import AgreementRecord, record_of
 from .signing import Signing, Verdict, verdict
 
-__all__ = ["merge"]
+__all__ = ["UnsureDecider", "merge"]
 
 
-def merge(agreements: Iterable[tuple[str, AgreementSummary]]) -> list[AgreementRecord]:
+# Decides a pair the rules leave unsure: True when both report one signing.
+UnsureDecider = Callable[[AgreementSummary, AgreementSummary], bool]
+
+
+def merge(
+    agreements: Iterable[tuple[str, AgreementSummary]], *, unsure: UnsureDecider | None = None
+) -> list[AgreementRecord]:
     """One `AgreementRecord` per signing from `(article id, summary)` pairs: every
     agreement of each story, in its order (`ItemResult.summaries`), the principal first.
+
+    A pair the rules leave unsure is kept apart, unless `unsure` decides it (a
+    `ModelJudge` asks the model, and counts what that costs).
 
     Usage:
 
@@ -36,17 +45,22 @@ def merge(agreements: Iterable[tuple[str, AgreementSummary]]) -> list[AgreementR
     groups: dict[frozenset[str], list[Signing]] = defaultdict(list)
     for signing in signings:
         groups[signing.parties].append(signing)
-    clusters = [cluster for group in groups.values() for cluster in _clusters(group)]
+    clusters = [c for group in groups.values() for c in _clusters(group, unsure)]
     order = {signing.source: index for index, signing in enumerate(signings)}
     clusters.sort(key=lambda members: order[members[0].source])  # members keep input order
     return [record_of(members) for members in clusters]
 
 
-def _clusters(group: list[Signing]) -> list[list[Signing]]:
+def _clusters(group: list[Signing], unsure: UnsureDecider | None = None) -> list[list[Signing]]:
     """`group` split into signings: the "same" pairs joined, closest first, never across a
     "different" pair."""
-    decided = {(i, j): verdict(group[i], group[j]) for i in range(len(group))
-               for j in range(i + 1, len(group))}  # fmt: skip
+    decided: dict[tuple[int, int], Verdict] = {}
+    for i in range(len(group)):
+        for j in range(i + 1, len(group)):
+            said = verdict(group[i], group[j])
+            if said == "unsure" and unsure is not None:
+                said = "same" if unsure(group[i].summary, group[j].summary) else "different"
+            decided[i, j] = said
     owner = list(range(len(group)))
     members: dict[int, set[int]] = {i: {i} for i in range(len(group))}
     same = [pair for pair, said in decided.items() if said == "same"]

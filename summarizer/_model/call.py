@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import instructor
 import openai
@@ -22,6 +22,7 @@ from instructor.core.exceptions import (
 from instructor.core.exceptions import ValidationError as InstructorValidationError
 from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
 from openai.types.chat.chat_completion import Choice
+from pydantic import BaseModel
 from tenacity import AsyncRetrying, Retrying
 
 from .._config import ResolvedConfig
@@ -58,6 +59,9 @@ __all__ = [
 ]
 
 MODE = instructor.Mode.JSON_SCHEMA
+
+# What a call asks the model to fill: a summary's reply model, or another (`_same_signing`).
+Answer = TypeVar("Answer", bound=BaseModel)
 
 # instructor logs every failed attempt at ERROR, including the ones we retry or re-ask and
 # then recover from. Without a handler those lines would reach stderr through logging's
@@ -157,10 +161,10 @@ def complete(
     prompt: RenderedPrompt,
     record: CallRecord,
     policy: TransportPolicy,
-    reply_model: type[Reply],
+    reply_model: type[Answer],
     context: dict[str, Any] | None = None,
     client: openai.OpenAI | None = None,
-) -> Reply:
+) -> Answer:
     """Ask the model for a reply, re-asking on invalid or ungrounded replies; `context` is
     the validation context of a checked reply model (`_checks.checking(scope)`)."""
     if isinstance(client, openai.AsyncOpenAI):
@@ -183,7 +187,7 @@ def complete(
 
     patched = instructor.patch(create=create, mode=MODE)
     with translating_instructor(record):
-        reply: Reply = patched(
+        reply: Answer = patched(
             response_model=reply_model,
             context=context,
             max_retries=reask_retrying(config.settings.reasks, _REASKABLE, Retrying),
