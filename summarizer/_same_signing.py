@@ -109,7 +109,9 @@ class ModelJudge:
 
 
 def _facts(summary: AgreementSummary) -> list[object]:
-    return [summary.agreement, summary.parties, summary.signatories, summary.venue]
+    """What `_shown` quotes: the answer's evidence must be one of these."""
+    return [summary.agreement, summary.parties, summary.signatories, summary.venue,
+            summary.dateline]  # fmt: skip
 
 
 def _shown(summary: AgreementSummary) -> str:

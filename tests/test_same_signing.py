@@ -67,3 +67,10 @@ def test_an_answer_that_never_quotes_is_a_typed_error(unsure_pair) -> None:
     with pytest.raises(InvalidReplyError):
         merge(unsure_pair, unsure=judge)
     assert judge.usage.total_tokens > 0
+
+
+def test_the_dateline_it_was_shown_is_a_quote_it_may_give(unsure_pair) -> None:
+    dateline = unsure_pair[0][1].dateline.evidence.quote
+    script = Script(answer(True, dateline))
+    judge = ModelJudge(model="test-model", settings=NO_WAIT, client=script.client())
+    assert len(merge(unsure_pair, unsure=judge)) == 1 and len(script.requests) == 1

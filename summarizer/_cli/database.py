@@ -83,7 +83,7 @@ def merge(
 ) -> None:
     """One record per signing, however many stories report it: each value with the stories
     that give it, disagreements (two dates, two venues) kept side by side."""
-    from .._database.store import Database, read_results
+    from .._database.store import Database, latest_lines
     from .._merge.cluster import merge as merged
     from .._same_signing import ModelJudge
 
@@ -94,8 +94,8 @@ def merge(
     unreadable: list[str] = []
     try:
         if db is None and results is not None:
-            pairs = [(line.id, s) for line in read_results(results, unreadable)
-                     for s in line.summaries]  # fmt: skip
+            lines = latest_lines(results, unreadable).values()
+            pairs = [(line.id, s) for line in lines for s in line.summaries]
             records = merged(pairs, unsure=judge)
         else:
             with Database(db or "") as database:

@@ -33,6 +33,11 @@ class ResultLine:
     cached: bool
     line_sha256: str
 
+    @property
+    def duplicate(self) -> bool:
+        """The line of an id seen before in its batch: it says nothing of that article."""
+        return (self.error or {}).get("type") == "DuplicateItemError"
+
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> ResultLine:
         """A results-file object (`ItemResult.to_record()`); raises ValueError (pydantic's
@@ -252,7 +257,9 @@ def record_rows(records: list[AgreementRecord]) -> tuple[list[Row], list[Row]]:
     for record in records:
         days = {value.value for value in record.signed_on}
         kept.append({
-            "id": record.id, "kind": record.kinds[0].value if record.kinds else "other",
+            "id": record.id,
+            "kind": max(record.kinds, key=lambda k: len(k.sources)).value
+            if record.kinds else "other",
             "title": record.titles[0].value if record.titles else None,
             "signed_on": date.fromisoformat(days.pop()) if len(days) == 1 else None,
             "sources": len(record.sources),

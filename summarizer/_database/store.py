@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from .._batch.run import ItemResult
 
-__all__ = ["DEFAULT_DATABASE_URL", "Database", "ExportCount", "read_results"]
+__all__ = ["DEFAULT_DATABASE_URL", "Database", "ExportCount", "latest_lines", "read_results"]
 
 logger = logging.getLogger("summarizer")
 
@@ -71,8 +71,11 @@ class Database:
             _prepare(connection)
 
     def write(self, result: ItemResult) -> None:
-        """Write one batch item (all its agreements), replacing what it had written before."""
-        self.write_lines([ResultLine.from_record(result.to_record())])
+        """Write one batch item (all its agreements), replacing what it had written before;
+        an item whose id was already in its batch is not written over the first."""
+        line = ResultLine.from_record(result.to_record())
+        if not line.duplicate:
+            self.write_lines([line])
 
     def write_lines(self, lines: Iterable[ResultLine]) -> None:
         """Write results lines in one transaction, each replacing its article's rows."""
@@ -85,14 +88,10 @@ class Database:
 
     def export(self, results: Path) -> ExportCount:
         """Write every line of a results file; lines already written unchanged are skipped,
-        unreadable ones counted. A line repeated for one id (a re-run with
-        `--retry-failed`) leaves the last one."""
+        unreadable ones counted (see `latest_lines`)."""
         count = ExportCount()
         written = self._written_lines()
-        latest: dict[str, ResultLine] = {}
-        for line in read_results(results, count.unreadable):
-            latest.pop(line.id, None)  # the last line of an id wins, in its own place
-            latest[line.id] = line
+        latest = latest_lines(results, count.unreadable)
         pending = [line for line in latest.values() if written.get(line.id) != line.line_sha256]
         count.unchanged = len(latest) - len(pending)
         for start in range(0, len(pending), _ARTICLES_PER_TRANSACTION):
@@ -122,11 +121,15 @@ class Database:
         return records
 
     def write_records(self, records: list[AgreementRecord]) -> None:
-        """Replace the merged records with `records`, in one transaction."""
-        from sqlalchemy import delete, insert
+        """Replace the merged records with `records`, in one transaction; a record whose
+        stories were rewritten since it was made (a batch writing while a merge asked the
+        model) is left out, for the next merge to make anew."""
+        from sqlalchemy import delete, insert, select
 
-        kept, sources = record_rows(records)
         with self._failing("write to"), self.engine.begin() as connection:
+            present = set(connection.scalars(select(tables.agreements.c.id)))
+            current = [r for r in records if all(s.source in present for s in r.sources)]
+            kept, sources = record_rows(current)
             for table in reversed(tables.RECORD_TABLES):
                 connection.execute(delete(table))
             if kept:
@@ -184,7 +187,7 @@ def _engine(url: str) -> Engine:
 
     try:
         engine = create_engine(url)
-    except (ArgumentError, NoSuchModuleError) as exc:
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # ValueError: a bad port
         raise DatabaseError(f"cannot use the database URL: {exc}") from exc
     except ImportError as exc:  # the dialect's driver, e.g. psycopg for PostgreSQL
         raise DatabaseError(
@@ -199,6 +202,7 @@ def _engine(url: str) -> Engine:
 
 def _sqlite_waits(connection: Any, _record: object) -> None:
     connection.execute("PRAGMA busy_timeout = 30000")
+    connection.execute("PRAGMA foreign_keys = ON")  # held to the same keys as PostgreSQL
 
 
 def _prepare(connection: Connection) -> None:
@@ -213,7 +217,9 @@ def _prepare(connection: Connection) -> None:
         connection.execute(insert(settings), [_version_row(tables.SCHEMA_VERSION)])
         return
     found = connection.scalar(select(settings.c.value).where(settings.c.name == "schema_version"))
-    version = int(found or 0)
+    if found is None or not str(found).isdigit():
+        raise DatabaseError(f"the database's schema version is unreadable ({found!r})")
+    version = int(found)
     if version > tables.SCHEMA_VERSION:
         raise DatabaseError(
             f"the database has schema version {version}, newer than this summarizer's "
@@ -230,8 +236,9 @@ def _version_row(version: int) -> dict[str, str]:
 
 
 def _add_record_tables(connection: Connection) -> None:
+    # SQLite commits DDL at once: a step cut short is run again, so it skips what it made.
     for table in tables.RECORD_TABLES:
-        table.create(connection)
+        table.create(connection, checkfirst=True)
 
 
 # How a database of version N becomes version N + 1.
@@ -239,10 +246,15 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_record_tables}
 
 
 def _delete_articles(connection: Connection, ids: list[str]) -> None:
-    from sqlalchemy import delete
+    from sqlalchemy import delete, select
 
-    # The merged records' links to these agreements go too: the next merge makes them anew.
-    for table in (tables.record_sources, *reversed(tables.ARTICLE_TABLES)):
+    # The merged records these articles are sources of go too (they no longer say what
+    # their stories say): the next merge makes them anew.
+    sources, records = tables.record_sources, tables.agreement_records
+    stale = select(sources.c.record_id).where(sources.c.article_id.in_(ids)).scalar_subquery()
+    connection.execute(delete(sources).where(sources.c.record_id.in_(stale)))
+    connection.execute(delete(records).where(~records.c.id.in_(select(sources.c.record_id))))
+    for table in reversed(tables.ARTICLE_TABLES):
         column = table.c.id if table is tables.articles else table.c.article_id
         connection.execute(delete(table).where(column.in_(ids)))
 
@@ -257,6 +269,18 @@ def _insert(connection: Connection, lines: list[ResultLine]) -> None:
     for table in tables.ARTICLE_TABLES:  # parents before the rows that refer to them
         if by_table.get(table):
             connection.execute(insert(table), by_table[table])
+
+
+def latest_lines(path: Path, unreadable: list[str]) -> dict[str, ResultLine]:
+    """The line that stands for each id of a results file: the last one (a file joined from
+    several runs), never a line that only says the id was repeated in its batch."""
+    latest: dict[str, ResultLine] = {}
+    for line in read_results(path, unreadable):
+        if line.duplicate:
+            continue
+        latest.pop(line.id, None)  # the last line of an id wins, in its own place
+        latest[line.id] = line
+    return latest
 
 
 def read_results(path: Path, unreadable: list[str]) -> Iterator[ResultLine]:

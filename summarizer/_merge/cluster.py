@@ -3,8 +3,10 @@
 Only agreements with the same parties can be one signing, so they are compared within
 those groups alone: the work grows with the size of a group, not with the square of the
 whole. Within a group, pairs are joined closest dates first, and two clusters join only
-when no pair across them is "different": a chain of near matches cannot pull a renewal
-into its original's record.
+when every pair across them is "same": a chain of near matches cannot pull a renewal into
+its original's record, nor bridge a pair code was unsure of. Where a story reports two
+agreements the rules cannot tell apart, another story's report joins one of them only by
+its title.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
+from .._checks.fold import loose_key
 from .._summary import AgreementSummary
 from .records import AgreementRecord, record_of
-from .signing import Signing, Verdict, verdict
+from .signing import Signing, Verdict, kinds_fit, verdict
 
 __all__ = ["UnsureDecider", "merge"]
 
@@ -54,10 +57,17 @@ def merge(
 def _clusters(group: list[Signing], unsure: UnsureDecider | None = None) -> list[list[Signing]]:
     """`group` split into signings: the "same" pairs joined, closest first, never across a
     "different" pair."""
+    twins = _twins(group)
     decided: dict[tuple[int, int], Verdict] = {}
     for i in range(len(group)):
         for j in range(i + 1, len(group)):
             said = verdict(group[i], group[j])
+            if (
+                said == "same"
+                and (i in twins or j in twins)
+                and not _same_title(group[i], group[j])
+            ):
+                said = "unsure"  # which of a story's look-alike agreements is the other's?
             if said == "unsure" and unsure is not None:
                 said = "same" if unsure(group[i].summary, group[j].summary) else "different"
             decided[i, j] = said
@@ -75,7 +85,27 @@ def _clusters(group: list[Signing], unsure: UnsureDecider | None = None) -> list
 
 
 def _apart(one: set[int], other: set[int], decided: Mapping[tuple[int, int], Verdict]) -> bool:
-    return any(decided[min(i, j), max(i, j)] == "different" for i in one for j in other)
+    """Two clusters stay apart unless every pair across them is "same": an unsure pair
+    bridged by a third story is as unsure as it was."""
+    return any(decided[min(i, j), max(i, j)] != "same" for i in one for j in other)
+
+
+def _twins(group: list[Signing]) -> set[int]:
+    """The agreements of a story that reports another of the same parties and a kind that
+    fits (two memoranda signed the same day): another story's report of one of them is
+    that one only by its title."""
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for index, signing in enumerate(group):
+        by_story[signing.article_id].append(index)
+    return {
+        i for indices in by_story.values() for i in indices
+        if any(j != i and kinds_fit(group[i].kind, group[j].kind) for j in indices)
+    }  # fmt: skip
+
+
+def _same_title(a: Signing, b: Signing) -> bool:
+    first, second = a.summary.agreement.title, b.summary.agreement.title
+    return bool(first and second) and loose_key(first, ascii=True) == loose_key(second, ascii=True)
 
 
 def _gap(a: Signing, b: Signing) -> int:

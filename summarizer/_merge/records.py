@@ -13,17 +13,13 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from pydantic import Field
-from rapidfuzz.distance import Indel
 
-from .._checks.fold import ascii_letters, loose_key
+from .._checks.fold import loose_key
 from .._meta import StrictModel
 from .._summary import Evidence
-from .signing import Signing, party_key
+from .signing import Signing, party_key, person_words, same_person
 
 __all__ = ["AgreementRecord", "RecordSource", "SourcedValue", "ValueSource", "record_of"]
-
-# Two spellings of one person's name ("Lee Dong-hwan", "Rhee Dong-hwan") are this alike.
-_SAME_PERSON = 0.8
 
 
 class ValueSource(StrictModel):
@@ -169,14 +165,14 @@ def _people(members: list[Signing]) -> list[SourcedValue]:
     """Signatories, one entry per person: two stories' spellings of one name meet when
     each word of the shorter is alike enough to one of the longer ("Andrey Kurbatov" and
     "Andrei Nikolaevich Kurbatov"; transliterations differ by a letter or two)."""
-    people: list[tuple[list[str], list[str], list[ValueSource]]] = []
+    people: list[tuple[tuple[str, ...], list[str], list[ValueSource]]] = []
     for member in members:
         for signatory in member.summary.signatories:
             shown = signatory.name or signatory.title or "?"
-            words = [w for w in (ascii_letters(word) for word in shown.split()) if w]
+            words = person_words(shown)
             source = _value_source(member, signatory.evidence, signatory.basis)
             for known, names, sources in people:
-                if _same_person(known, words):
+                if same_person(known, words):
                     names.append(shown)
                     sources.append(source)
                     break
@@ -186,18 +182,3 @@ def _people(members: list[Signing]) -> list[SourcedValue]:
         SourcedValue(value=max(names, key=names.count), sources=sources)
         for _, names, sources in people
     ]
-
-
-def _same_person(one: list[str], other: list[str]) -> bool:
-    shorter, longer = sorted((one, other), key=len)
-    if not shorter:
-        return False
-    if len(shorter) == 1:  # a lone word (a title, a surname) meets only itself
-        return shorter == longer
-    # Word by word (a patronymic or second surname left out), or whole ("Lee", "Rhee").
-    by_word = all(any(_alike(word, known) for known in longer) for word in shorter)
-    return by_word or _alike("".join(shorter), "".join(longer))
-
-
-def _alike(word: str, other: str) -> bool:
-    return word == other or Indel.normalized_similarity(word, other) >= _SAME_PERSON

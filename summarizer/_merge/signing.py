@@ -11,19 +11,33 @@ unsure pair is kept apart rather than merged on a guess:
 - same: the kinds fit, the parties match, and the dates agree within the slack (one outlet
   may date the signing a day late, which the record keeps as a disagreement) or, where a
   story gives no date, its dateline is close to the other's.
-- unsure: the rest (no parties to compare, or no dates and two different cities).
+- unsure: the rest (no parties to compare; nothing that dates either story and no signer
+  named in both; no signing dates and two different cities).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from .._checks.fold import loose_key
+from rapidfuzz.distance import Indel
+
+from .._checks.fold import ascii_letters, loose_key
 from .._summary import AgreementSummary, Party
 
-__all__ = ["DATE_SLACK_DAYS", "FILED_SLACK_DAYS", "Signing", "Verdict", "party_key", "verdict"]
+__all__ = [
+    "DATE_SLACK_DAYS",
+    "FILED_SLACK_DAYS",
+    "Signing",
+    "Verdict",
+    "kinds_fit",
+    "party_key",
+    "person_words",
+    "same_person",
+    "verdict",
+]
 
 Verdict = Literal["same", "different", "unsure"]
 
@@ -33,6 +47,8 @@ DATE_SLACK_DAYS = 3
 FILED_SLACK_DAYS = 10
 # A story states a signing at most this long before its dateline ("last week", "on Monday").
 _FILED_AFTER_SIGNING_DAYS = 7
+# Two spellings of one person's name ("Lee Dong-hwan", "Rhee Dong-hwan") are this alike.
+_SAME_PERSON = 0.8
 # Kinds one instrument is called by different outlets.
 _MEMORANDA = frozenset({"memorandum_of_understanding", "memorandum_of_cooperation"})
 
@@ -49,6 +65,7 @@ class Signing:
     latest: date | None
     filed: date | None  # the story's dateline date
     city: str | None  # the venue's city, folded
+    people: tuple[tuple[str, ...], ...]  # each named signatory's words, in ASCII
 
     @classmethod
     def of(cls, article_id: str, position: int, summary: AgreementSummary) -> Signing:
@@ -64,6 +81,7 @@ class Signing:
             latest=signed.latest if signed else None,
             filed=dateline.filed_on if dateline else None,
             city=loose_key(city.name, ascii=True) if city else None,
+            people=tuple(person_words(s.name) for s in summary.signatories if s.name),
         )
 
     @property
@@ -97,7 +115,7 @@ def verdict(a: Signing, b: Signing) -> Verdict:
     """Whether `a` and `b` report the same signing, as far as code can tell."""
     if a.article_id == b.article_id:
         return "different"  # a story lists each agreement once
-    if not _kinds_fit(a.kind, b.kind):
+    if not kinds_fit(a.kind, b.kind):
         return "different"
     if not a.parties or not b.parties:
         return "unsure"
@@ -108,14 +126,19 @@ def verdict(a: Signing, b: Signing) -> Verdict:
         return "different"
     if apart is None:
         filed = _filed_apart(a, b)
-        if filed is not None and filed > FILED_SLACK_DAYS:
+        if filed is None:
+            # Nothing says when, and the same parties sign again over the years: the same
+            # person signing is what tells a report of this signing from another.
+            return "same" if _a_signer_in_both(a, b) and _cities_fit(a, b) else "unsure"
+        if filed > FILED_SLACK_DAYS:
             return "different"
-        if a.city and b.city and a.city != b.city:
+        if not _cities_fit(a, b):
             return "unsure"
     return "same"
 
 
-def _kinds_fit(a: str, b: str) -> bool:
+def kinds_fit(a: str, b: str) -> bool:
+    """Whether two kinds can name one instrument."""
     return a == b or "other" in (a, b) or {a, b} <= _MEMORANDA
 
 
@@ -133,3 +156,34 @@ def _filed_apart(a: Signing, b: Signing) -> int | None:
     if one is None or other is None:
         return None
     return max(0, (max(one[0], other[0]) - min(one[1], other[1])).days)
+
+
+def _cities_fit(a: Signing, b: Signing) -> bool:
+    return not (a.city and b.city and a.city != b.city)
+
+
+def _a_signer_in_both(a: Signing, b: Signing) -> bool:
+    return any(same_person(one, other) for one in a.people for other in b.people)
+
+
+def person_words(name: str) -> tuple[str, ...]:
+    """A person's name as ASCII words, for comparing its spellings."""
+    return tuple(w for w in (ascii_letters(word) for word in name.split()) if w)
+
+
+def same_person(one: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether two spellings name one person: each word of the shorter alike enough to one
+    of the longer ("Andrey Kurbatov", "Andrei Nikolaevich Kurbatov"), or the whole names
+    alike ("Lee Dong-hwan", "Rhee Dong-hwan"); a lone word meets only itself."""
+    shorter, longer = sorted((one, other), key=len)
+    if not shorter:
+        return False
+    if len(shorter) == 1:
+        return tuple(shorter) == tuple(longer)
+    by_word = all(any(_alike(word, known) for known in longer) for word in shorter)
+    return by_word or _alike("".join(shorter), "".join(longer))
+
+
+def _alike(word: str, other: str) -> bool:
+    # Transliterations of one name differ by a letter or two.
+    return word == other or Indel.normalized_similarity(word, other) >= _SAME_PERSON

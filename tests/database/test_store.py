@@ -172,6 +172,7 @@ def test_the_schema_version_is_kept_and_a_newer_one_refused(tmp_path) -> None:
         ("not a url", "cannot use the database URL"),
         ("nosuchdb://x/y", "cannot use the database URL"),
         ("sqlite:////no/such/folder/agreements.db", "cannot open the database"),
+        ("postgresql+psycopg://user:pw@host:port/db", "cannot use the database URL"),
     ],
 )
 def test_a_database_that_cannot_be_had_is_a_clear_error(url, says) -> None:
@@ -254,3 +255,69 @@ def test_a_database_of_schema_1_is_upgraded_and_keeps_its_rows(tmp_path, results
         assert connection.scalar(sa.select(tables.settings.c.value)) == "2"
         assert connection.scalar(sa.select(sa.func.count()).select_from(tables.articles)) == 1
     engine.dispose()
+
+
+def test_a_repeated_id_never_writes_over_the_first_article(url, results, tmp_path) -> None:
+    from summarizer._batch.run import duplicate_item
+
+    seed = next(r for r in results if r.id == "seed")
+    repeated = ItemResult("seed", "failed", error=duplicate_item("seed"))
+    source = results_file(tmp_path / "results.jsonl", [seed, repeated])
+    with Database(url) as database:
+        database.export(source)
+        database.write(repeated)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        status = connection.scalar(sa.select(tables.articles.c.status))
+    engine.dispose()
+    assert status == "summarized" and counts(url)["agreements"] == 1
+
+
+def test_rewriting_a_story_takes_its_stale_records_away(url) -> None:
+    from helpers.merge_set import merge_set
+
+    with Database(url) as database:
+        for stem, (summaries, _) in merge_set().items():
+            if summaries:
+                database.write(ItemResult.summarized(stem, summaries, summaries[0].meta.usage))
+        records = database.merge()
+        database.write(ItemResult("merge_a_policia_es", "failed", error=ValueError("redone")))
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        kept = set(connection.scalars(sa.select(tables.agreement_records.c.id)))
+        dangling = connection.scalar(
+            sa.select(sa.func.count())
+            .select_from(tables.record_sources)
+            .where(~tables.record_sources.c.agreement_id.in_(sa.select(tables.agreements.c.id)))
+        )
+    engine.dispose()
+    policia = {
+        r.id for r in records if any(s.article_id == "merge_a_policia_es" for s in r.sources)
+    }
+    assert policia and not policia & kept and len(kept) == len(records) - 1 and dangling == 0
+
+
+@pytest.mark.parametrize("value", [None, "two"])
+def test_an_unreadable_schema_version_is_a_clear_error(tmp_path, value) -> None:
+    url = f"sqlite:///{tmp_path / 'agreements.db'}"
+    Database(url).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if value is None:
+            connection.execute(sa.delete(tables.settings))
+        else:
+            connection.execute(sa.update(tables.settings).values(value=value))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match="schema version is unreadable"):
+        Database(url)
+
+
+def test_an_upgrade_cut_short_is_run_again(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'agreements.db'}"
+    Database(url).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # the new tables made, the version not yet moved on
+        connection.execute(sa.update(tables.settings).values(value="1"))
+    engine.dispose()
+    with Database(url) as database:
+        assert database.merge() == []

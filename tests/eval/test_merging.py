@@ -39,3 +39,8 @@ def test_eval_knows_a_merging_set_and_saves_its_scorecard(tmp_path, capsys) -> N
     shown = capsys.readouterr().out
     assert "B-cubed" in shown and "15 records for 15 signings" in shown
     assert json.loads(out.read_text())["kind"] == "merge"
+
+
+def test_nothing_right_scores_zero_not_nothing() -> None:
+    wrong = _Scores([["a/0", "b/0"]], {"a/0": "x", "b/0": "y", "c/0": "x", "d/0": "y"})
+    assert wrong.pairwise() == {"precision": 0.0, "recall": 0.0, "f1": 0.0}

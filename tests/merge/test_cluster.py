@@ -49,3 +49,35 @@ def test_a_chain_of_near_matches_does_not_join_what_a_pair_keeps_apart() -> None
     records = merge([("first", first), ("undated", undated), ("later", later)])
     together = [sorted(s.article_id for s in r.sources) for r in records]
     assert len(records) == 2 and ["first", "later"] not in together
+
+
+def test_a_story_with_two_lookalike_agreements_is_matched_by_title() -> None:
+    (base,), _ = merge_set()["merge_a_interpol_en_wire"]
+
+    def titled(title: str):
+        return base.model_copy(
+            update={"agreement": base.agreement.model_copy(update={"title": title})}
+        )
+
+    records = merge([
+        ("both", titled("Security Memorandum")), ("both", titled("Customs Memorandum")),
+        ("customs", titled("Customs Memorandum")), ("untitled", titled("")),
+    ])  # fmt: skip
+    together = sorted(sorted(s.source for s in r.sources) for r in records)
+    assert ["both/1", "customs/0"] in together
+    assert ["untitled/0"] in together  # which of the two it reports, code cannot tell
+
+
+def test_an_unsure_pair_is_not_bridged_by_a_third_story() -> None:
+    (base,), _ = merge_set()["merge_a_interpol_en_wire"]
+    day = date(2025, 10, 14)
+
+    def at(city: str | None):
+        undated = dated(base, None, day)
+        venue = undated.venue.model_copy(update={
+            "city": undated.venue.city.model_copy(update={"name": city}) if city else None
+        })  # fmt: skip
+        return undated.model_copy(update={"venue": venue})
+
+    records = merge([("paris", at("Paris")), ("nowhere", at(None)), ("lyon", at("Lyon"))])
+    assert all({"paris", "lyon"} - {s.article_id for s in r.sources} for r in records)

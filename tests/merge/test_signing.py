@@ -66,3 +66,16 @@ def test_parties_meet_by_country_and_organisations_by_name() -> None:
     kenya = [s.parties for s in merge_set()["merge_a_kenya_somalia_demonyms"][0]][0]
     assert {party_key(p) for p in europol} == {"name:europol", "country:EC"}
     assert {party_key(p) for p in kenya} == {"country:KE", "country:SO"}
+
+
+def test_with_nothing_that_dates_either_story_only_a_shared_signer_decides() -> None:
+    (base,), _ = merge_set()["merge_a_interpol_en_wire"]
+    undated = base.model_copy(update={
+        "agreement": base.agreement.model_copy(update={"signed": None}), "dateline": None,
+    })  # fmt: skip
+    others = [s.model_copy(update={"name": f"Someone Else{n}"}) for n, s in
+              enumerate(undated.signatories)]  # fmt: skip
+    strangers = undated.model_copy(update={"signatories": others})
+    one, same, other = (Signing.of(story, 0, s) for story, s in
+                        (("a", undated), ("b", undated), ("c", strangers)))  # fmt: skip
+    assert verdict(one, same) == "same" and verdict(one, other) == "unsure"
