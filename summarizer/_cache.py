@@ -156,15 +156,20 @@ class SummaryCache:
             logger.warning("response cache %s could not be read: %s", self.path, exc)
             return None
         kind, payload = row
-        data = json.loads(zlib.decompress(payload))
-        if kind == "no_agreement":
-            meta = Meta.model_validate(data["meta"]).model_copy(update={"cached": True})
-            return NoAgreementError(data["reason"], meta=meta)
-        summaries = [AgreementSummary.model_validate(item) for item in data]
-        return [
-            s.model_copy(update={"meta": s.meta.model_copy(update={"cached": True})})
-            for s in summaries
-        ]
+        try:
+            return _outcome(kind, payload)
+        except (zlib.error, ValueError, TypeError, KeyError, RecursionError) as exc:
+            # A corrupt entry is a miss: paid for once more, then stored afresh.
+            logger.warning("response cache %s: a bad entry was dropped (%s)", self.path, exc)
+            self._forget(key)
+            return None
+
+    def _forget(self, key: str) -> None:
+        try:
+            with self._lock, self._db:
+                self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+        except sqlite3.Error as exc:
+            logger.warning("response cache %s could not be written: %s", self.path, exc)
 
     def put(self, key: str, outcome: list[AgreementSummary] | NoAgreementError) -> None:
         """Store an outcome, evicting the least recently used entries past the bound; a
@@ -231,3 +236,15 @@ class SummaryCache:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _outcome(kind: str, payload: bytes) -> list[AgreementSummary] | NoAgreementError:
+    """A stored outcome, marked as cached; raises what a corrupt entry gives."""
+    data = json.loads(zlib.decompress(payload))
+    if kind == "no_agreement":
+        meta = Meta.model_validate(data["meta"]).model_copy(update={"cached": True})
+        return NoAgreementError(data["reason"], meta=meta)
+    summaries = [AgreementSummary.model_validate(item) for item in data]
+    return [
+        s.model_copy(update={"meta": s.meta.model_copy(update={"cached": True})}) for s in summaries
+    ]

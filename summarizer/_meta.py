@@ -19,6 +19,7 @@ __all__ = [
     "PartRun",
     "StrictModel",
     "Usage",
+    "token_count",
 ]
 
 # The version of the summary's schema, which every summary's meta records; CHANGELOG.md
@@ -129,3 +130,14 @@ class Meta(StrictModel):
         description="Read from the response cache: no request was sent for it this time, and "
         "usage, attempts and latency are those of the call that first made it.",
     )
+
+
+def token_count(value: object) -> int:
+    """A token count as a results line gives it, or 0 for what is none (null, text, 1e999):
+    a results file read back never fails on its numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    try:
+        return max(int(value), 0)
+    except (OverflowError, ValueError):
+        return 0

@@ -156,3 +156,17 @@ def test_batches_use_the_default_cache(tmp_path, monkeypatch) -> None:
     assert not any(r.cached for r in first) and all(r.cached for r in again)
     assert sum(r.usage.total_tokens for r in again) == 0  # a results file sums to the bill
     assert sorted(r.status for r in again) == sorted(r.status for r in first)
+
+
+@pytest.mark.parametrize("payload", [b"not zlib at all", b"x\x9c\x03\x00\x00\x00\x00\x01"])
+def test_a_corrupt_entry_is_a_miss_paid_for_once_and_stored_afresh(
+    cache, seed_reply, caplog, payload
+) -> None:
+    script = Script(completion(seed_reply), completion(seed_reply))
+    summarize(article(SEED), client=script.client(), cache=cache)
+    with cache._db:  # the file stays a good sqlite file; one entry's data goes bad
+        cache._db.execute("UPDATE entries SET payload = ?", (payload,))
+    again = summarize(article(SEED), client=script.client(), cache=cache)
+    third = summarize(article(SEED), client=script.client(), cache=cache)
+    assert len(script.requests) == 2 and not again.meta.cached and third.meta.cached
+    assert "a bad entry was dropped" in caplog.text

@@ -75,8 +75,9 @@ def _jsonl_items(path: Path) -> Iterator[tuple[str, ItemText]]:
                 continue
             try:
                 record = json.loads(raw)
-            except ValueError as exc:
-                yield f"line {number}", UnreadableInputError(f"line {number} is not JSON: {exc}")
+            except (ValueError, RecursionError) as exc:  # nested too deep to read: one item
+                reason = str(exc) or "nested too deep"
+                yield f"line {number}", UnreadableInputError(f"line {number} is not JSON: {reason}")
                 continue
             if not isinstance(record, dict) or "id" not in record:
                 yield f"line {number}", UnreadableInputError(f"line {number} has no 'id'")
@@ -190,7 +191,7 @@ def _result_line(raw: bytes, path: Path, number: int) -> dict[str, Any] | None:
         record = json.loads(raw)
         if isinstance(record, dict) and isinstance(record.get("id"), str) and "status" in record:
             return record
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     raise UnreadableInputError(
         f"{path} line {number} is not a result line; is --out the right file?"

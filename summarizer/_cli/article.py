@@ -140,7 +140,6 @@ def report(
     ] = None,
 ) -> None:
     """Write a self-contained HTML page: each fact beside the words it stands on."""
-    import json as json_module
 
     from .._batch.files import read_items
     from .._summary import AgreementSummary
@@ -156,8 +155,8 @@ def report(
                 text = texts.get(item_id)
                 return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
 
-            with source.open(encoding="utf-8") as lines:
-                records = [json_module.loads(line) for line in lines if line.strip()]
+            with source.open(encoding="utf-8", errors="replace") as lines:
+                records = [_result_record(line) for line in lines if line.strip()]
             page = batch_page(records, text_for)
         else:
             summary = AgreementSummary.model_validate_json(source.read_bytes())
@@ -172,3 +171,14 @@ def report(
         out.write_text(page, encoding="utf-8")
     except (OSError, ValueError, SummarizerError) as exc:
         raise fail(str(exc), EXIT_UNUSABLE) from None
+
+
+def _result_record(line: str) -> object:
+    """A results line as its object, or None for one that does not read (not JSON, nested
+    too deep): the page shows it as an unreadable line among the others."""
+    import json
+
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None

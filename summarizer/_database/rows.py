@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from .._merge.records import AgreementRecord
+from .._meta import token_count
 from .._summary import AgreementSummary, Country, Evidence, Fact, ThreatGroupProfile
 from . import tables
 
@@ -59,22 +60,12 @@ class ResultLine:
             summaries=[AgreementSummary.model_validate(s) for s in written if s is not None],
             error=error if isinstance(error, Mapping) else None,
             usage={
-                k: _count(usage.get(k))
+                k: token_count(usage.get(k))
                 for k in ("prompt_tokens", "completion_tokens", "total_tokens")
             },  # fmt: skip
             cached=bool(record.get("cached")),
             line_sha256=hashlib.sha256(line.encode()).hexdigest(),
         )
-
-
-def _count(value: object) -> int:
-    """A token count as written, or 0 for what is none (null, text, an endless float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return 0
-    try:
-        return max(int(value), 0)
-    except (OverflowError, ValueError):
-        return 0
 
 
 @dataclass

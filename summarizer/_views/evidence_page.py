@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .._meta import token_count
 from .._summary import AgreementSummary
 from .evidence_fields import field_links, summary_column
 from .evidence_spans import ElementIds, evidence_paths, marked_article, placed_spans
@@ -53,12 +54,13 @@ def summary_page(summary: AgreementSummary, article: str, *, title: str | None =
     return document(title or summary.headline, body)
 
 
-def batch_page(records: Iterable[Mapping[str, Any]], articles: ArticleSource) -> str:
+def batch_page(records: Iterable[object], articles: ArticleSource) -> str:
     """One self-contained HTML page for a batch results file (lines of `ItemResult.to_record()`).
 
     An index row per item (id, outcome, headline or error, tokens, cached), filters by
     outcome, and below it a section per item: its summary page when it was summarized
-    (highlighted when `articles` gives its text, by id), its error when it was not.
+    (highlighted when `articles` gives its text, by id), its error when it was not. A
+    record that is no object (a line that did not read) is shown as an unreadable line.
     """
     article_of = _article_lookup(articles)
     items = [_Item.read(index, record) for index, record in enumerate(records, start=1)]
@@ -164,7 +166,7 @@ class _Item:
             id=str(record.get("id", "")),
             status=str(record.get("status", "unknown")),
             cached=bool(record.get("cached")),
-            tokens=int(usage.get("total_tokens", 0)),
+            tokens=token_count(usage.get("total_tokens")),
             summaries=summaries,
             error=error,
         )

@@ -147,3 +147,19 @@ def test_a_line_that_is_not_a_result_is_reported_not_skipped(tmp_path) -> None:
     )
     with pytest.raises(UnreadableInputError, match="line 2"):
         ResultsFile.open(out)
+
+
+def test_a_line_nested_too_deep_is_one_failed_item(tmp_path) -> None:
+    source = tmp_path / "items.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    source.write_text(
+        json.dumps({"id": "a", "text": "first"}) + "\n" + deep + "\n"
+        + json.dumps({"id": "b", "text": "second"}) + "\n"
+    )  # fmt: skip
+    items = list(read_items(source))
+    assert [i for i, _ in items] == ["a", "line 2", "b"]
+    assert isinstance(items[1][1], UnreadableInputError) and items[2][1] == "second"
+    out = tmp_path / "results.jsonl"
+    out.write_text(ItemResult("a", "summarized").to_json_line() + deep + "\n")
+    with pytest.raises(UnreadableInputError, match="line 2 is not a result line"):
+        ResultsFile.open(out)  # reported as the wrong file, never a RecursionError

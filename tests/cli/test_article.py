@@ -42,3 +42,16 @@ def test_report_from_a_saved_summary_and_from_a_batch_results_file(tmp_path, cap
     ids = [json.loads(line)["id"] for line in results.read_text().splitlines()]
     assert all(item_id in html for item_id in ids) and "no_agreement" in html
     assert html.count('<mark id="') > len(ids)  # the summarized items' spans, all of them
+
+
+def test_report_reads_a_results_file_with_bad_lines_and_numbers(tmp_path, capsys) -> None:
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        '{"id": "a", "status": "failed", "usage": {"total_tokens": null}}\n'
+        '{"id": "b", "status": "failed", "usage": {"total_tokens": 1e999}}\n'
+        + "[" * 100_000 + "]" * 100_000 + "\n" + "{broken\n"
+    )  # fmt: skip
+    page = tmp_path / "page.html"
+    assert main(["report", str(results), "--out", str(page)]) == 0
+    shown = page.read_text()
+    assert "4 items" in shown and shown.count("is not a result object") == 4  # row, section
