@@ -16,25 +16,32 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .._config import DEFAULT_MAX_INPUT_CHARS
 from .._exceptions import ConfigError, DuplicateItemError, UnreadableInputError
+from .._inputs.webpage import MAX_PAGE_BYTES
 from .run import ItemResult, ItemText, duplicate_item
 
 __all__ = ["ResultsFile", "count_items", "read_items"]
 
 
-def read_items(source: Path) -> Iterator[tuple[str, ItemText]]:
-    """`(id, text)` pairs from a folder of `.txt` files or a JSONL file, lazily.
+def read_items(
+    source: Path, *, max_input_chars: int = DEFAULT_MAX_INPUT_CHARS
+) -> Iterator[tuple[str, ItemText]]:
+    """`(id, text)` pairs from a folder of `.txt` files or a JSONL file, lazily. In a
+    folder, what is no readable file (a folder named `x.txt`, a broken or looping link, a
+    FIFO) and a file too big to hold an article of `max_input_chars` fail as items.
 
     Raises:
         UnreadableInputError: when `source` itself is neither.
     """
     if source.is_dir():
-        return _folder_items(source)
+        return _folder_items(source, max_input_chars)
     if source.is_file():
         return _jsonl_items(source)
     raise UnreadableInputError(f"{source} is neither a folder of .txt files nor a JSONL file")
@@ -49,23 +56,43 @@ def count_items(source: Path) -> int:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    # Saved web pages too: their story is extracted as summarize() extracts it.
-    found = (p for pattern in ("*.txt", "*.html", "*.htm") for p in folder.rglob(pattern))
-    return sorted(path for path in found if path.is_file())
+    # Saved web pages too: their story is extracted as summarize() extracts it. Every name
+    # that matches is an item, file or not, so that none is skipped without a word.
+    found = {p for pattern in ("*.txt", "*.html", "*.htm") for p in folder.rglob(pattern)}
+    return sorted(found)
 
 
-def _folder_items(folder: Path) -> Iterator[tuple[str, ItemText]]:
+def _folder_items(folder: Path, max_input_chars: int) -> Iterator[tuple[str, ItemText]]:
     for path in _folder_files(folder):
         item_id = path.relative_to(folder).as_posix()
         if not _encodable(item_id):  # a file name in another encoding than the system's
             readable = item_id.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             yield readable, UnreadableInputError(f"the file name {readable!r} is not UTF-8")
             continue
-        try:
-            # Bytes: the summarizer says precisely why a file is not UTF-8 text.
-            yield item_id, path.read_bytes()
-        except OSError as exc:
-            yield item_id, UnreadableInputError(f"cannot read {path}: {exc.strerror}")
+        yield item_id, _file_text(path, max_input_chars)
+
+
+def _file_text(path: Path, max_input_chars: int) -> ItemText:
+    """A file's bytes (the summarizer says precisely why they are not UTF-8 text), or why
+    it gives none, told before anything is read."""
+    try:
+        info = path.stat()  # follows links: a broken or looping one raises here
+    except OSError as exc:
+        return UnreadableInputError(f"cannot read {path}: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a FIFO?)"
+        return UnreadableInputError(f"{path} is {what}")
+    # UTF-8 takes at most 4 bytes a character; a saved page is held to a fetched one's size.
+    limit = MAX_PAGE_BYTES if path.suffix in (".html", ".htm") else 4 * max_input_chars
+    if info.st_size > limit:
+        return UnreadableInputError(
+            f"{path} is {info.st_size:,} bytes, more than the {limit:,} an article may take "
+            "(Settings.max_input_chars sets it); it was not read"
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return UnreadableInputError(f"cannot read {path}: {exc.strerror}")
 
 
 def _jsonl_items(path: Path) -> Iterator[tuple[str, ItemText]]:

@@ -59,7 +59,7 @@ def batch(
 
     try:
         settings = Settings(max_input_chars=max_input_chars, keep_unverified=not verified_only)
-        items = read_items(source)
+        items = read_items(source, max_input_chars=max_input_chars)
         total = count_items(source)
         results = ResultsFile.open(out, retry_failed=retry_failed)
     except (OSError, SummarizerError) as exc:
@@ -129,7 +129,11 @@ def batch_api_prepare(
     settings = Settings(max_input_chars=max_input_chars, backend=backend)
     try:
         prepared = prepare(
-            read_items(source), out, model=model, base_url=base_url, settings=settings
+            read_items(source, max_input_chars=max_input_chars),
+            out,
+            model=model,
+            base_url=base_url,
+            settings=settings,
         )
     except (OSError, SummarizerError) as exc:
         raise fail(str(exc), EXIT_UNUSABLE) from None
@@ -206,7 +210,7 @@ def batch_api_collect(
     except (OSError, ValueError, SummarizerError) as exc:
         raise fail(str(exc), EXIT_UNUSABLE) from None
     outcomes = collect(
-        lambda: results.pending(read_items(source)),
+        lambda: results.pending(read_items(source, max_input_chars=max_input_chars)),
         replies,
         model=model,
         base_url=base_url,

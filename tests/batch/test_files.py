@@ -163,3 +163,25 @@ def test_a_line_nested_too_deep_is_one_failed_item(tmp_path) -> None:
     out.write_text(ItemResult("a", "summarized").to_json_line() + deep + "\n")
     with pytest.raises(UnreadableInputError, match="line 2 is not a result line"):
         ResultsFile.open(out)  # reported as the wrong file, never a RecursionError
+
+
+def test_what_is_no_readable_file_in_a_folder_fails_as_an_item(tmp_path) -> None:
+    import os
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text("an article")
+    (folder / "folder.txt").mkdir()
+    (folder / "dangling.txt").symlink_to(folder / "nowhere.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    os.mkfifo(folder / "pipe.txt")
+    with (folder / "huge.txt").open("wb") as huge:  # sparse: 1 GiB on paper, nothing on disk
+        huge.truncate(2**30)
+    items = dict(read_items(folder, max_input_chars=1_000))
+    assert items.pop("good.txt") == b"an article"
+    assert set(items) == {"folder.txt", "dangling.txt", "loop.txt", "pipe.txt", "huge.txt"}
+    assert all(isinstance(error, UnreadableInputError) for error in items.values())
+    assert "is a folder" in str(items["folder.txt"])
+    assert "not a regular file" in str(items["pipe.txt"])
+    assert "1,073,741,824 bytes" in str(items["huge.txt"]) and "not read" in str(items["huge.txt"])
+    assert count_items(folder) == 6
