@@ -63,6 +63,7 @@ def summarize(
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
     from .._api import summarize_all
+    from .._inputs.webpage import shown_url
     from .._views.brief import brief
 
     is_url = article.startswith(("http://", "https://"))
@@ -91,7 +92,7 @@ def summarize(
     except SummarizerError as exc:
         raise fail(f"{type(exc).__name__}: {exc}", EXIT_FAILED) from None
     if is_url:
-        summaries = [_from_address(s, article) for s in summaries]
+        summaries = [_from_address(s, shown_url(article)) for s in summaries]
     summary = summaries[0]
     if not every:
         print(summary.model_dump_json(indent=2) if json else brief(summary))
@@ -104,7 +105,7 @@ def summarize(
 
         # A page's offsets point into its extracted story, which meta keeps.
         source = summary.meta.page.text if summary.meta.page else text.decode("utf-8")
-        title = article if is_url else Path(article).name
+        title = shown_url(article) if is_url else Path(article).name
         try:
             html.write_text(summary_page(summary, source, title=title), encoding="utf-8")
         except OSError as exc:

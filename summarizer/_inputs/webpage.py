@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .._exceptions import EmptyInputError, UnreadableInputError
 from .._meta import Page
 
-__all__ = ["MAX_PAGE_BYTES", "extract_page", "fetch_page", "looks_like_html"]
+__all__ = ["MAX_PAGE_BYTES", "extract_page", "fetch_page", "looks_like_html", "shown_url"]
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 # Fewer words than this is a menu or a caption that extraction fell back on, not a story.
@@ -65,25 +66,64 @@ def _date(value: str | None) -> date | None:
 
 
 def fetch_page(url: str, *, timeout: float = 30.0) -> str:
-    """The HTML at `url`, at most `MAX_PAGE_BYTES`.
+    """The HTML at `url`, at most `MAX_PAGE_BYTES`. Messages name the page by `shown_url`:
+    no password or secret from the address is ever printed.
 
     Raises:
         UnreadableInputError: the page could not be fetched, is too large, or is not HTML.
     """
     import httpx2
 
+    shown = shown_url(url)
     try:
         with httpx2.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
             if response.status_code != 200:
-                raise UnreadableInputError(f"{url} answered HTTP {response.status_code}")
+                raise UnreadableInputError(f"{shown} answered HTTP {response.status_code}")
             kind = response.headers.get("content-type", "")
             if "html" not in kind and "text/plain" not in kind:
-                raise UnreadableInputError(f"{url} is {kind or 'untyped'}, not a web page")
+                raise UnreadableInputError(f"{shown} is {kind or 'untyped'}, not a web page")
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_PAGE_BYTES:
-                    raise UnreadableInputError(f"{url} is larger than {MAX_PAGE_BYTES:,} bytes")
+                    raise UnreadableInputError(f"{shown} is larger than {MAX_PAGE_BYTES:,} bytes")
             return bytes(body).decode(response.encoding or "utf-8", errors="replace")
     except httpx2.HTTPError as exc:
-        raise UnreadableInputError(f"could not fetch {url}: {exc}") from exc
+        detail = _without_secrets(str(exc), url)
+        # Not chained: the error it would carry names the address whole.
+        raise UnreadableInputError(f"could not fetch {shown}: {detail}") from None
+
+
+# Query parameters whose names say their values are secrets (`?token=`, `&api_key=`, ...).
+_SECRET_NAME = re.compile(
+    r"token|key|secret|passw|pwd|sig|auth|session|credential|code|ticket", re.IGNORECASE
+)
+_HIDDEN = "REDACTED"
+
+
+def shown_url(url: str) -> str:
+    """`url` fit to print and to store: without the user and password it may carry, and
+    with the values of query parameters named like secrets replaced."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a URL one can take apart: show nothing of it but its scheme
+        return url.split(":", 1)[0] + ":…"
+    netloc = f"[{host}]{port}" if ":" in host else f"{host}{port}"
+    query = urlencode(
+        [(k, _HIDDEN if _SECRET_NAME.search(k) else v)
+         for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+        safe=":/",
+    )  # fmt: skip
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _without_secrets(text: str, url: str) -> str:
+    """`text` (an error's message) with what `shown_url` hides of `url` hidden there too."""
+    parts = urlsplit(url)
+    secrets = [parts.password, parts.username, url]
+    secrets += [v for k, v in parse_qsl(parts.query) if _SECRET_NAME.search(k)]
+    for secret in sorted((s for s in secrets if s and len(s) >= 3), key=len, reverse=True):
+        text = text.replace(secret, _HIDDEN if secret != url else shown_url(url))
+    return text

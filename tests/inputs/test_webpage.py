@@ -103,3 +103,67 @@ def test_the_cli_fetches_a_url_and_keeps_it_with_the_page(page_server, tmp_path,
     assert "answered HTTP 404" in capsys.readouterr().err
     assert main([f"{page_server}/cassettes/antwerp_port_mou.json", "--replay", cassette]) == 2
     assert "not a web page" in capsys.readouterr().err
+
+
+CANARY = "canary-pw-7f3a"
+
+
+class Tricky(SimpleHTTPRequestHandler):
+    """The fixture pages, a redirect loop at /loop and a page too big at /big."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, directory=str(PAGES), **kwargs)
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/loop"):
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.end_headers()
+        elif self.path.startswith("/big"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>" + b"x" * (6 * 2**20))
+        else:
+            super().do_GET()
+
+
+@pytest.fixture
+def tricky_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tricky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_credentials_in_a_url_are_never_printed_or_stored(tricky_server, tmp_path, capsys) -> None:
+    import json
+    import socket
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed = unused.getsockname()[1]
+    base = f"http://reader:{CANARY}@127.0.0.1:{tricky_server}"
+    cassette = str(PAGES / "cassettes" / "antwerp_port_mou.json")
+    failing = [
+        f"{base}/missing.html", f"{base}/cassettes/antwerp_port_mou.json", f"{base}/big",
+        f"{base}/loop", f"http://reader:{CANARY}@127.0.0.1:{closed}/x.html",
+        f"http://127.0.0.1:{tricky_server}/missing.html?token={CANARY}&page=2",
+    ]  # fmt: skip
+    for url in failing:
+        assert main([url, "--replay", cassette]) == 2
+        said = capsys.readouterr().err
+        assert CANARY not in said and "127.0.0.1" in said, said
+    report = tmp_path / "page.html"
+    url = f"{base}/antwerp_port_mou.html?session={CANARY}"
+    assert main([url, "--replay", cassette, "--json", "--html", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert CANARY not in out and CANARY not in report.read_text()
+    stored = json.loads(out)["meta"]["page"]["url"]
+    assert stored == f"http://127.0.0.1:{tricky_server}/antwerp_port_mou.html?session=REDACTED"
