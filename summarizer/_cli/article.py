@@ -11,6 +11,7 @@ import typer
 
 from .._config import Settings
 from .._exceptions import ConfigError, InputError, NoAgreementError, SummarizerError
+from .._inputs.webpage import FETCH_SECONDS
 
 if TYPE_CHECKING:
     from .._summary import AgreementSummary
@@ -60,6 +61,9 @@ def summarize(
         str | None, typer.Option(metavar="N", help="A prompt version; else the newest.")
     ] = None,
     verified_only: VerifiedOnly = False,
+    fetch_seconds: Annotated[
+        float, typer.Option(help="The most fetching a URL may take, start to end.")
+    ] = FETCH_SECONDS,
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
     from .._api import summarize_all
@@ -68,7 +72,7 @@ def summarize(
 
     is_url = article.startswith(("http://", "https://"))
     try:
-        text = _read_article(article, is_url)
+        text = _read_article(article, is_url, fetch_seconds)
         settings = Settings(
             max_input_chars=max_input_chars,
             language=language,
@@ -120,13 +124,13 @@ def _from_address(summary: AgreementSummary, url: str) -> AgreementSummary:
     return summary.model_copy(update={"meta": summary.meta.model_copy(update={"page": page})})
 
 
-def _read_article(article: str, is_url: bool) -> bytes:
+def _read_article(article: str, is_url: bool, fetch_seconds: float) -> bytes:
     if article == "-":
         return sys.stdin.buffer.read()
     if is_url:
         from .._inputs.webpage import fetch_page
 
-        return fetch_page(article).encode("utf-8")
+        return fetch_page(article, seconds=fetch_seconds).encode("utf-8")
     return Path(article).read_bytes()
 
 

@@ -8,15 +8,25 @@ with its dateline as a wire story does, and kept, with the page's date, in `meta
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .._exceptions import EmptyInputError, UnreadableInputError
 from .._meta import Page
 
-__all__ = ["MAX_PAGE_BYTES", "extract_page", "fetch_page", "looks_like_html", "shown_url"]
+__all__ = [
+    "FETCH_SECONDS",
+    "MAX_PAGE_BYTES",
+    "extract_page",
+    "fetch_page",
+    "looks_like_html",
+    "shown_url",
+]
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+# The most fetching a page may take, from the request to its last byte.
+FETCH_SECONDS = 60.0
 # Fewer words than this is a menu or a caption that extraction fell back on, not a story.
 MIN_STORY_WORDS = 12
 _HTML_START = re.compile(
@@ -65,18 +75,23 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def fetch_page(url: str, *, timeout: float = 30.0) -> str:
-    """The HTML at `url`, at most `MAX_PAGE_BYTES`. Messages name the page by `shown_url`:
-    no password or secret from the address is ever printed.
+def fetch_page(url: str, *, seconds: float = FETCH_SECONDS) -> str:
+    """The HTML at `url`, at most `MAX_PAGE_BYTES`, fetched within `seconds` from start to
+    end (a server that trickles a byte at a time is cut off at the deadline, at most one
+    wait for a byte past it). Messages name the page by `shown_url`: no password or secret
+    from the address is ever printed.
 
     Raises:
-        UnreadableInputError: the page could not be fetched, is too large, or is not HTML.
+        UnreadableInputError: the page could not be fetched in time, is too large, or is
+            not HTML.
     """
     import httpx2
 
     shown = shown_url(url)
+    deadline = time.monotonic() + seconds
     try:
-        with httpx2.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+        # Each wait (to connect, for the next bytes) is bounded by the whole deadline too.
+        with httpx2.stream("GET", url, timeout=seconds, follow_redirects=True) as response:
             if response.status_code != 200:
                 raise UnreadableInputError(f"{shown} answered HTTP {response.status_code}")
             kind = response.headers.get("content-type", "")
@@ -87,6 +102,10 @@ def fetch_page(url: str, *, timeout: float = 30.0) -> str:
                 body += chunk
                 if len(body) > MAX_PAGE_BYTES:
                     raise UnreadableInputError(f"{shown} is larger than {MAX_PAGE_BYTES:,} bytes")
+                if time.monotonic() > deadline:
+                    raise UnreadableInputError(
+                        f"{shown} took more than {seconds:g} s to fetch (--fetch-seconds)"
+                    )
             return bytes(body).decode(response.encoding or "utf-8", errors="replace")
     except httpx2.HTTPError as exc:
         detail = _without_secrets(str(exc), url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -122,6 +123,17 @@ class Tricky(SimpleHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", self.path)
             self.end_headers()
+        elif self.path.startswith("/slow"):  # a byte now and then, for ever
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"<")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
         elif self.path.startswith("/big"):
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -167,3 +179,12 @@ def test_credentials_in_a_url_are_never_printed_or_stored(tricky_server, tmp_pat
     assert CANARY not in out and CANARY not in report.read_text()
     stored = json.loads(out)["meta"]["page"]["url"]
     assert stored == f"http://127.0.0.1:{tricky_server}/antwerp_port_mou.html?session=REDACTED"
+
+
+def test_a_page_that_trickles_in_is_cut_off_at_the_deadline(tricky_server) -> None:
+    from summarizer import UnreadableInputError
+    from summarizer._inputs.webpage import fetch_page
+
+    # Left to finish, the server's 100 bytes over 20 s would be a page like any other.
+    with pytest.raises(UnreadableInputError, match="took more than 1 s to fetch"):
+        fetch_page(f"http://127.0.0.1:{tricky_server}/slow", seconds=1.0)
