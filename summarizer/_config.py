@@ -38,6 +38,8 @@ DEFAULT_MAX_OUTPUT_TOKENS = 4_096
 DEFAULT_REASKS = 2
 DEFAULT_TRANSPORT_ATTEMPTS = 4
 DEFAULT_TRANSPORT_MAX_SECONDS = 300.0
+# The most fetching a page may take, from the request to its last byte (`summarizer URL`).
+DEFAULT_FETCH_SECONDS = 60.0
 DEFAULT_PROMPT = "agreement_summary"
 
 # Local servers ignore the key, but the openai client refuses to start without one.

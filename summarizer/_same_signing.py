@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 from ._checks.fold import loose_key
 from ._config import Settings, resolve
 from ._meta import Usage
-from ._model.record import CallRecord
+from ._model.record import CallRecord, Unreviewed
 from ._model.retry import TransportPolicy
 from ._prompts import load_prompt
 from ._summary import AgreementSummary, evidence_in
@@ -42,20 +42,6 @@ class SameSigningReply(BaseModel):
         if quotes is not None and loose_key(self.evidence) not in quotes:
             raise ValueError("evidence: copy one of the quotes given, word for word")
         return self
-
-
-class _NoReview:
-    """The comparison's re-asks are worded by instructor: no fact checks of ours."""
-
-    def new_reply(self) -> None:
-        pass
-
-    def correction(self) -> str | None:
-        return None
-
-    @property
-    def rejected(self) -> list[str]:
-        return []
 
 
 @dataclass
@@ -97,7 +83,7 @@ class ModelJudge:
             max_seconds=self.settings.transport_max_seconds,
             wait=self.settings.transport_wait,
         )
-        record = CallRecord(review=_NoReview())
+        record = CallRecord(review=Unreviewed())
         quotes = {loose_key(e.quote) for s in (first, second) for e in evidence_in(_facts(s))}
         try:
             context = {_QUOTES: quotes}

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .._config import Settings
+from .._config import DEFAULT_FETCH_SECONDS, Settings
 from .._exceptions import ConfigError, InputError, NoAgreementError, SummarizerError
-from .._inputs.webpage import FETCH_SECONDS
 
 if TYPE_CHECKING:
     from .._summary import AgreementSummary
@@ -63,7 +62,7 @@ def summarize(
     verified_only: VerifiedOnly = False,
     fetch_seconds: Annotated[
         float, typer.Option(help="The most fetching a URL may take, start to end.")
-    ] = FETCH_SECONDS,
+    ] = DEFAULT_FETCH_SECONDS,
 ) -> None:
     """Summarize one article and print a brief (or JSON)."""
     from .._api import summarize_all

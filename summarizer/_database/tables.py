@@ -99,6 +99,35 @@ def _agreement_id(*, primary_key: bool = True) -> Column[str]:
     )  # fmt: skip
 
 
+def _listed(name: str, *columns: Column[object]) -> Table:
+    """A table of one of an agreement's lists (its parties, aims, ...): a row per item,
+    keyed by the agreement and the item's place, with the path its evidence joins on."""
+    return Table(
+        name, metadata, _agreement_id(), Column("position", Integer, primary_key=True),
+        _article_id(), Column("path", Text, nullable=False), *columns,
+    )  # fmt: skip
+
+
+def _named(*, required: bool) -> list[Column[object]]:
+    """A name, the words the article writes for it, and its grade (`_summary._Graded`)."""
+    return [
+        Column("name", Text, nullable=not required),
+        Column("mention", Text, nullable=not required),
+        Column("basis", String(16), nullable=not required),
+        Column("rule", String(32)),
+    ]
+
+
+def _country() -> list[Column[object]]:
+    """A country (`_summary.Country`): its code, name and grade."""
+    return [
+        Column("country_code", String(2)),
+        Column("country_name", Text),
+        Column("country_basis", String(16)),
+        Column("country_rule", String(32)),
+    ]
+
+
 agreements = Table(
     "agreements",
     metadata,
@@ -118,49 +147,25 @@ agreements = Table(
     Column("summary_json", Text, nullable=False),  # the whole summary, meta included
 )
 
-parties = Table(
+parties = _listed(
     "parties",
-    metadata,
-    _agreement_id(),
-    Column("position", Integer, primary_key=True),
-    _article_id(),
-    Column("path", Text, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("mention", Text, nullable=False),
-    Column("basis", String(16), nullable=False),
-    Column("rule", String(32)),
+    *_named(required=True),
     Column("kind", String(32), nullable=False),
-    Column("country_code", String(2)),
-    Column("country_name", Text),
-    Column("country_basis", String(16)),
-    Column("country_rule", String(32)),
+    *_country(),
     Column("parent_body", Text),
     Column("parent_body_basis", String(16)),
 )
 
-signatories = Table(
+signatories = _listed(
     "signatories",
-    metadata,
-    _agreement_id(),
-    Column("position", Integer, primary_key=True),
-    _article_id(),
-    Column("path", Text, nullable=False),
-    Column("name", Text),
-    Column("mention", Text),
-    Column("basis", String(16)),
-    Column("rule", String(32)),
+    *_named(required=False),
     Column("title", Text),
     Column("party", Text),  # the canonical name of the party they signed for
     Column("party_position", Integer),  # that party's row, when it is one of the parties
 )
 
-aims = Table(
+aims = _listed(
     "aims",
-    metadata,
-    _agreement_id(),
-    Column("position", Integer, primary_key=True),
-    _article_id(),
-    Column("path", Text, nullable=False),
     Column("category", String(32), nullable=False),
     Column("description", Text, nullable=False),
 )
@@ -175,23 +180,12 @@ venues = Table(
     Column("city", Text),
     Column("city_basis", String(16)),
     Column("city_rule", String(32)),
-    Column("country_code", String(2)),
-    Column("country_name", Text),
-    Column("country_basis", String(16)),
-    Column("country_rule", String(32)),
+    *_country(),
 )
 
-threat_groups = Table(
+threat_groups = _listed(
     "threat_groups",
-    metadata,
-    _agreement_id(),
-    Column("position", Integer, primary_key=True),
-    _article_id(),
-    Column("path", Text, nullable=False),
-    Column("name", Text),
-    Column("mention", Text),
-    Column("basis", String(16)),
-    Column("rule", String(32)),
+    *_named(required=False),
     Column("description", Text),
     Column("kind", String(32), nullable=False),
     Column("aliases", Text, nullable=False),  # a JSON list

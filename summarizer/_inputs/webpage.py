@@ -12,11 +12,11 @@ import time
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .._config import DEFAULT_FETCH_SECONDS
 from .._exceptions import EmptyInputError, UnreadableInputError
 from .._meta import Page
 
 __all__ = [
-    "FETCH_SECONDS",
     "MAX_PAGE_BYTES",
     "extract_page",
     "fetch_page",
@@ -25,8 +25,6 @@ __all__ = [
 ]
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
-# The most fetching a page may take, from the request to its last byte.
-FETCH_SECONDS = 60.0
 # Fewer words than this is a menu or a caption that extraction fell back on, not a story.
 MIN_STORY_WORDS = 12
 _HTML_START = re.compile(
@@ -75,7 +73,7 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def fetch_page(url: str, *, seconds: float = FETCH_SECONDS) -> str:
+def fetch_page(url: str, *, seconds: float = DEFAULT_FETCH_SECONDS) -> str:
     """The HTML at `url`, at most `MAX_PAGE_BYTES`, fetched within `seconds` from start to
     end (a server that trickles a byte at a time is cut off at the deadline, at most one
     wait for a byte past it). Messages name the page by `shown_url`: no password or secret

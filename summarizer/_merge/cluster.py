@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from .._checks.fold import loose_key
 from .._summary import AgreementSummary
 from .records import AgreementRecord, record_of
-from .signing import Signing, Verdict, kinds_fit, verdict
+from .signing import Signing, Verdict, kinds_fit, span_gap, verdict
 
 __all__ = ["UnsureDecider", "merge"]
 
@@ -110,7 +110,5 @@ def _same_title(a: Signing, b: Signing) -> bool:
 
 def _gap(a: Signing, b: Signing) -> int:
     """Days between two signings' spans, for joining the closest first; unknown last."""
-    one, other = a.span(), b.span()
-    if one is None or other is None:
-        return 10**6
-    return max(0, (max(one[0], other[0]) - min(one[1], other[1])).days)
+    gap = span_gap(a, b)
+    return 10**6 if gap is None else gap

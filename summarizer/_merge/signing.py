@@ -36,6 +36,7 @@ __all__ = [
     "party_key",
     "person_words",
     "same_person",
+    "span_gap",
     "verdict",
 ]
 
@@ -125,7 +126,7 @@ def verdict(a: Signing, b: Signing) -> Verdict:
     if apart is not None and apart > DATE_SLACK_DAYS:
         return "different"
     if apart is None:
-        filed = _filed_apart(a, b)
+        filed = span_gap(a, b)
         if filed is None:
             # Nothing says when, and the same parties sign again over the years: the same
             # person signing is what tells a report of this signing from another.
@@ -150,8 +151,9 @@ def _days_apart(a: Signing, b: Signing) -> int | None:
     return max(0, (max(a.earliest, b.earliest) - min(a.latest, b.latest)).days)
 
 
-def _filed_apart(a: Signing, b: Signing) -> int | None:
-    """Days between the signing spans, with a dateline standing in for a missing date."""
+def span_gap(a: Signing, b: Signing) -> int | None:
+    """Days between the signing spans, with a dateline standing in for a missing date
+    (0 when they overlap); None when either has neither."""
     one, other = a.span(), b.span()
     if one is None or other is None:
         return None

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .._meta import Usage
 
-__all__ = ["CallRecord", "Review"]
+__all__ = ["CallRecord", "Review", "Unreviewed"]
 
 
 class Review(Protocol):
@@ -30,6 +30,21 @@ class Review(Protocol):
     @property
     def rejected(self) -> list[str]:
         """Why the latest reply was rejected, fact by fact; empty if it was not."""
+
+
+class Unreviewed:
+    """The review of a call whose replies no fact check of ours reads (a comparison of two
+    stories): its re-asks are worded by instructor."""
+
+    def new_reply(self) -> None:
+        pass
+
+    def correction(self) -> str | None:
+        return None
+
+    @property
+    def rejected(self) -> list[str]:
+        return []
 
 
 @dataclass
