@@ -3,7 +3,9 @@
 Inputs are a folder of `.txt` (or saved `.html`) files (the id is the path inside the
 folder) or a JSONL file
 of `{"id": ..., "text": ...}` objects, read one item at a time. An item that cannot be
-read becomes an `UnreadableInputError` in its place, so the batch records it and goes on.
+read becomes an `UnreadableInputError`, so the batch records it and goes on; one the input
+names no id for (a line that is no JSON object) comes after the others, under an id no item
+of the input takes ("line 7", else "line 7 (unreadable)").
 
 The results file gets one whole line per finished item, appended with a single write.
 A process killed at any moment leaves at most a torn last line; `ResultsFile.open()` cuts
@@ -63,13 +65,16 @@ def _folder_files(folder: Path) -> list[Path]:
 
 
 def _folder_items(folder: Path, max_input_chars: int) -> Iterator[tuple[str, ItemText]]:
-    for path in _folder_files(folder):
-        item_id = path.relative_to(folder).as_posix()
-        if not _encodable(item_id):  # a file name in another encoding than the system's
-            readable = item_id.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            yield readable, UnreadableInputError(f"the file name {readable!r} is not UTF-8")
-            continue
-        yield item_id, _file_text(path, max_input_chars)
+    paths = _folder_files(folder)
+    names = [path.relative_to(folder).as_posix() for path in paths]
+    unnamed = _ReaderNames(names)
+    for path, item_id in zip(paths, names, strict=True):
+        if _encodable(item_id):
+            yield item_id, _file_text(path, max_input_chars)
+        else:  # a file name in another encoding than the system's
+            shown = item_id.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            unnamed.add(shown, UnreadableInputError(f"the file name {shown!r} is not UTF-8"))
+    yield from unnamed.items()
 
 
 def _file_text(path: Path, max_input_chars: int) -> ItemText:
@@ -96,6 +101,7 @@ def _file_text(path: Path, max_input_chars: int) -> ItemText:
 
 
 def _jsonl_items(path: Path) -> Iterator[tuple[str, ItemText]]:
+    unnamed = _ReaderNames()
     with path.open("rb") as lines:
         for number, raw in enumerate(lines, start=1):
             if not raw.strip():
@@ -104,19 +110,48 @@ def _jsonl_items(path: Path) -> Iterator[tuple[str, ItemText]]:
                 record = json.loads(raw)
             except (ValueError, RecursionError) as exc:  # nested too deep to read: one item
                 reason = str(exc) or "nested too deep"
-                yield f"line {number}", UnreadableInputError(f"line {number} is not JSON: {reason}")
+                unnamed.add(f"line {number}", f"line {number} is not JSON: {reason}")
                 continue
             if not isinstance(record, dict) or "id" not in record:
-                yield f"line {number}", UnreadableInputError(f"line {number} has no 'id'")
+                unnamed.add(f"line {number}", f"line {number} has no 'id'")
                 continue
             item_id = str(record["id"])
             text = record.get("text")
             if not _encodable(item_id):
-                yield f"line {number}", UnreadableInputError(f"line {number}: 'id' is not text")
-            elif not isinstance(text, str) or not _encodable(text):
+                unnamed.add(f"line {number}", f"line {number}: 'id' is not text")
+                continue
+            unnamed.taken.add(item_id)
+            if not isinstance(text, str) or not _encodable(text):
                 yield item_id, UnreadableInputError(f"line {number} has no 'text' string")
             else:
                 yield item_id, text
+    yield from unnamed.items()
+
+
+class _ReaderNames:
+    """Ids for items the input gives none for (a line that is no JSON object, a file name
+    that is not UTF-8), handed out after every item of the input has passed: an id the
+    input gives an item is its own, and an item without one may not take it (a real
+    article "line 2" would otherwise fail as a duplicate of a bad second line, or be
+    skipped on resume as done)."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+        self._waiting: list[tuple[str, UnreadableInputError]] = []
+
+    def add(self, name: str, error: UnreadableInputError | str) -> None:
+        """An item to name `name` unless the input gives that id to an item of its own."""
+        failure = error if isinstance(error, UnreadableInputError) else UnreadableInputError(error)
+        self._waiting.append((name, failure))
+
+    def items(self) -> Iterator[tuple[str, ItemText]]:
+        for name, error in self._waiting:
+            free, tries = name, 1
+            while free in self.taken:
+                free = f"{name} (unreadable)" if tries == 1 else f"{name} (unreadable {tries})"
+                tries += 1
+            self.taken.add(free)
+            yield free, error
 
 
 def _encodable(text: str) -> bool:

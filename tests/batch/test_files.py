@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -42,11 +43,12 @@ def test_a_jsonl_gives_its_items_and_names_each_bad_line(tmp_path) -> None:
         + "\n"
     )
     items = list(read_items(source))
-    assert [item_id for item_id, _ in items] == ["one", "line 3", "line 4", "7", "no-text"]
-    assert items[0][1] == "first" and items[3][1] == "numeric id"
-    for _, text in (items[1], items[2], items[4]):
+    # The lines that name no id come last, when every id of the file is known.
+    assert [item_id for item_id, _ in items] == ["one", "7", "no-text", "line 3", "line 4"]
+    assert items[0][1] == "first" and items[1][1] == "numeric id"
+    for _, text in items[2:]:
         assert isinstance(text, UnreadableInputError)
-    assert "line 3 is not JSON" in str(items[1][1])
+    assert "line 3 is not JSON" in str(items[3][1])
     assert count_items(source) == 5
 
 
@@ -126,9 +128,9 @@ def test_an_id_or_text_that_is_not_text_fails_its_line_only(tmp_path) -> None:
     ]
     source.write_text("\n".join(lines) + "\n")
     items = list(read_items(source))
-    assert [item_id for item_id, _ in items] == ["line 1", "b", "c"]
-    assert isinstance(items[0][1], UnreadableInputError)
-    assert isinstance(items[1][1], UnreadableInputError) and items[2][1] == "ok"
+    assert [item_id for item_id, _ in items] == ["b", "c", "line 1"]
+    assert isinstance(items[2][1], UnreadableInputError)
+    assert isinstance(items[0][1], UnreadableInputError) and items[1][1] == "ok"
 
 
 def test_one_run_at_a_time_per_results_file(tmp_path) -> None:
@@ -157,8 +159,8 @@ def test_a_line_nested_too_deep_is_one_failed_item(tmp_path) -> None:
         + json.dumps({"id": "b", "text": "second"}) + "\n"
     )  # fmt: skip
     items = list(read_items(source))
-    assert [i for i, _ in items] == ["a", "line 2", "b"]
-    assert isinstance(items[1][1], UnreadableInputError) and items[2][1] == "second"
+    assert [i for i, _ in items] == ["a", "b", "line 2"]
+    assert isinstance(items[2][1], UnreadableInputError) and items[1][1] == "second"
     out = tmp_path / "results.jsonl"
     out.write_text(ItemResult("a", "summarized").to_json_line() + deep + "\n")
     with pytest.raises(UnreadableInputError, match="line 2 is not a result line"):
@@ -185,3 +187,40 @@ def test_what_is_no_readable_file_in_a_folder_fails_as_an_item(tmp_path) -> None
     assert "not a regular file" in str(items["pipe.txt"])
     assert "1,073,741,824 bytes" in str(items["huge.txt"]) and "not read" in str(items["huge.txt"])
     assert count_items(folder) == 6
+
+
+def test_a_bad_line_never_takes_an_id_an_item_of_the_file_has(tmp_path) -> None:
+    source = tmp_path / "items.jsonl"
+    source.write_text(
+        json.dumps({"id": "a", "text": "first"}) + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "line 2", "text": "an article named like the bad line"}) + "\n"
+        + json.dumps({"id": "line 2 (unreadable)", "text": "and one named like its fallback"})
+        + "\n"
+    )  # fmt: skip
+    items = list(read_items(source))
+    assert [i for i, _ in items] == ["a", "line 2", "line 2 (unreadable)", "line 2 (unreadable 2)"]
+    assert items[1][1] == "an article named like the bad line"
+    assert isinstance(items[3][1], UnreadableInputError) and "line 2 is not JSON" in str(items[3][1])
+    # Each id once, so a run records every item and a re-run finds every one done.
+    out = tmp_path / "results.jsonl"
+    with ResultsFile.open(out) as results:
+        for item_id, text in results.pending(items):
+            assert not isinstance(text, DuplicateItemError)
+            results.append(ok(item_id))
+    with ResultsFile.open(out) as results:
+        assert list(results.pending(read_items(source))) == []
+
+
+def test_file_names_that_are_not_utf8_fail_each_under_an_id_of_its_own(tmp_path) -> None:
+    import os
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in (b"caf\xe9.txt", b"caf\xe8.txt"):  # Latin-1 names: one replacement char each
+        (Path(os.fsdecode(bytes(folder) + b"/" + name))).write_text("an article")
+    (folder / "ok.txt").write_text("an article")
+    items = list(read_items(folder))
+    assert [i for i, _ in items] == ["ok.txt", "caf\\xe8.txt", "caf\\xe9.txt"]
+    assert all(isinstance(error, UnreadableInputError) for _, error in items[1:])
+    assert "not UTF-8" in str(items[1][1])
