@@ -19,8 +19,10 @@ if _typing.TYPE_CHECKING:
         summarize,
         summarize_all,
     )
-    from ._batch.run import (
+    from ._batch.item import (
         ItemResult,
+    )
+    from ._batch.run import (
         asummarize_many,
         summarize_many,
     )
@@ -57,6 +59,7 @@ if _typing.TYPE_CHECKING:
         RefusedError,
         ReplyError,
         RequestRejectedError,
+        ResultsWriteError,
         ServerFailureError,
         SummarizerError,
         TransientEndpointError,
@@ -115,7 +118,7 @@ _HOMES = {
     "InputError": "_exceptions",
     "InputTooLongError": "_exceptions",
     "InvalidReplyError": "_exceptions",
-    "ItemResult": "_batch.run",
+    "ItemResult": "_batch.item",
     "Meta": "_meta",
     "ModelJudge": "_same_signing",
     "Named": "_summary",
@@ -131,6 +134,7 @@ _HOMES = {
     "RefusedError": "_exceptions",
     "ReplyError": "_exceptions",
     "RequestRejectedError": "_exceptions",
+    "ResultsWriteError": "_exceptions",
     "ServerFailureError": "_exceptions",
     "Settings": "_config",
     "Signatory": "_summary",
@@ -217,6 +221,7 @@ __all__ = [
     "RefusedError",
     "ReplyError",
     "RequestRejectedError",
+    "ResultsWriteError",
     "ServerFailureError",
     "Settings",
     "Signatory",

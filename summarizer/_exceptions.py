@@ -27,7 +27,8 @@
     │       ├── EmptyReplyError                no content, twice (or with no re-ask left)
     │       └── UngroundedReplyError           ... because a fact is not supported by the text
     ├── NoAgreementError                       the article reports no agreement
-    └── DatabaseError                          the database could not be opened or written
+    ├── DatabaseError                          the database could not be opened or written
+    └── ResultsWriteError                      a batch's results file could not be written
 
 Usage:
 
@@ -49,6 +50,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ._meta import Meta, Usage
 
 __all__ = [
@@ -74,6 +77,7 @@ __all__ = [
     "RefusedError",
     "ReplyError",
     "RequestRejectedError",
+    "ResultsWriteError",
     "ServerFailureError",
     "SummarizerError",
     "TransientEndpointError",
@@ -285,3 +289,15 @@ class NoAgreementError(SummarizerError):
 class DatabaseError(SummarizerError):
     """Raised when the database cannot be opened, read or written: a bad URL, a driver that
     is not installed, a server that refuses, a schema written by a newer summarizer."""
+
+
+class ResultsWriteError(SummarizerError):
+    """Raised when a batch cannot write its results file or the side file beside it (a full
+    disk, a quota): the batch stops before paying for more, and the same command run again
+    resumes where it stopped."""
+
+    def __init__(self, message: str, *, path: Path, needed: int, free: int | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.needed = needed  # bytes of the write that failed
+        self.free = free  # bytes free on the file's disk then, if the disk would say

@@ -32,7 +32,7 @@ from ._exceptions import NoAgreementError, ReplyError, SummarizerError
 from ._inputs.article import article_from
 from ._inputs.parts import split_text
 from ._long_article import PartOutcome, combined
-from ._meta import Dropped, GroundingReport, Meta, Page, PartRun
+from ._meta import Dropped, GroundingReport, Meta, Page, PartRun, Usage
 from ._model.backends import mode_name
 from ._model.record import CallRecord
 from ._model.retry import TransportPolicy
@@ -41,6 +41,8 @@ from ._replies import Reply, reply_model
 from ._summary import AgreementSummary, Dateline
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import openai
     from openai.types.chat import ChatCompletion
 
@@ -122,6 +124,11 @@ class Job:
                 for number, piece in enumerate(slices, 1)
             ]
         return job
+
+    def report_spending(self, on_spent: Callable[[Usage], None]) -> None:
+        """Tell `on_spent` what each reply of this job and of its parts cost, as it arrives."""
+        for job in (self, *self.parts):
+            job.record.on_spent = on_spent
 
     def part(self, start: int, end: int, number: tuple[int, int], dateline: Dateline | None) -> Job:
         """The job for `text[start:end]`, told it is part `number[0]` of `number[1]`."""

@@ -5,6 +5,7 @@ results files, caches and databases, so a field is added, never renamed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
@@ -55,6 +56,16 @@ class Usage(StrictModel):
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+    @classmethod
+    def read(cls, data: Mapping[str, object]) -> Usage:
+        """A usage as a file gives it (a results line, a batch's side file), each count
+        read with `token_count`: a file read back never fails on its numbers."""
+        return cls(
+            prompt_tokens=token_count(data.get("prompt_tokens")),
+            completion_tokens=token_count(data.get("completion_tokens")),
+            total_tokens=token_count(data.get("total_tokens")),
         )
 
 

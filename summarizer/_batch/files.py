@@ -15,9 +15,11 @@ command again finishes the batch with each item exactly once.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import os
+import shutil
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -25,11 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from .._config import DEFAULT_MAX_INPUT_CHARS
-from .._exceptions import ConfigError, DuplicateItemError, UnreadableInputError
+from .._exceptions import ConfigError, DuplicateItemError, ResultsWriteError, UnreadableInputError
 from .._inputs.webpage import MAX_PAGE_BYTES
-from .run import ItemResult, ItemText, duplicate_item
+from .._meta import Usage
+from .item import ItemResult, ItemText, duplicate_item
+from .spent import SpentLog
 
-__all__ = ["ResultsFile", "count_items", "read_items"]
+__all__ = ["ResultsFile", "count_items", "read_items", "spent_path"]
 
 
 def read_items(
@@ -163,6 +167,12 @@ def _encodable(text: str) -> bool:
     return True
 
 
+def spent_path(results: Path) -> Path:
+    """The side file beside a results file: what items still without a line have paid for
+    (see `summarizer._batch.spent`)."""
+    return results.with_name(results.name + ".spent")
+
+
 class ResultsFile:
     """An append-only JSONL of `ItemResult` lines that a re-run resumes from.
 
@@ -176,6 +186,9 @@ class ResultsFile:
         self.duplicates: Counter[str] = Counter()  # ids with lines for repeated occurrences
         self.failed_before = 0
         self._fd = fd
+        self._spent: SpentLog | None = None
+        # The first write that failed: once one has, nothing more is written or paid for.
+        self._write_failure: ResultsWriteError | None = None
 
     @classmethod
     def open(cls, path: Path, *, retry_failed: bool = False) -> ResultsFile:
@@ -192,28 +205,33 @@ class ResultsFile:
         results = cls(path, _open_locked(path))
         try:
             _cut_torn_line(results._fd)
+            results._read_finished()
+            results._spent = spent = SpentLog.open(spent_path(path), written=results.done)
             if retry_failed:
+                # What the failed attempts spent moves to the side file before their lines go.
+                for record in _lines(path):
+                    if _retryable(record):
+                        spent.carry(record["id"], Usage.read(_mapping(record.get("usage"))))
                 _drop_lines(path, _retryable)
                 # The file is a new one now; the old one's lock kept others out meanwhile.
-                results.close()
+                os.close(results._fd)
                 results._fd = _open_locked(path)
-            results._read_finished()
+                results._read_finished()
         except BaseException:
             results.close()
             raise
         return results
 
     def _read_finished(self) -> None:
-        with open(self.path, "rb") as lines:  # streamed: the file may hold a night's work
-            for number, raw in enumerate(lines, start=1):
-                record = _result_line(raw, self.path, number)
-                if record is None:
-                    continue
-                if _is_duplicate(record):
-                    self.duplicates[record["id"]] += 1
-                else:
-                    self.done.add(record["id"])
-                self.failed_before += record["status"] == "failed"
+        self.done.clear()
+        self.duplicates.clear()
+        self.failed_before = 0
+        for record in _lines(self.path):
+            if _is_duplicate(record):
+                self.duplicates[record["id"]] += 1
+            else:
+                self.done.add(record["id"])
+            self.failed_before += record["status"] == "failed"
 
     def pending(self, items: Iterable[tuple[str, ItemText]]) -> Iterator[tuple[str, ItemText]]:
         """The items without a line yet; a repeated id is passed on as a duplicate."""
@@ -228,13 +246,55 @@ class ResultsFile:
                 yield item_id, duplicate_item(item_id)
 
     def append(self, result: ItemResult) -> None:
-        """Write one whole line with one `write`, so a kill cannot interleave two lines."""
+        """Write one whole line with one `write`, so a kill cannot interleave two lines; its
+        usage adds what killed runs spent on the item (`spent_path()`).
+
+        Raises:
+            ResultsWriteError: this write, or an earlier one to the side file, failed (a
+                full disk); the file ends with its last whole line.
+        """
+        if self._write_failure is not None:
+            raise self._write_failure
+        if self._spent is not None and not isinstance(result.error, DuplicateItemError):
+            earlier = self._spent.settle(result.id)
+            result = dataclasses.replace(result, usage=result.usage + earlier)
         data = result.to_json_line().encode()
-        while data:
-            written = os.write(self._fd, data)
-            data = data[written:]
+        size, end = len(data), os.fstat(self._fd).st_size
+        try:
+            while data:
+                data = data[os.write(self._fd, data) :]
+        except OSError as exc:
+            os.ftruncate(self._fd, end)  # no torn line left behind
+            raise self._failed(self.path, exc, size) from None
+
+    def note_spent(self, item_id: str, usage: Usage) -> None:
+        """Record a reply paid for an item still in flight, so that a kill does not lose it
+        from the bill. Never raises: a write that fails is raised by the next `append`."""
+        if self._spent is None or self._write_failure is not None:
+            return
+        try:
+            self._spent.note(item_id, usage)
+        except OSError as exc:
+            self._failed(self._spent.path, exc, 0)
+
+    def _failed(self, path: Path, exc: OSError, needed: int) -> ResultsWriteError:
+        try:
+            free: int | None = shutil.disk_usage(path.parent).free
+        except OSError:
+            free = None
+        room = f"{free:,} bytes free there" if free is not None else "free space unknown"
+        self._write_failure = ResultsWriteError(
+            f"cannot write to {path}: {exc.strerror or exc} ({room}; the line needs "
+            f"{needed:,}); make room and run the same command again: it resumes",
+            path=path,
+            needed=needed,
+            free=free,
+        )
+        return self._write_failure
 
     def close(self) -> None:
+        if self._spent is not None:
+            self._spent.close()
         if self._fd >= 0:
             os.close(self._fd)  # and with it the lock
             self._fd = -1
@@ -244,6 +304,18 @@ class ResultsFile:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _lines(path: Path) -> Iterator[dict[str, Any]]:
+    """A results file's records, streamed: the file may hold a night's work."""
+    with open(path, "rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            if (record := _result_line(raw, path, number)) is not None:
+                yield record
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _result_line(raw: bytes, path: Path, number: int) -> dict[str, Any] | None:

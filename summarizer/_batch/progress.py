@@ -19,7 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .run import ItemResult
+from .item import ItemResult
 
 __all__ = ["BatchProgress"]
 

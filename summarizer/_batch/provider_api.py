@@ -22,7 +22,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -46,7 +46,8 @@ from .._job import Job
 from .._meta import Usage
 from .._prompts import load_prompt
 from .._replies import reply_model
-from .run import DEFAULT_CONCURRENCY, ItemResult, ItemText, asummarize_many, duplicate_item
+from .item import ItemResult, ItemText, duplicate_item
+from .run import DEFAULT_CONCURRENCY, asummarize_many
 
 if TYPE_CHECKING:
     import openai
@@ -277,11 +278,13 @@ async def collect(
     client: openai.AsyncOpenAI | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     cache: SummaryCache | bool | None = True,
-) -> AsyncIterator[ItemResult]:
+    on_spent: Callable[[str, Usage], None] | None = None,
+) -> AsyncGenerator[ItemResult, None]:
     """One result per item: its batch reply verified, else a sync run with re-asks.
 
     `items` is called twice, so the articles are read as a stream both times: once to
-    verify the batch's replies, once to re-run those that need it.
+    verify the batch's replies, once to re-run those that need it. `on_spent` hears of the
+    re-runs' replies only: the batch's own are paid with the batch (and read again).
     """
     settings = settings or Settings()
     store = open_cache(cache)
@@ -316,6 +319,7 @@ async def collect(
         client=client,
         concurrency=concurrency,
         cache=cache,
+        on_spent=on_spent,
     ):
         if not isinstance(result.error, DuplicateItemError):
             # The re-run's own tokens, and those of the batch reply it replaces.
@@ -331,11 +335,8 @@ def _first_occurrences(
     occurrence claims the id, whatever becomes of it (the rule of `asummarize_many`)."""
     seen: set[str] = set()
     for item_id, text in items:
-        if item_id in seen:
-            yield item_id, duplicate_item(item_id)
-            continue
+        yield item_id, duplicate_item(item_id) if item_id in seen else text
         seen.add(item_id)
-        yield item_id, text
 
 
 def _verify_line(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import functools
 import logging
 from collections.abc import (
     AsyncGenerator,
@@ -28,17 +28,15 @@ from collections.abc import (
     Iterator,
 )
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .._api import open_cache
 from .._cache import SummaryCache
 from .._config import Settings, resolve
 from .._exceptions import (
     ConfigError,
-    DuplicateItemError,
     NoAgreementError,
-    ReplyError,
     SummarizerError,
 )
 from .._job import Job
@@ -46,107 +44,16 @@ from .._meta import Usage
 from .._model.gate import RequestGate
 from .._prompts import load_prompt
 from .._summary import AgreementSummary
+from .item import ItemResult, Items, ItemText, duplicate_item
 
 if TYPE_CHECKING:
     import openai
 
-__all__ = [
-    "DEFAULT_CONCURRENCY",
-    "ItemResult",
-    "ItemText",
-    "Status",
-    "ahead",
-    "asummarize_many",
-    "duplicate_item",
-    "error_record",
-    "summarize_many",
-]
+__all__ = ["DEFAULT_CONCURRENCY", "ahead", "asummarize_many", "summarize_many"]
 
 logger = logging.getLogger("summarizer")
 
 DEFAULT_CONCURRENCY = 8
-
-Status = Literal["summarized", "no_agreement", "failed"]
-
-# An item's text, or the error met while reading it: a reader that cannot read an item
-# (an unreadable file, a bad JSONL line) hands the error over, and the item is recorded as
-# failed in its place instead of stopping the batch.
-ItemText = str | bytes | SummarizerError
-Items = Iterable[tuple[str, ItemText]] | AsyncIterable[tuple[str, ItemText]]
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    """What became of one item: its summary, or why there is none, and what it cost.
-
-    `usage` is what this run spent on the item, so a results file sums to the bill: zero
-    for an answer from the cache (whose `summary.meta.usage` keeps what making it cost).
-    """
-
-    id: str
-    status: Status
-    summary: AgreementSummary | None = None  # the story's principal agreement
-    error: BaseException | None = None
-    usage: Usage = field(default_factory=Usage)
-    cached: bool = False
-    # The story's other agreements, in the order its reply lists them. One call made them
-    # all: their meta is the principal's, and `usage` counts the call once.
-    others: tuple[AgreementSummary, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """Summarized, or found to report no agreement: an answer either way."""
-        return self.status != "failed"
-
-    @property
-    def summaries(self) -> tuple[AgreementSummary, ...]:
-        """Every agreement the story reports, the principal first; empty without one."""
-        return (self.summary, *self.others) if self.summary is not None else ()
-
-    @classmethod
-    def summarized(
-        cls, item_id: str, summaries: list[AgreementSummary], usage: Usage
-    ) -> ItemResult:
-        """The result of an item whose story reports `summaries`, the principal first."""
-        principal, *others = summaries
-        cached = principal.meta.cached
-        return cls(
-            item_id, "summarized", summary=principal, usage=usage, cached=cached,
-            others=tuple(others),
-        )  # fmt: skip
-
-    def to_record(self) -> dict[str, Any]:
-        """One JSON object for a results file: id, status, the principal agreement's
-        summary (`summary`) and the others' (`other_summaries`, when the story reports
-        more than one), or the error; and usage."""
-        record: dict[str, Any] = {"id": self.id, "status": self.status, "cached": self.cached}
-        if self.summary is not None:
-            record["summary"] = self.summary.model_dump(mode="json")
-        if self.others:
-            record["other_summaries"] = [s.model_dump(mode="json") for s in self.others]
-        if self.error is not None:
-            record["error"] = error_record(self.error)
-        record["usage"] = self.usage.model_dump(mode="json")
-        return record
-
-    def to_json_line(self) -> str:
-        """`to_record()` as one line of JSON, newline included."""
-        return json.dumps(self.to_record(), ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def duplicate_item(item_id: str) -> DuplicateItemError:
-    """The error recorded for a second item with the same id."""
-    return DuplicateItemError(f"id {item_id!r} is already in this batch")
-
-
-def error_record(error: BaseException) -> dict[str, Any]:
-    """An error as data: its type and message, and for a reply error what was wrong."""
-    record: dict[str, Any] = {"type": type(error).__name__, "message": str(error)}
-    if isinstance(error, ReplyError) and error.problems:
-        record["problems"] = error.problems
-    if isinstance(error, NoAgreementError):
-        record["reason"] = error.reason
-    return record
 
 
 def ahead(concurrency: int) -> int:
@@ -168,6 +75,7 @@ async def asummarize_many(
     requests_per_minute: float | None = None,
     tokens_per_minute: float | None = None,
     cache: SummaryCache | bool | None = True,
+    on_spent: Callable[[str, Usage], None] | None = None,
 ) -> AsyncGenerator[ItemResult, None]:
     """Summarize `(id, text)` pairs, yielding each item's result as it finishes.
 
@@ -177,6 +85,9 @@ async def asummarize_many(
         concurrency: requests in flight at once (items held: that and `ahead()` more).
         requests_per_minute, tokens_per_minute: client-side limits shared by every request.
         cache: on by default (the user's cache directory); False to pay for every item.
+        on_spent: called with an item's id and a reply's usage as each paid reply arrives,
+            before the item's result: what a process killed mid-item has paid stays known
+            (`summarizer batch` keeps it in the results file's `.spent` side file).
 
     Raises:
         ConfigError: before any item, when the settings cannot work.
@@ -200,17 +111,20 @@ async def asummarize_many(
 
         config = resolve(model=model, base_url=base_url, api_key=api_key, settings=settings)
         client = own_client = batch_client(config)
-    store = open_cache(cache)
-    same_article = _KeyLocks()
-
-    async def one(item_id: str, text: str | bytes) -> ItemResult:
-        return await _summarize_item(
-            item_id, text, store, same_article, gate, client, model, base_url, api_key, settings
-        )
-
+    run = _Run(
+        store=open_cache(cache),
+        same_article=_KeyLocks(),
+        gate=gate,
+        client=client,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        settings=settings,
+        on_spent=on_spent,
+    )
     held = concurrency + ahead(concurrency)
     try:
-        async with contextlib.aclosing(_as_they_finish(_pairs(items), one, held)) as results:
+        async with contextlib.aclosing(_as_they_finish(_pairs(items), run.item, held)) as results:
             async for result in results:
                 yield result
     finally:
@@ -279,6 +193,7 @@ def summarize_many(
     requests_per_minute: float | None = None,
     tokens_per_minute: float | None = None,
     cache: SummaryCache | bool | None = True,
+    on_spent: Callable[[str, Usage], None] | None = None,
 ) -> Iterator[ItemResult]:
     """The synchronous twin of `asummarize_many()`, for code without an event loop.
 
@@ -296,6 +211,7 @@ def summarize_many(
         requests_per_minute=requests_per_minute,
         tokens_per_minute=tokens_per_minute,
         cache=cache,
+        on_spent=on_spent,
     )
 
     async def next_result() -> ItemResult:
@@ -312,41 +228,51 @@ def summarize_many(
             runner.run(results.aclose())
 
 
-async def _summarize_item(
-    item_id: str,
-    text: str | bytes,
-    store: SummaryCache | None,
-    same_article: _KeyLocks,
-    gate: RequestGate,
-    client: openai.AsyncOpenAI | None,
-    model: str | None,
-    base_url: str | None,
-    api_key: str | None,
-    settings: Settings,
-) -> ItemResult:
-    job: Job | None = None
-    try:
-        job = Job.prepare(text, model, base_url, api_key, settings, client)
-        if store is None:
-            summaries = await job.arun(client, gate)
-        else:
-            # A copy of an article already in flight (wire copy runs in many outlets)
-            # waits for it and is then answered from the cache, instead of paying twice.
-            async with same_article.holding(job.cache_key):
-                summaries = await job.arun_cached(store, client, gate)
-    except NoAgreementError as exc:
-        cached = exc.meta.cached
-        usage = Usage() if cached else exc.meta.usage
-        return ItemResult(item_id, "no_agreement", error=exc, usage=usage, cached=cached)
-    except SummarizerError as exc:
-        return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
-    except Exception as exc:
-        # A bug of ours or a library's: recorded for this item, loudly, and the batch goes on.
-        logger.exception("item %r failed unexpectedly", item_id)
-        return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
-    meta = summaries[0].meta
-    # A cached summary cost nothing this time; its meta keeps what making it cost.
-    return ItemResult.summarized(item_id, summaries, Usage() if meta.cached else meta.usage)
+@dataclass(frozen=True)
+class _Run:
+    """What every item of one batch shares."""
+
+    store: SummaryCache | None
+    same_article: _KeyLocks
+    gate: RequestGate
+    client: openai.AsyncOpenAI | None
+    model: str | None
+    base_url: str | None
+    api_key: str | None
+    settings: Settings
+    on_spent: Callable[[str, Usage], None] | None
+
+    async def item(self, item_id: str, text: str | bytes) -> ItemResult:
+        """One item's result: its summaries, or its typed error, and what it spent."""
+        job: Job | None = None
+        try:
+            job = Job.prepare(
+                text, self.model, self.base_url, self.api_key, self.settings, self.client
+            )
+            if self.on_spent is not None:
+                job.report_spending(functools.partial(self.on_spent, item_id))
+            summaries = await self.summaries(job)
+        except NoAgreementError as exc:
+            cached = exc.meta.cached
+            usage = Usage() if cached else exc.meta.usage
+            return ItemResult(item_id, "no_agreement", error=exc, usage=usage, cached=cached)
+        except SummarizerError as exc:
+            return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
+        except Exception as exc:
+            # A bug of ours or a library's: recorded for this item, loudly, and the batch goes on.
+            logger.exception("item %r failed unexpectedly", item_id)
+            return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
+        meta = summaries[0].meta
+        # A cached summary cost nothing this time; its meta keeps what making it cost.
+        return ItemResult.summarized(item_id, summaries, Usage() if meta.cached else meta.usage)
+
+    async def summaries(self, job: Job) -> list[AgreementSummary]:
+        if self.store is None:
+            return await job.arun(self.client, self.gate)
+        # A copy of an article already in flight (wire copy runs in many outlets) waits for
+        # it and is then answered from the cache, instead of paying twice.
+        async with self.same_article.holding(job.cache_key):
+            return await job.arun_cached(self.store, self.client, self.gate)
 
 
 class _KeyLocks:

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .._config import Settings
-from .._exceptions import ConfigError, DatabaseError, SummarizerError
+from .._exceptions import ConfigError, DatabaseError, ResultsWriteError, SummarizerError
 
 if TYPE_CHECKING:
     from .._batch.files import ResultsFile
-    from .._batch.run import ItemResult
+    from .._batch.item import ItemResult
     from .._database.store import Database
 
 from .options import (
@@ -75,12 +75,13 @@ def batch(
         requests_per_minute=rpm,
         tokens_per_minute=tpm,
         cache=cache,
+        on_spent=results.note_spent,
     )
     run_batch(outcomes, results, total=total, quiet=quiet, database=open_database(db, out))
 
 
 def run_batch(
-    outcomes: AsyncIterator[ItemResult],
+    outcomes: AsyncGenerator[ItemResult, None],
     results: ResultsFile,
     *,
     total: int,
@@ -89,18 +90,20 @@ def run_batch(
 ) -> None:
     """Append each result as it comes (and write it into `database`), with a progress bar
     on a terminal, then close the results file; exits with status 1 when any item of the
-    file failed."""
+    file failed, and 2 at once when the results cannot be written (nothing more is paid)."""
     import asyncio
 
     from .._batch.progress import BatchProgress
 
     async def run(progress: BatchProgress) -> None:
-        async for result in outcomes:
-            results.append(result)
-            if database is not None:
-                # After its line: a kill between the two is mended by the next run's export.
-                await asyncio.to_thread(database.write, result)
-            progress.add(result)
+        # Closed as soon as a write fails: the items in flight are cancelled with it.
+        async with contextlib.aclosing(outcomes):
+            async for result in outcomes:
+                results.append(result)
+                if database is not None:
+                    # After its line: a kill between the two is mended by the next export.
+                    await asyncio.to_thread(database.write, result)
+                progress.add(result)
 
     already = len(results.done) + sum(results.duplicates.values())
     with results, database or contextlib.nullcontext():
@@ -109,6 +112,10 @@ def run_batch(
                 asyncio.run(run(progress))
         except (ConfigError, DatabaseError) as exc:  # settings, or a database that fails
             raise fail(str(exc), EXIT_UNUSABLE) from None
+        except ResultsWriteError as exc:
+            written, left = already + progress.done, total - already - progress.done
+            room = _room_needed(results.path, written, left)
+            raise fail(f"{exc}\n{room}", EXIT_UNUSABLE) from None
     progress.report(results.path, failed_before=results.failed_before)
     if progress.failed + results.failed_before:
         raise typer.Exit(EXIT_FAILED)
@@ -217,6 +224,7 @@ def batch_api_collect(
         settings=settings,
         concurrency=concurrency,
         cache=cache,
+        on_spent=results.note_spent,
     )
     run_batch(outcomes, results, total=total, quiet=quiet, database=open_database(db, out))
 
@@ -235,3 +243,16 @@ def open_database(url: str | None, results: Path) -> Database | None:
     except SummarizerError as exc:
         raise fail(str(exc), EXIT_UNUSABLE) from None
     return database
+
+
+def _room_needed(path: Path, lines: int, left: int) -> str:
+    """What finishing the batch will take on disk, going by the `lines` written so far."""
+    if not lines or left <= 0:
+        return f"{left:,} item(s) are left to write"
+    per_line = path.stat().st_size / lines
+    more, each = _size(per_line * left), _size(per_line)
+    return f"{left:,} item(s) are left: about {more} more, at {each} a line"
+
+
+def _size(count: float) -> str:
+    return f"{count / 2**20:,.1f} MB" if count >= 2**20 else f"{count / 1024:,.1f} kB"

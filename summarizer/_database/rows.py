@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from .._merge.records import AgreementRecord
-from .._meta import token_count
+from .._meta import Usage
 from .._summary import AgreementSummary, Country, Evidence, Fact, ThreatGroupProfile
 from . import tables
 
@@ -59,10 +59,7 @@ class ResultLine:
             status=str(record.get("status") or "unknown"),
             summaries=[AgreementSummary.model_validate(s) for s in written if s is not None],
             error=error if isinstance(error, Mapping) else None,
-            usage={
-                k: token_count(usage.get(k))
-                for k in ("prompt_tokens", "completion_tokens", "total_tokens")
-            },  # fmt: skip
+            usage=Usage.read(usage).model_dump(),
             cached=bool(record.get("cached")),
             line_sha256=hashlib.sha256(line.encode()).hexdigest(),
         )

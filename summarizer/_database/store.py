@@ -29,7 +29,7 @@ from .rows import ResultLine, article_rows, record_rows
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-    from .._batch.run import ItemResult
+    from .._batch.item import ItemResult
 
 __all__ = ["DEFAULT_DATABASE_URL", "Database", "ExportCount", "latest_lines", "read_results"]
 

@@ -280,10 +280,12 @@ def _accept(completion: object, record: CallRecord, config: ResolvedConfig) -> C
     # Counted before its usage is read: a reply whose usage will not parse still counts.
     record.new_reply(message.content if message else None)
     if completion.usage:
-        record.usage += Usage(
-            prompt_tokens=completion.usage.prompt_tokens,
-            completion_tokens=completion.usage.completion_tokens,
-            total_tokens=completion.usage.total_tokens,
+        record.spend(
+            Usage(
+                prompt_tokens=completion.usage.prompt_tokens,
+                completion_tokens=completion.usage.completion_tokens,
+                total_tokens=completion.usage.total_tokens,
+            )
         )
     finish = choice.finish_reason if choice else None
     if message is not None and message.refusal:

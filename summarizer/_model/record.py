@@ -8,6 +8,7 @@ checks' ledger (`_checks.Ledger`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,12 +58,20 @@ class CallRecord:
     replies: int = 0
     last_reply: str | None = None
     empty_replies: int = 0  # replies with no content, asked about again once at most
+    # Told of each paid reply as it arrives: a batch keeps them where a kill cannot lose them.
+    on_spent: Callable[[Usage], None] | None = None
 
     def new_reply(self, content: str | None) -> None:
         """Count a reply that arrived and tell the review."""
         self.replies += 1
         self.last_reply = content
         self.review.new_reply()
+
+    def spend(self, usage: Usage) -> None:
+        """Count what a reply that arrived cost, and tell `on_spent`."""
+        self.usage += usage
+        if self.on_spent is not None:
+            self.on_spent(usage)
 
     def add(self, other: CallRecord) -> None:
         """Count another call's spending in this one (a long article's parts in the whole)."""

@@ -201,7 +201,9 @@ def test_a_bad_line_never_takes_an_id_an_item_of_the_file_has(tmp_path) -> None:
     items = list(read_items(source))
     assert [i for i, _ in items] == ["a", "line 2", "line 2 (unreadable)", "line 2 (unreadable 2)"]
     assert items[1][1] == "an article named like the bad line"
-    assert isinstance(items[3][1], UnreadableInputError) and "line 2 is not JSON" in str(items[3][1])
+    assert isinstance(items[3][1], UnreadableInputError) and "line 2 is not JSON" in str(
+        items[3][1]
+    )
     # Each id once, so a run records every item and a re-run finds every one done.
     out = tmp_path / "results.jsonl"
     with ResultsFile.open(out) as results:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +18,7 @@ import pytest
 from helpers.fake_openai import FakeOpenAIServer, Weather, reference_replies
 from helpers.support import ARTICLES
 
+from summarizer._batch.files import ResultsFile, spent_path
 from summarizer._cli import main
 
 NO_AGREEMENT = "talks_without_agreement.txt"
@@ -190,3 +193,97 @@ def test_a_database_given_later_is_filled_from_the_results_file_first(tmp_path, 
         stored = connection.scalars(sa.select(tables.articles.c.id)).all()
     engine.dispose()
     assert sorted(stored) == ids
+
+
+def in_tiny_disk(script: str, disk: Path) -> subprocess.CompletedProcess[str]:
+    """Run a shell script with a tmpfs of 64 KiB mounted on `disk`, in a mount namespace of
+    its own (so nothing is left mounted); skips where namespaces are not allowed."""
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare (util-linux) to mount a small filesystem")
+    disk.mkdir()
+    mount = f"mount -t tmpfs -o size=64k tmpfs {shlex.quote(str(disk))}"
+    probe = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", mount],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs in a user namespace here: {probe.stderr.strip()}")
+    return subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", f"{mount} && {script}"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def test_a_full_disk_stops_the_batch_with_a_message_and_pays_for_nothing_more(
+    tmp_path, server
+) -> None:
+    source = tmp_path / "items.jsonl"
+    text = (ARTICLES / "interpol_tren_de_aragua.txt").read_text()
+    source.write_text("".join(json.dumps({"id": f"item-{n:02d}", "text": text}) + "\n"
+                              for n in range(12)))  # fmt: skip
+    disk, kept = tmp_path / "disk", tmp_path / "kept"
+    kept.mkdir()
+    out = disk / "results.jsonl"
+    command = shlex.join(batch_command(source, out, server.base_url, "--no-cache"))
+    command = command.replace("--concurrency 4", "--concurrency 1")
+    before = server.stats.completions
+    # The disk fills up; then it is made larger, and the same command finishes the batch.
+    finished = in_tiny_disk(
+        f"{command} 2> {kept}/first.err; echo $? > {kept}/first.status; "
+        f"cp {out} {kept}/first.jsonl; ls {disk} > {kept}/files; "
+        f"mount -o remount,size=16m {disk} && {command} 2> {kept}/second.err; "
+        f"echo $? > {kept}/second.status; cp {out} {kept}/second.jsonl",
+        disk,
+    )
+    assert finished.returncode == 0, finished.stderr
+    first_error = (kept / "first.err").read_text()
+    assert (kept / "first.status").read_text().strip() == "2", first_error
+    assert f"cannot write to {out}: No space left on device" in first_error
+    assert "bytes free there" in first_error and "kB more, at" in first_error
+    assert "Traceback" not in first_error
+    first = (kept / "first.jsonl").read_bytes()
+    assert first.endswith(b"\n") or not first  # no torn line left behind
+    written = first.count(b"\n")
+    assert 0 < written < 12
+    second = [json.loads(line) for line in (kept / "second.jsonl").read_text().splitlines()]
+    assert (kept / "second.status").read_text().strip() == "0", (kept / "second.err").read_text()
+    assert sorted(r["id"] for r in second) == [f"item-{n:02d}" for n in range(12)]
+    # Paid before the failed write stopped the run: the lines written, the one that failed
+    # to be written, and at most the one request in flight with it.
+    paid_second = len(second) - written
+    paid_first = server.stats.completions - before - paid_second
+    assert written + 1 <= paid_first <= written + 2
+
+
+def test_a_killed_batch_still_counts_every_reply_it_paid_for(tmp_path) -> None:
+    text = (ARTICLES / "interpol_tren_de_aragua.txt").read_text()
+    reply = json.loads(reference_replies()[text])
+    # A quote the article does not hold: every reply fails a core fact and is asked again.
+    reply["agreements"][0]["agreement"]["evidence"] = "a sentence this article never had"
+    source, out = tmp_path / "items.jsonl", tmp_path / "results.jsonl"
+    source.write_text(json.dumps({"id": "re-asked", "text": text}) + "\n")
+    env = environment(tmp_path)
+    with FakeOpenAIServer({text: json.dumps(reply)}) as server:
+        # One request a minute: the re-ask waits in the client, so the kill finds the first
+        # reply paid for and nothing in flight.
+        command = batch_command(source, out, server.base_url, "--no-cache")
+        process = subprocess.Popen([*command, "--rpm", "1"], env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not (lines_in(spent_path(out)) and server.stats.completions == 1):
+            assert time.monotonic() < deadline and process.poll() is None, "no reply was paid"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        assert lines_in(out) == 0  # the item was in flight: no line holds its first reply
+        finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        billed = server.stats.billed_tokens
+    assert finished.returncode == 1, finished.stderr  # every reply failed its checks
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert record["error"]["type"] == "UngroundedReplyError"
+    # The killed run's reply is in the line, beside the finishing run's two.
+    assert record["usage"]["total_tokens"] == billed > 0
+    # The side file still lists those replies; the next run finds them in the line and
+    # keeps none.
+    assert lines_in(spent_path(out)) > 1
+    ResultsFile.open(out).close()
+    assert lines_in(spent_path(out)) == 0

@@ -258,7 +258,7 @@ def test_a_database_of_schema_1_is_upgraded_and_keeps_its_rows(tmp_path, results
 
 
 def test_a_repeated_id_never_writes_over_the_first_article(url, results, tmp_path) -> None:
-    from summarizer._batch.run import duplicate_item
+    from summarizer._batch.item import duplicate_item
 
     seed = next(r for r in results if r.id == "seed")
     repeated = ItemResult("seed", "failed", error=duplicate_item("seed"))

@@ -97,8 +97,9 @@ class ServerStats:
     """A snapshot of what the server has answered so far (not requests still waiting).
 
     Every request lands in exactly one outcome, so `requests` equals the sum of the outcome
-    counts (all but `connections` and `peak_in_flight`); a benchmark can check its own count
-    of successes against `completions`, and that its client pools connections.
+    counts (all but `connections`, `peak_in_flight` and `billed_tokens`); a benchmark can
+    check its own count of successes against `completions`, and that its client pools
+    connections.
     """
 
     requests: int = 0
@@ -110,6 +111,7 @@ class ServerStats:
     not_found: int = 0  # 404s: any other path or method
     connections: int = 0  # TCP connections accepted; far fewer than requests with keep-alive
     peak_in_flight: int = 0  # most completions waiting out their latency at one time
+    billed_tokens: int = 0  # total_tokens of every completion answered: what a provider bills
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -133,11 +135,13 @@ class _State:
         self.counts = dict.fromkeys(ServerStats().as_dict(), 0)
         self._in_flight = 0
 
-    def count(self, outcome: str) -> int:
-        """Count one request's outcome; returns the new count for that outcome."""
+    def count(self, outcome: str, billed: int = 0) -> int:
+        """Count one request's outcome (and the tokens it bills); returns the new count for
+        that outcome."""
         with self.lock:
             self.counts["requests"] += 1
             self.counts[outcome] += 1
+            self.counts["billed_tokens"] += billed
             return self.counts[outcome]
 
     def draw(self) -> str | None:
@@ -287,9 +291,9 @@ class _Handler(BaseHTTPRequestHandler):
             if state.closing.wait(state.weather.latency):
                 self.close_connection = True
                 return
-        number = state.count("completions")
         prompt_chars = sum(len(_text(m.get("content"))) for m in messages if isinstance(m, dict))
         prompt_tokens, completion_tokens = prompt_chars // 4, len(reply) // 4
+        number = state.count("completions", billed=prompt_tokens + completion_tokens)
         self._send(
             200,
             {

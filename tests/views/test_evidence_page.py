@@ -25,7 +25,7 @@ from helpers.support import REFERENCE, ROOT, TEST_ARTICLES, article, replay_all
 from pydantic import BaseModel
 
 from summarizer import AgreementSummary, NoAgreementError, summarize
-from summarizer._batch.run import ItemResult
+from summarizer._batch.item import ItemResult
 from summarizer._exceptions import InvalidReplyError
 from summarizer._meta import Dropped, Usage
 from summarizer._model.cassettes import Cassette, ReplayTransport, recording_requested
