@@ -10,6 +10,10 @@ an evidence page, and a score on a gold set.
     summarizer merge [RESULTS] [--db URL] [--out records.jsonl]
     summarizer eval GOLD_DIR [--replay CASSETTES] [--out scorecard.json] | --compare A B
 
+`summarizer --verbose COMMAND` also shows each retry and each article's cost; `--quiet`
+shows errors only (the library's warnings, such as a cache that cannot be used, are shown
+otherwise).
+
 Exit status: 0 done (every item summarized or found to report no agreement), 1 a failure
 (endpoint or reply; for a batch, some items failed and their lines say why), 2 unusable
 input or settings, 3 the one article reports no agreement.
@@ -20,6 +24,7 @@ Heavy modules (openai, the batch machinery) load inside the commands, so `--help
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -27,7 +32,8 @@ from .article import report, summarize
 from .batches import batch, batch_api_collect, batch_api_prepare, batch_api_status, batch_api_submit
 from .database import export, merge
 from .evaluation import evaluate
-from .options import EXIT_FAILED, EXIT_OK
+from .logs import hide_logs, show_logs
+from .options import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, fail
 
 __all__ = ["app", "main"]
 
@@ -41,6 +47,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def show(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show each retry and each article's cost.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Show errors only: no warnings, no progress bar.")
+    ] = False,
+) -> None:
+    """Summarize articles about signed agreements into grounded summaries."""
+    if verbose and quiet:
+        raise fail("give --verbose or --quiet, not both", EXIT_UNUSABLE)
+    show_logs("verbose" if verbose else "quiet" if quiet else "normal")
+
+
 app.command("summarize")(summarize)
 app.command("report")(report)
 app.command("batch")(batch)
@@ -62,13 +85,20 @@ app.add_typer(batch_api, name="batch-api")
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] not in _commands() | {"--help"}:
-        args.insert(0, "summarize")  # `summarizer ARTICLE ...` is short for `summarize ...`
+    first = next((n for n, arg in enumerate(args) if arg not in _SHOW_OPTIONS), len(args))
+    if first < len(args) and args[first] not in _commands() | {"--help"}:
+        # `summarizer ARTICLE ...` is short for `summarize ...`
+        args.insert(first, "summarize")
     try:
         app(args=args, prog_name="summarizer")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_FAILED
+    finally:
+        hide_logs()
     return EXIT_OK
+
+
+_SHOW_OPTIONS = {"--verbose", "-v", "--quiet", "-q"}
 
 
 def _commands() -> set[str]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .._batch.item import ItemResult
     from .._database.store import Database
 
+from .logs import is_quiet, show_logs
 from .options import (
     EXIT_FAILED,
     EXIT_UNUSABLE,
@@ -27,6 +28,7 @@ from .options import (
     DatabaseUrl,
     MaxInputChars,
     Model,
+    Quiet,
     VerifiedOnly,
     endpoint_errors,
     fail,
@@ -50,7 +52,7 @@ def batch(
     model: Model = None,
     base_url: BaseUrl = None,
     max_input_chars: MaxInputChars = Settings.max_input_chars,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Quiet = False,
     verified_only: VerifiedOnly = False,
     db: DatabaseUrl = None,
 ) -> None:
@@ -105,10 +107,12 @@ def run_batch(
                     await asyncio.to_thread(database.write, result)
                 progress.add(result)
 
+    if quiet:
+        show_logs("quiet")
     already = len(results.done) + sum(results.duplicates.values())
     with results, database or contextlib.nullcontext():
         try:
-            with BatchProgress(total=total, already=already, quiet=quiet) as progress:
+            with BatchProgress(total=total, already=already, quiet=is_quiet()) as progress:
                 asyncio.run(run(progress))
         except (ConfigError, DatabaseError) as exc:  # settings, or a database that fails
             raise fail(str(exc), EXIT_UNUSABLE) from None
@@ -195,7 +199,7 @@ def batch_api_collect(
     base_url: BaseUrl = None,
     backend: Backend = None,
     max_input_chars: MaxInputChars = Settings.max_input_chars,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Quiet = False,
     verified_only: VerifiedOnly = False,
     db: DatabaseUrl = None,
 ) -> None:

@@ -29,6 +29,11 @@ BaseUrl = Annotated[str | None, typer.Option(help="Overrides SUMMARIZER_BASE_URL
 MaxInputChars = Annotated[int, typer.Option(help="Refuse longer articles before any request.")]
 
 
+Quiet = Annotated[
+    bool, typer.Option(help="No progress bar, no warnings: errors only (as `summarizer --quiet`).")
+]
+
+
 VerifiedOnly = Annotated[
     bool,
     typer.Option(

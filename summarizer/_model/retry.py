@@ -68,7 +68,8 @@ DEFAULT_WAIT = wait_retry_after(wait_random_exponential(multiplier=1.0, max=30.0
 def _log_retry(retry_state: RetryCallState) -> None:
     exc = retry_state.outcome.exception() if retry_state.outcome else None
     wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
-    logger.warning(
+    # Routine in a night's batch, so shown only when asked for (`summarizer --verbose`).
+    logger.info(
         "transport attempt %d failed (%s); retrying in %.1fs",
         retry_state.attempt_number,
         exc,
