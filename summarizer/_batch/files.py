@@ -116,10 +116,10 @@ def _jsonl_items(path: Path) -> Iterator[tuple[str, ItemText]]:
                 reason = str(exc) or "nested too deep"
                 unnamed.add(f"line {number}", f"line {number} is not JSON: {reason}")
                 continue
-            if not isinstance(record, dict) or "id" not in record:
+            item_id = str(record["id"]) if isinstance(record, dict) and "id" in record else ""
+            if not item_id:  # "" too: a results line and a database row need an id to hold
                 unnamed.add(f"line {number}", f"line {number} has no 'id'")
                 continue
-            item_id = str(record["id"])
             text = record.get("text")
             if not _encodable(item_id):
                 unnamed.add(f"line {number}", f"line {number}: 'id' is not text")

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from summarizer import DuplicateItemError, ItemResult, UnreadableInputError
 from summarizer._batch.files import ResultsFile, count_items, read_items
@@ -226,3 +228,27 @@ def test_file_names_that_are_not_utf8_fail_each_under_an_id_of_its_own(tmp_path)
     assert [i for i, _ in items] == ["ok.txt", "caf\\xe8.txt", "caf\\xe9.txt"]
     assert all(isinstance(error, UnreadableInputError) for _, error in items[1:])
     assert "not UTF-8" in str(items[1][1])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(st.one_of(
+    st.binary(max_size=60),
+    st.builds(lambda i, t: json.dumps({"id": i, "text": t}).encode(),
+              st.one_of(st.text(max_size=8), st.integers(), st.none()), st.text(max_size=20)),
+    st.recursive(st.none() | st.integers() | st.text(max_size=5),
+                 lambda inner: st.lists(inner, max_size=3)
+                 | st.dictionaries(st.sampled_from(["id", "text", "x"]), inner, max_size=3),
+                 max_leaves=8).map(lambda value: json.dumps(value).encode()),
+), max_size=12))  # fmt: skip
+@example(lines=[b'{"id": "", "text": "an id no database row can hold"}'])
+def test_any_jsonl_gives_one_item_per_line_and_never_raises(tmp_path, lines) -> None:
+    source = tmp_path / "any.jsonl"
+    data = b"".join(line.replace(b"\n", b" ").replace(b"\r", b" ") + b"\n" for line in lines)
+    source.write_bytes(data)
+    items = list(read_items(source))  # whatever the bytes: no exception
+    assert len(items) == count_items(source)
+    for item_id, text in items:
+        assert item_id and item_id.encode()  # an id a results line and a database can hold
+        assert isinstance(text, (str, UnreadableInputError))
