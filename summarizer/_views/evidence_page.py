@@ -10,16 +10,19 @@ item's page below it.
 A page is one file with inline CSS and a few lines of inline JavaScript, and its
 Content-Security-Policy forbids every network load: it shows the same thing mailed,
 archived or opened from disk, and nothing it contains can fetch anything. Everything that
-comes from an article or a model is escaped, so a `<script>` in either is shown as text.
+comes from an article or a model is escaped, so a `<script>` in either is shown as text;
+and should an escape ever be missed, the policy still runs only the page's own stylesheet
+and script, each allowed by the hash of its exact text: no other `<script>` or `<style>`,
+no `onclick=`-style handler, no `style=` attribute and no `javascript:` link takes effect.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 from importlib.resources import files
 from typing import Any
@@ -31,13 +34,33 @@ from .._summary import AgreementSummary
 from .evidence_fields import field_links, summary_column
 from .evidence_spans import ElementIds, evidence_paths, marked_article, placed_spans
 
-__all__ = ["CSP", "batch_page", "document", "summary_page"]
+__all__ = ["CSP", "PAGE_SCRIPT", "PAGE_STYLE", "batch_page", "document", "summary_page"]
 
-# The page may run its own inline script and style and show inline images; it may load
-# nothing, from anywhere: no fonts, no images, no frames, no fetches, no form posts.
+
+def _page_asset(name: str) -> str:
+    """The page's own stylesheet or script, shipped beside this module as package data."""
+    return files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _hash_source(inline: str) -> str:
+    """The CSP source that admits one inline element whose whole content is `inline`."""
+    digest = hashlib.sha256(inline.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+# Read once, and both embedded and hashed from these very strings, so the policy always
+# admits exactly what the page carries.
+PAGE_STYLE = _page_asset("evidence_page.css")
+PAGE_SCRIPT = _page_asset("evidence_page.js")
+# The page may apply its own stylesheet and run its own script, each by its hash, and show
+# inline images. Nothing else inline takes effect: without 'unsafe-inline', no other
+# <script> or <style> matches a hash, and a hash never admits an attribute (onclick=,
+# style=) or a javascript: URL. It may load nothing, from anywhere: no fonts, no images,
+# no frames, no fetches, no form posts.
 CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'"
+    f"default-src 'none'; style-src {_hash_source(PAGE_STYLE)}; "
+    f"script-src {_hash_source(PAGE_SCRIPT)}; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
 )
 STATUS_ORDER = ("summarized", "no_agreement", "failed")
 ArticleSource = Mapping[str, str] | Callable[[str], str | None]
@@ -119,12 +142,13 @@ def _summary_body(
 
 
 def document(title: str, body: str) -> str:
+    """A whole page around `body`: the policy first, then the page's own stylesheet and script."""
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)}</title><style>{_page_asset('evidence_page.css')}</style></head>"
-        f"<body>{body}<script>{_page_asset('evidence_page.js')}</script></body></html>\n"
+        f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head>"
+        f"<body>{body}<script>{PAGE_SCRIPT}</script></body></html>\n"
     )
 
 
@@ -255,9 +279,3 @@ def _item_section(item: _Item, article: str | None) -> str:
         f"<section class='item' id='{item.anchor}' data-status='{escape(item.status)}'>"
         f"{heading}{inner}</section>"
     )
-
-
-@cache
-def _page_asset(name: str) -> str:
-    """The page's own stylesheet or script, shipped beside this module as package data."""
-    return files(__package__).joinpath(name).read_text(encoding="utf-8")

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
-import subprocess
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.browser import headless, with_script
 from helpers.support import REFERENCE, ROOT, TEST_ARTICLES, article, replay_all
 from pydantic import BaseModel
 
@@ -335,10 +334,6 @@ def test_batch_page_shows_every_agreement_of_a_round_up_and_reads_older_lines() 
 
 # -- in a real browser ----------------------------------------------------------------
 
-INSTALL = ("install", "-y", "--no-install-recommends", "chromium")
-INSTALL_TIMEOUT = 1200
-BROWSER_TIMEOUT = 120
-
 # Added to a copy of a page: reads each span's marks, clicks every field and every mark in
 # each scope, unticks and reticks each filter, and writes what it saw as JSON into the DOM.
 CHECKS = """
@@ -384,70 +379,6 @@ CHECKS = """
   document.body.append(pre);
 })();
 """
-
-
-def find_chromium() -> str | None:
-    names = ("chromium", "chromium-headless-shell", "chromium-browser", "google-chrome")
-    return next((path for name in names if (path := shutil.which(name))), None)
-
-
-def apt_get(*args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run(
-        ["apt-get", *args], capture_output=True, text=True, env=env, timeout=INSTALL_TIMEOUT
-    )
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """Chromium's path, installing Debian's package first when it is missing."""
-    if found := find_chromium():
-        return found
-    if shutil.which("apt-get") is None:
-        pytest.skip("needs chromium, and apt-get is not here to install it")
-    try:
-        done = apt_get(*INSTALL)
-        if done.returncode != 0:  # stale package lists: refresh them once and retry
-            apt_get("update")
-            done = apt_get(*INSTALL)
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"`apt-get {' '.join(INSTALL)}` took over {INSTALL_TIMEOUT} s")
-    if done.returncode != 0:
-        pytest.skip(f"needs chromium; `apt-get {' '.join(INSTALL)}` failed: {done.stderr[-500:]}")
-    found = find_chromium()
-    assert found, "chromium installed but not on PATH"
-    return found
-
-
-def headless(chromium: str, tmp_path: Path, page: Path, *args: str) -> str:
-    """Run Chromium headless on a page file; its stdout."""
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",  # tests run as root in containers, where the sandbox cannot start
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-extensions",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--virtual-time-budget=3000",
-        *args,
-        page.as_uri(),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-def with_script(page: str, script: str, island: object = None) -> str:
-    """A copy of `page` running `script` after its own, with `island` as JSON beside it."""
-    data = json.dumps(island).replace("<", "\\u003c")
-    added = (
-        f"<script type='application/json' id='expected'>{data}</script><script>{script}</script>"
-    )
-    head, body_end, tail = page.rpartition("</body>")
-    return head + added + body_end + tail
 
 
 def browser_checks(chromium: str, tmp_path: Path, page: str, expected: list[Any]) -> Any:

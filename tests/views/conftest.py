@@ -1,0 +1,3 @@
+"""The page tests' fixtures: a headless Chromium, from helpers/browser.py."""
+
+from helpers.browser import chromium  # noqa: F401
