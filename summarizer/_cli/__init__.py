@@ -23,6 +23,7 @@ Heavy modules (openai, the batch machinery) load inside the commands, so `--help
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -93,9 +94,23 @@ def main(argv: list[str] | None = None) -> int:
         app(args=args, prog_name="summarizer")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_FAILED
+    except OSError as exc:  # what the commands print: standard output full, or its pipe closed
+        return _output_failed(exc)
     finally:
         hide_logs()
     return EXIT_OK
+
+
+def _output_failed(exc: OSError) -> int:
+    """Say why the output stopped (unless its reader went away), and send what Python would
+    still flush at exit nowhere, so that no traceback follows."""
+    if sys.stdout is sys.__stdout__:  # not when a caller has put its own stream there
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if isinstance(exc, BrokenPipeError):  # `summarizer ... | head`: the reader has enough
+        return EXIT_FAILED
+    where = exc.filename or "standard output"
+    print(f"summarizer: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+    return EXIT_UNUSABLE
 
 
 _SHOW_OPTIONS = {"--verbose", "-v", "--quiet", "-q"}

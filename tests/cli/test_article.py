@@ -1,11 +1,15 @@
-"""`summarizer report` and `summarizer summarize --html` write the evidence pages."""
+"""`summarizer summarize` prints a summary (and a full disk under it is a message), and
+`summarizer report` and `summarizer summarize --html` write the evidence pages."""
 
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 
 from helpers.fake_openai import FakeOpenAIServer, reference_replies
 from helpers.support import ARTICLES, REFERENCE
+from helpers.tiny_disk import in_tiny_disk
 
 from summarizer._cli import main
 
@@ -55,3 +59,20 @@ def test_report_reads_a_results_file_with_bad_lines_and_numbers(tmp_path, capsys
     assert main(["report", str(results), "--out", str(page)]) == 0
     shown = page.read_text()
     assert "4 items" in shown and shown.count("is not a result object") == 4  # row, section
+
+
+def test_output_on_a_full_disk_is_a_message_and_status_2(tmp_path) -> None:
+    disk = tmp_path / "disk"
+    summarize = shlex.join([
+        sys.executable, "-m", "summarizer", str(ARTICLES / f"{SEED}.txt"),
+        "--replay", str(REFERENCE / f"{SEED}.json"), "--json",
+    ])  # fmt: skip
+    # The disk is filled first, then the summary is printed into a file on it.
+    finished = in_tiny_disk(
+        f"head -c 65536 /dev/zero > {disk}/filler 2>/dev/null; "
+        f"{summarize} > {disk}/summary.json; echo status=$?",
+        disk,
+    )
+    assert "status=2" in finished.stdout, finished.stderr
+    assert "summarizer: cannot write standard output: No space left on device" in finished.stderr
+    assert "Traceback" not in finished.stderr and "Exception ignored" not in finished.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from helpers.fake_openai import FakeOpenAIServer, Weather, reference_replies
 from helpers.support import ARTICLES
+from helpers.tiny_disk import in_tiny_disk
 
 from summarizer._batch.files import ResultsFile, spent_path
 from summarizer._cli import main
@@ -193,25 +193,6 @@ def test_a_database_given_later_is_filled_from_the_results_file_first(tmp_path, 
         stored = connection.scalars(sa.select(tables.articles.c.id)).all()
     engine.dispose()
     assert sorted(stored) == ids
-
-
-def in_tiny_disk(script: str, disk: Path) -> subprocess.CompletedProcess[str]:
-    """Run a shell script with a tmpfs of 64 KiB mounted on `disk`, in a mount namespace of
-    its own (so nothing is left mounted); skips where namespaces are not allowed."""
-    if shutil.which("unshare") is None:
-        pytest.skip("needs unshare (util-linux) to mount a small filesystem")
-    disk.mkdir()
-    mount = f"mount -t tmpfs -o size=64k tmpfs {shlex.quote(str(disk))}"
-    probe = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", mount],
-        capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
-    if probe.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs in a user namespace here: {probe.stderr.strip()}")
-    return subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", f"{mount} && {script}"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
 
 
 def test_a_full_disk_stops_the_batch_with_a_message_and_pays_for_nothing_more(
