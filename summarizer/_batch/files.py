@@ -31,7 +31,7 @@ from .._exceptions import ConfigError, DuplicateItemError, ResultsWriteError, Un
 from .._inputs.webpage import MAX_PAGE_BYTES
 from .._meta import Usage
 from .item import ItemResult, ItemText, duplicate_item
-from .spent import SpentLog
+from .spent import SpentLog, entry
 
 __all__ = ["ResultsFile", "count_items", "read_items", "spent_path"]
 
@@ -269,13 +269,21 @@ class ResultsFile:
 
     def note_spent(self, item_id: str, usage: Usage) -> None:
         """Record a reply paid for an item still in flight, so that a kill does not lose it
-        from the bill. Never raises: a write that fails is raised by the next `append`."""
-        if self._spent is None or self._write_failure is not None:
+        from the bill.
+
+        Raises:
+            ResultsWriteError: the side file cannot be written. Raised in the item's model
+                call, it ends the item at once, and the next `append` raises it again, so
+                the run stops before it pays for more.
+        """
+        if self._write_failure is not None:
+            raise self._write_failure
+        if self._spent is None:
             return
         try:
             self._spent.note(item_id, usage)
         except OSError as exc:
-            self._failed(self._spent.path, exc, 0)
+            raise self._failed(self._spent.path, exc, len(entry(item_id, usage))) from None
 
     def _failed(self, path: Path, exc: OSError, needed: int) -> ResultsWriteError:
         try:

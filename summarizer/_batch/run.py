@@ -87,7 +87,8 @@ async def asummarize_many(
         cache: on by default (the user's cache directory); False to pay for every item.
         on_spent: called with an item's id and a reply's usage as each paid reply arrives,
             before the item's result: what a process killed mid-item has paid stays known
-            (`summarizer batch` keeps it in the results file's `.spent` side file).
+            (`summarizer batch` keeps it in the results file's `.spent` side file). What it
+            raises ends that item, with that error as its result.
 
     Raises:
         ConfigError: before any item, when the settings cannot work.

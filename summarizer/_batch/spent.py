@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .._meta import Usage
 
-__all__ = ["SpentLog"]
+__all__ = ["SpentLog", "entry"]
 
 
 class SpentLog:
@@ -42,13 +42,13 @@ class SpentLog:
                 earlier[item_id] = earlier.get(item_id, Usage()) + usage
         temporary = path.with_name(path.name + ".tmp")
         with temporary.open("wb") as kept:
-            kept.writelines(_line(item_id, usage) for item_id, usage in earlier.items())
+            kept.writelines(entry(item_id, usage) for item_id, usage in earlier.items())
         os.replace(temporary, path)
         return cls(path, os.open(path, os.O_WRONLY | os.O_APPEND), earlier)
 
     def note(self, item_id: str, usage: Usage) -> None:
         """Append one paid reply of an item in flight; raises OSError when it cannot."""
-        _write_all(self._fd, _line(item_id, usage))
+        _write_all(self._fd, entry(item_id, usage))
 
     def carry(self, item_id: str, usage: Usage) -> None:
         """Append what a line about to be dropped spent (`--retry-failed`), counted in the
@@ -84,7 +84,8 @@ def _entries(path: Path) -> Iterator[tuple[str, Usage]]:
                 yield item_id, Usage.read(usage)
 
 
-def _line(item_id: str, usage: Usage) -> bytes:
+def entry(item_id: str, usage: Usage) -> bytes:
+    """One line of the side file."""
     record = {"id": item_id, "usage": usage.model_dump(mode="json")}
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 

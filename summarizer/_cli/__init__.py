@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
 def _output_failed(exc: OSError) -> int:
     """Say why the output stopped (unless its reader went away), and send what Python would
     still flush at exit nowhere, so that no traceback follows."""
-    if sys.stdout is sys.__stdout__:  # not when a caller has put its own stream there
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if sys.__stdout__ is not None and sys.stdout is sys.__stdout__:  # not a caller's own
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
     if isinstance(exc, BrokenPipeError):  # `summarizer ... | head`: the reader has enough
         return EXIT_FAILED
     where = exc.filename or "standard output"

@@ -64,7 +64,7 @@ def test_retrying_failures_keeps_what_the_failed_attempt_spent(tmp_path) -> None
         assert spent_path(out).read_text() == ""
 
 
-def test_a_side_file_that_cannot_be_written_stops_the_next_line(tmp_path, monkeypatch) -> None:
+def test_a_side_file_that_cannot_be_written_ends_the_item_and_the_run(tmp_path, monkeypatch) -> None:
     out = tmp_path / "results.jsonl"
     with ResultsFile.open(out) as results:
         results.append(ItemResult("a", "summarized"))
@@ -73,7 +73,8 @@ def test_a_side_file_that_cannot_be_written_stops_the_next_line(tmp_path, monkey
             raise OSError(errno.ENOSPC, "No space left on device")
 
         monkeypatch.setattr(SpentLog, "note", full)
-        results.note_spent("b", tokens(10))  # never raises: it is a reply's callback
         with pytest.raises(ResultsWriteError, match=r"results\.jsonl\.spent: No space left"):
-            results.append(ItemResult("b", "summarized"))
+            results.note_spent("b", tokens(10))  # the item's call ends with this at once
+        with pytest.raises(ResultsWriteError, match=r"results\.jsonl\.spent: No space left"):
+            results.append(ItemResult("b", "failed"))  # and its line stops the run
     assert out.read_text().count("\n") == 1
