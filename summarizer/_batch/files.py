@@ -177,7 +177,8 @@ class ResultsFile:
     """An append-only JSONL of `ItemResult` lines that a re-run resumes from.
 
     One run at a time: the file is locked while open, so two runs on the same file cannot
-    both summarize an item and append it twice.
+    both summarize an item and append it twice. Beside it, a side file (`spent_path()`)
+    keeps what items in flight paid, so that a line's usage counts what killed runs spent.
     """
 
     def __init__(self, path: Path, fd: int) -> None:
