@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ._cache import SummaryCache, cache_key
+from ._cache import Outcome, SummaryCache, aturn, cache_key, longest_hold, turn
 from ._checks import (
     ArticleText,
     Ledger,
@@ -236,9 +236,8 @@ class Job:
     def cache_key(self) -> str:
         return cache_key(self.article.text, self.config, self.template, self.page)
 
-    def from_cache(self, store: SummaryCache) -> list[AgreementSummary] | None:
+    def from_cache(self, outcome: Outcome) -> list[AgreementSummary]:
         """Stored summaries; a stored no-agreement answer is raised as it was the first time."""
-        outcome = store.get(self.cache_key)
         if isinstance(outcome, NoAgreementError):
             raise outcome
         return outcome
@@ -246,16 +245,22 @@ class Job:
     def run_cached(
         self, store: SummaryCache | None, client: openai.OpenAI | None
     ) -> list[AgreementSummary]:
-        """`run()` behind the cache: a stored outcome, else a fresh one that is then stored."""
-        if store is not None and (summaries := self.from_cache(store)) is not None:
+        """`run()` behind the cache: a stored outcome, else a fresh one that is then stored.
+        While another process or thread sharing the file pays for the same article, this one
+        waits for its entry (a lease in the file) instead of paying twice."""
+        if store is None:
+            return self.run(client)
+        longest = longest_hold(self.config.settings, len(self.parts))
+        with turn(store, self.cache_key, longest) as stored:
+            if stored is not None:
+                return self.from_cache(stored)
+            try:
+                summaries = self.run(client)
+            except NoAgreementError as exc:
+                self.remember(store, exc)
+                raise
+            self.remember(store, summaries)
             return summaries
-        try:
-            summaries = self.run(client)
-        except NoAgreementError as exc:
-            self.remember(store, exc)
-            raise
-        self.remember(store, summaries)
-        return summaries
 
     async def arun_cached(
         self,
@@ -264,18 +269,22 @@ class Job:
         gate: RequestGate | None = None,
     ) -> list[AgreementSummary]:
         """The async twin of `run_cached()`; the cache is read and written off the event
-        loop, which a busy sqlite file would otherwise stall."""
+        loop, which a busy sqlite file would otherwise stall, and the wait sleeps."""
         import asyncio  # here: `import summarizer` stays quick for sync users
 
-        if store is not None and (summaries := await asyncio.to_thread(self.from_cache, store)):
+        if store is None:
+            return await self.arun(client, gate)
+        longest = longest_hold(self.config.settings, len(self.parts))
+        async with aturn(store, self.cache_key, longest) as stored:
+            if stored is not None:
+                return self.from_cache(stored)
+            try:
+                summaries = await self.arun(client, gate)
+            except NoAgreementError as exc:
+                await asyncio.to_thread(self.remember, store, exc)
+                raise
+            await asyncio.to_thread(self.remember, store, summaries)
             return summaries
-        try:
-            summaries = await self.arun(client, gate)
-        except NoAgreementError as exc:
-            await asyncio.to_thread(self.remember, store, exc)
-            raise
-        await asyncio.to_thread(self.remember, store, summaries)
-        return summaries
 
     def remember(
         self, store: SummaryCache | None, outcome: list[AgreementSummary] | NoAgreementError

@@ -64,7 +64,9 @@ def test_retrying_failures_keeps_what_the_failed_attempt_spent(tmp_path) -> None
         assert spent_path(out).read_text() == ""
 
 
-def test_a_side_file_that_cannot_be_written_ends_the_item_and_the_run(tmp_path, monkeypatch) -> None:
+def test_a_side_file_that_cannot_be_written_ends_the_item_and_the_run(
+    tmp_path, monkeypatch
+) -> None:
     out = tmp_path / "results.jsonl"
     with ResultsFile.open(out) as results:
         results.append(ItemResult("a", "summarized"))
