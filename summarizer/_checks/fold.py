@@ -28,6 +28,7 @@ __all__ = [
     "INVISIBLE",
     "alnum_key",
     "ascii_letters",
+    "combines",
     "comparable",
     "fold_marks",
     "loose_key",
@@ -68,6 +69,13 @@ _PUNCTUATION = regex.compile(r"[^\w\s]+")
 def fold_marks(text: str) -> str:
     """`text` with quote marks and dashes made plain; spacing and length kept."""
     return text.translate(_MARKS)
+
+
+def combines(char: str) -> bool:
+    """Whether `char` belongs to the letter before it: an accent, a vowel sign, a variation
+    selector (Unicode category M). By category, not combining class: a Devanagari vowel sign
+    or an emoji's variation selector has class 0, yet is no character of its own."""
+    return unicodedata.category(char).startswith("M")
 
 
 def comparable(text: str) -> str:

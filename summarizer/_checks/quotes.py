@@ -10,7 +10,8 @@ A quote matches in one of three ways, and the span always slices the article's o
   characters, soft hyphens and the Arabic tatweel are ignored;
 - "elided": the quote's words occur in the article in the same order, with a few words
   left out between them (smaller models shorten long sentences). No word may be added,
-  changed or moved, no negation may be left out, and the gaps are bounded.
+  changed or moved (a word holds its marks: "Bogota" is not "Bogotá"), no negation may
+  be left out, and the gaps are bounded.
 
 Anything else (a changed word, letter or case) is a miss, raised as `ValueError` with a
 reason the model can act on. The stored quote is always `text[start:end]`, so a caller
@@ -25,10 +26,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
+
+import regex  # type: ignore[import-untyped]  # no stubs installed
 
 from .._replies.base import MAX_QUOTE_CHARS
 from .._summary import MatchKind
-from .fold import comparable, fold_marks
+from .fold import INVISIBLE, combines, comparable, fold_marks
 
 __all__ = ["MAX_QUOTE_CHARS", "ArticleText", "DatelineParts", "Span"]
 
@@ -41,7 +45,9 @@ MAX_ELIDED_STARTS = 200
 # Leaving one of these out can turn a statement into its opposite.
 _NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "t", "cannot"})
 
-_WORD = re.compile(r"\w+")
+# A word holds its letters' combining marks (Python's \w leaves them out): "Bogota\u0301"
+# is not "Bogota" left out of a quote, and no span ends between a letter and its accent.
+_WORD = regex.compile(r"[\w\p{M}]+")
 
 # "2025-02-14 OTTAWA (dpa-AFX) -", "LYON, France, March 3 (Reuters) —", "BRUSSELS —":
 # where and when the story was filed, which is not where or when anything was signed.
@@ -181,25 +187,35 @@ class ArticleText:
         while start != -1:
             end = start + len(quote)
             # Whole characters only: "Bogota" is not "Bogotá" written with a combining accent.
-            if end == len(self.text) or not unicodedata.combining(self.text[end]):
+            if end == len(self.text) or not combines(self.text[end]):
                 yield Span(start, end, "exact")
             start = self.text.find(quote, start + 1)
         offsets, size = self._offsets, len(squeezed)
-        at = self._squeezed.find(squeezed)
+        # A quote that begins with an accent begins inside a letter: its marks, put in
+        # canonical order, would be sought among another letter's.
+        shown = quote.translate(INVISIBLE).lstrip()
+        at = self._squeezed.find(squeezed) if not (shown and combines(shown[0])) else -1
         while at != -1:
             last = at + size - 1
             # Whole characters only: "cafe" is not "café" cut before its accent.
             after = last + 1
             if (at == 0 or offsets[at - 1] != offsets[at]) and (
                 after == len(offsets)
-                or (
-                    offsets[after] != offsets[last]
-                    and not unicodedata.combining(self._squeezed[after])
-                )
+                # (the text's own character: "¨" decomposes to a mark, yet is no accent)
+                or (offsets[after] != offsets[last] and not combines(self.text[offsets[after]]))
             ):
-                yield Span(offsets[at], offsets[last] + 1, "normalized")
+                # Marks put in canonical order may come out of the text's order.
+                stretch = offsets[at : last + 1]
+                yield Span(min(stretch), self._mark_end(max(stretch) + 1), "normalized")
             at = self._squeezed.find(squeezed, at + 1)
         yield from self._elided(_WORD.findall(fold_marks(quote)))
+
+    def _mark_end(self, end: int) -> int:
+        """`end` moved past the marks it stands before: a quote without the Arabic vowel
+        marks the article writes still ends with its last letter's, not between them."""
+        while end < len(self.text) and combines(self.text[end]):
+            end += 1
+        return end
 
     def _elided(self, words: list[str]) -> Iterator[Span]:
         """Stretches holding `words` in order with short gaps and no negation left out."""
@@ -269,13 +285,33 @@ def _squeezed(folded: str) -> tuple[str, list[int]]:
             chars.append(word)
             offsets.extend(range(start, run.end()))
             continue
+        outs: list[str] = []
+        where: list[int] = []
         for i, ch in enumerate(word, start):
             # One character may compare as several ("ﬁ" as "fi", "é" as "e" + accent).
             for out in ch if ch.isascii() else comparable(ch):
-                if not out.isspace():
-                    chars.append(out)
-                    offsets.append(i)
-    return "".join(chars), offsets
+                outs.append(out)
+                where.append(i)
+        if not unicodedata.is_normalized("NFKD", "".join(outs)):  # seldom
+            outs, where = _in_canonical_order(outs, where)
+        chars += outs
+        offsets += where
+    squeezed = "".join(chars)
+    if " " in squeezed:  # "¨" compares as a space and a mark
+        kept = [at for at, ch in enumerate(squeezed) if ch != " "]
+        return squeezed.replace(" ", ""), [offsets[at] for at in kept]
+    return squeezed, offsets
+
+
+def _in_canonical_order(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int]]:
+    """Each run of marks sorted by combining class, as NFKD sorts a whole quote's:
+    decomposed one character at a time, "e" + acute + dot below (Hebrew points in any
+    order, too) would never meet the same letter in the quote's NFC or NFD form."""
+    ordered: list[tuple[str, int]] = []
+    pairs = zip(chars, offsets, strict=True)
+    for _, run in groupby(pairs, key=lambda pair: unicodedata.combining(pair[0]) > 0):
+        ordered += sorted(run, key=lambda pair: unicodedata.combining(pair[0]))  # stable
+    return [char for char, _ in ordered], [at for _, at in ordered]
 
 
 def _squeeze(text: str) -> str:

@@ -2,10 +2,10 @@
 combined back into one per agreement, every quote pointing into the whole text.
 
 Splitting prefers a blank line, then a line break, then the end of a sentence, then a space
-(and cuts one endless word by length); it makes as few parts as the size allows, of about
-even size. Each part after the first repeats up to `overlap_chars` of the one before: whole
-paragraphs where they fit, else the last sentences of its last paragraph, so a fact cut by
-one boundary is whole in a part.
+(and cuts one endless word by length, never between a letter and its marks); it makes as
+few parts as the size allows, of about even size. Each part after the first repeats up to
+`overlap_chars` of the one before: whole paragraphs where they fit, else the last sentences
+of its last paragraph, so a fact cut by one boundary is whole in a part.
 
 Combining is deterministic. An agreement found in two parts is one agreement when their titles
 match, or when their kinds match and they share a party; a part's principal agreement also
@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from .._checks.fold import loose_key
+from .._checks.fold import combines, loose_key
 from .._meta import Dropped
 from .._summary import AgreementSummary, Aim, Evidence, Fact, Party, Signatory, ThreatGroupProfile
 
@@ -104,11 +104,12 @@ def _inner_start(text: str, piece: Slice, overlap_chars: int) -> int:
     begins in its last `overlap_chars`, or its end when there is none."""
     window = max(piece.end - overlap_chars, piece.start)
     for pattern in (_BREAKS[2], _SPACE):
+        ends = (m.end() for m in pattern.finditer(text, window, piece.end))
         found = next(
-            (m for m in pattern.finditer(text, window, piece.end) if m.end() > window), None
+            (at for at in ends if window < at < piece.end and not combines(text[at])), None
         )
-        if found is not None and found.end() < piece.end:
-            return found.end()
+        if found is not None:
+            return found
     return piece.end
 
 
@@ -117,11 +118,16 @@ def _pieces(text: str, start: int, end: int, max_chars: int, level: int) -> list
     if end - start <= max_chars:
         return [Slice(start, end)]
     pattern = _BREAKS[level] if level < len(_BREAKS) else _SPACE
-    cuts = [m.end() for m in pattern.finditer(text, start, end) if start < m.end() < end]
+    # No part begins with a mark: it belongs to what stands before it.
+    cuts = [
+        m.end()
+        for m in pattern.finditer(text, start, end)
+        if start < m.end() < end and not combines(text[m.end()])
+    ]
     if not cuts:
         if level < len(_BREAKS):
             return _pieces(text, start, end, max_chars, level + 1)
-        cuts = list(range(start + max_chars, end, max_chars))  # one endless word
+        return _by_length(text, start, end, max_chars)  # one endless word
     pieces: list[Slice] = []
     for piece_start, piece_end in zip([start, *cuts], [*cuts, end], strict=True):
         if piece_end - piece_start <= max_chars:
@@ -129,9 +135,24 @@ def _pieces(text: str, start: int, end: int, max_chars: int, level: int) -> list
         elif level < len(_BREAKS):
             pieces += _pieces(text, piece_start, piece_end, max_chars, level + 1)
         else:  # one word longer than a part
-            cuts_within = range(piece_start, piece_end, max_chars)
-            pieces += [Slice(a, min(a + max_chars, piece_end)) for a in cuts_within]
+            pieces += _by_length(text, piece_start, piece_end, max_chars)
     return pieces
+
+
+def _by_length(text: str, start: int, end: int, max_chars: int) -> list[Slice]:
+    """`text[start:end]` cut every `max_chars` or a little before: never between a letter
+    and its marks (a quote ending the part would cut the letter in the whole text), unless
+    one letter with its marks is longer than a part."""
+    pieces: list[Slice] = []
+    while end - start > max_chars:
+        cut = start + max_chars
+        while cut > start + 1 and combines(text[cut]):
+            cut -= 1
+        if combines(text[cut]):
+            cut = start + max_chars
+        pieces.append(Slice(start, cut))
+        start = cut
+    return [*pieces, Slice(start, end)]
 
 
 def shifted(value: object, by: int) -> object:

@@ -2,16 +2,23 @@
 despite other, added or moved words; in each script (accented Latin, Cyrillic, Arabic,
 Greek, Japanese, German) a quote written with other quote marks, another Unicode form or
 without a direction mark is found as the article's own words, a changed letter, a missing
-accent or another word is not."""
+accent or another word is not. For any text (hypothesis), a span is the quote as its match
+kind promises and never ends between a letter and its marks, and a quote holding a letter
+the text lacks is never found."""
 
 from __future__ import annotations
 
 import unicodedata
 
 import pytest
+import regex
 from helpers.language_articles import text_of
+from helpers.strategies import article_texts
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from summarizer._checks.quotes import ArticleText
+from summarizer._checks.fold import INVISIBLE, comparable, fold_marks
+from summarizer._checks.quotes import MIN_QUOTE_CHARS, ArticleText, Span
 
 TEXT = (
     "2025-02-14 OTTAWA (Northwire) - The agencies signed a \u201cMemorandum of Cooperation\u201d\n"
@@ -296,4 +303,166 @@ def test_quote_is_found_as_the_articles_own_words(
 @pytest.mark.parametrize(("text", "quote"), MISSED)
 def test_quote_with_other_letters_or_words_is_not_found(text: str, quote: str) -> None:
     with pytest.raises(ValueError, match="not in the article"):
+        ArticleText(text).locate(quote)
+
+
+# A letter and its marks are one character: a quote never ends between them.
+HINDI = "भारत और नेपाल ने समझौते पर हस्ताक्षर किए"
+# Points typed in another order than NFC's (shin dot before qamats), as editors often do.
+HEBREW_POINTED = "נחתם \u05e9\u05c1\u05b8\u05dc\u05d5\u05b9\u05dd \u05e2\u05b7\u05dc ההסכם"
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "own_words", "kind"),
+    [
+        pytest.param(
+            HEBREW_POINTED, unicodedata.normalize("NFC", HEBREW_POINTED[5:16]),
+            HEBREW_POINTED[5:16], "normalized", id="he-points-in-another-order",
+        ),
+        pytest.param(
+            "وقعت الوزارة مذكرةً", "وقعت الوزارة مذكرة", "وقعت الوزارة مذكرةً", "normalized",
+            id="ar-ends-with-its-last-letters-vowel-mark",
+        ),
+    ],
+)  # fmt: skip
+def test_quote_is_found_whole_whatever_the_order_of_its_marks(
+    text: str, quote: str, own_words: str, kind: str
+) -> None:
+    span = ArticleText(text).locate(quote)
+    assert (text[span.start : span.end], span.match) == (own_words, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        pytest.param(HINDI, "भारत और नेपाल ने समझौत", id="hi-cut-before-a-vowel-sign"),
+        pytest.param(
+            "Firmado en Bogota\u0301 el martes por la tarde.", "Firmado en Bogota el martes",
+            id="es-nfd-accent-left-out-of-a-word",
+        ),
+    ],
+)  # fmt: skip
+def test_a_word_without_its_mark_is_another_word(text: str, quote: str) -> None:
+    with pytest.raises(ValueError, match="not in the article"):
+        ArticleText(text).locate(quote)
+
+
+# -- for any text -------------------------------------------------------------------------------
+# What `locate` promises, for texts in any script with marks, emoji sequences, CRLF and
+# invisible characters, and quotes cut from them in each form the finder accepts.
+
+_WORD_AND_MARKS = regex.compile(r"[\w\p{M}]+")
+# The forms a quote may take and still be the article's words ("normalized").
+ACCEPTED = {
+    "as written": lambda quote: quote,
+    "NFC": lambda quote: unicodedata.normalize("NFC", quote),
+    "NFD": lambda quote: unicodedata.normalize("NFD", quote),
+    # Quote marks folded first, as the finder does: NFKC alone makes "″" two "′".
+    "NFKC": lambda quote: unicodedata.normalize("NFKC", fold_marks(quote)),
+    "one space": lambda quote: " ".join(quote.split()),
+    "straight marks": fold_marks,
+    "no invisible marks": lambda quote: quote.translate(INVISIBLE),
+}
+# Another word: never found as these words, though it may be elsewhere in the text.
+OTHER = {
+    "no accents": lambda quote: "".join(
+        ch for ch in unicodedata.normalize("NFD", quote) if not unicodedata.combining(ch)
+    ),
+    "upper case": str.upper,
+}
+
+
+def squeezed(text: str) -> str:
+    return "".join(comparable(text).split())
+
+
+def words_with_marks(text: str) -> list[str]:
+    return _WORD_AND_MARKS.findall(fold_marks(text))
+
+
+def is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def visible(text: str) -> str:
+    """`text` as the finder reads it: no spacing, no invisible marks."""
+    return "".join(text.translate(INVISIBLE).split())
+
+
+def assert_keeps_its_promise(text: str, quote: str, span: Span) -> None:
+    """The span is the article's own words, equal to the quote as its match kind says."""
+    assert 0 <= span.start < span.end <= len(text)
+    own = text[span.start : span.end]
+    if span.match == "exact":
+        assert own == quote
+    elif span.match == "normalized":
+        assert squeezed(own) == squeezed(quote)
+    else:  # every word of the quote in order, the span from its first word to its last
+        quoted, own_words = words_with_marks(quote), words_with_marks(own)
+        remaining = iter(own_words)
+        assert all(any(word == other for other in remaining) for word in quoted)
+        assert (own_words[0], own_words[-1]) == (quoted[0], quoted[-1])
+    assert span.end == len(text) or not is_mark(text[span.end]), "cut from its mark"
+
+
+@st.composite
+def cut_texts(draw: st.DrawFn) -> tuple[str, int, int]:
+    """A text, and where a quote is cut from it."""
+    text = draw(article_texts(min_size=1))
+    start = draw(st.integers(0, len(text) - 1))
+    return text, start, draw(st.integers(start + 1, min(len(text), start + 60)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cut=cut_texts(), form=st.sampled_from(sorted(ACCEPTED) + sorted(OTHER)))
+# Found by this property, each a bug until fixed: a word without its accent "elided"; a span
+# ending before the vowel mark the quote left out; points in another order than NFC's not
+# found; a quote before "¨" (which decomposes to a mark) not found; a quote beginning with a
+# mark matched among another letter's.
+@example(cut=("Firmado en Bogota\u0301 el martes por la tarde.", 0, 28), form="no accents")
+@example(cut=("thesigned\u064e", 0, 9), form="as written")
+@example(cut=("pacta \u05e9\u05c1\u05b8\u05dc\u05d5\u05dd", 0, 11), form="NFC")
+@example(cut=("cafe\u0301caf\u00e9\u00a8", 0, 9), form="NFC")
+@example(cut=("a\u00e9\u0301\u0323the", 2, 7), form="NFC")
+@example(cut=("\u00b4thethe\rthe", 0, 9), form="one space")  # "´" is no mark, though NFKD's
+def test_a_span_is_the_articles_own_words_of_the_quote(
+    cut: tuple[str, int, int], form: str
+) -> None:
+    text, start, end = cut
+    quote = {**ACCEPTED, **OTHER}[form](text[start:end])
+    article = ArticleText(text)
+    try:
+        span = article.locate(quote)
+    except ValueError:
+        # Found it must be when cut at whole characters, unless from the copyright notice.
+        after, seen = visible(text[end:]), visible(quote)
+        whole = not (after and is_mark(after[0])) and not (seen and is_mark(seen[0]))
+        if form in ACCEPTED and whole and len(squeezed(quote)) >= MIN_QUOTE_CHARS:
+            first_seen = next(i for i in range(start, end) if visible(text[i]))
+            assert first_seen >= article.boilerplate_from
+        return
+    assert_keeps_its_promise(text, quote, span)
+
+
+@st.composite
+def quotes_with_another_letter(draw: st.DrawFn) -> tuple[str, str]:
+    """A text, and a quote cut from it with a letter that is nowhere in the text put in."""
+    text, start, end = draw(cut_texts())
+    present = set(comparable(text)) | set(text)
+    letter = draw(
+        st.sampled_from("qxzQXZ\u0416\u05d0\u0639\u00e5\u4e2d").filter(
+            lambda ch: not set(comparable(ch)) & present
+        )
+    )
+    at = draw(st.integers(start, end))
+    replaced = draw(st.booleans()) and at < end  # else put in beside the others
+    return text, text[start:at] + letter + text[at + replaced : end]
+
+
+@settings(max_examples=200, deadline=None)
+@given(quotes_with_another_letter())
+@example(("Los Caimanes firmaron el pacto", "Los Caimanes firmaron el pxcto"))
+def test_a_quote_with_a_letter_not_in_the_text_is_never_found(cut: tuple[str, str]) -> None:
+    text, quote = cut
+    with pytest.raises(ValueError):
         ArticleText(text).locate(quote)

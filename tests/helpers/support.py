@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +244,22 @@ def replay_all(stem: str, text: str, settings: Settings = NO_WAIT) -> list[Agree
         summaries = summarize_all(text, model="reference", client=client, settings=settings)
     assert transport.all_played
     return summaries
+
+
+@contextmanager
+def logged_bugs() -> Iterator[list[str]]:
+    """The bugs of ours the checks caught and logged (`AgreementChecks.guarded`) while the
+    block ran, each with its traceback."""
+    logged: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.exc_info:
+                logged.append(self.format(record))
+
+    keep, logger = Keep(logging.ERROR), logging.getLogger("summarizer")
+    logger.addHandler(keep)
+    try:
+        yield logged
+    finally:
+        logger.removeHandler(keep)

@@ -6,13 +6,16 @@ out: a party named only in the last few per cent, one named in two far-apart pla
 venue, the date and the group each in a different stretch. Each has a reference reply
 holding every fact of the whole text. `PartReader` (helpers/long_articles.py) stands for a
 capable model reading one part: it answers with exactly those facts whose quotes lie in the
-part it is sent.
+part it is sent. For any text and part size (hypothesis), the parts cover the text, overlap as
+promised and never cut a letter from its marks, and a quote found in a part points at the
+same words of the whole.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -21,7 +24,10 @@ import httpx2
 import openai
 import pytest
 from helpers.long_articles import HEARING, REPORT, PartReader, text_of
+from helpers.strategies import article_texts
 from helpers.support import NO_WAIT, completion
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from summarizer import (
     AgreementSummary,
@@ -34,8 +40,10 @@ from summarizer import (
     summarize,
     summarize_all,
 )
-from summarizer._inputs.parts import Slice, split_text
-from summarizer._summary import evidence_in
+from summarizer._checks import ArticleText, Scope
+from summarizer._checks.checker import AgreementChecks
+from summarizer._inputs.parts import Slice, shifted, split_text
+from summarizer._summary import Evidence, evidence_in
 
 PARTS = replace(NO_WAIT, max_part_chars=30_000, part_overlap_chars=1_500)
 
@@ -100,6 +108,12 @@ def test_one_endless_word_is_cut_by_length() -> None:
         Slice(1_000, 2_000),
         Slice(2_000, 2_500),
     ]
+
+
+def test_an_endless_word_is_never_cut_between_a_letter_and_its_accent() -> None:
+    text = "Bogota\u0301" * 2  # the accent as a combining mark, as some editors write it
+    parts = [text[p.start : p.end] for p in split_text(text, 6, 0)]
+    assert parts == ["Bogot", "a\u0301Bogo", "ta\u0301"]
 
 
 def test_a_short_article_is_one_part() -> None:
@@ -378,3 +392,85 @@ def test_prompt_v2_parts_may_leave_the_parties_to_another_part() -> None:
     assert [p.outcome for p in summary.meta.parts] == ["summarized", "summarized"]
     assert summary.venue is not None and summary.venue.city is not None
     assert summary.venue.city.name == "Nairobi" and summary.meta.attempts == 2
+
+
+# -- for any text -----------------------------------------------------------------------------
+# Splitting holds for texts in any script and any part size the settings allow, and a quote
+# found in a part points, once moved by the part's start, at the same words of the whole.
+
+# Paragraphs and sentences of every kind, so that each break (and the cut by length) is used.
+_BREAKS = st.sampled_from(["\n\n", "\r\n\r\n", "\n", "\r\n", ". ", "\u3002", " ", "  "])
+long_texts = st.lists(st.one_of(article_texts(max_size=8), _BREAKS), max_size=40).map("".join)
+
+
+@st.composite
+def part_sizes(draw: st.DrawFn) -> tuple[int, int]:
+    """A part size and an overlap the settings accept (at most half a part)."""
+    size = draw(st.integers(1, 120))
+    return size, draw(st.integers(0, size // 2))
+
+
+def is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def cuts_a_letter(text: str, cut: int, size: int) -> bool:
+    """True when `cut` falls between a letter and its marks, and they would fit in a part."""
+    return cut < len(text) and is_mark(text[cut]) and len(letter_at(text, cut)) <= size
+
+
+def letter_at(text: str, cut: int) -> str:
+    """The letter (or whatever a mark follows) with all its marks that `cut` falls in."""
+    start = cut - 1
+    while start > 0 and is_mark(text[start]):
+        start -= 1
+    end = cut
+    while end < len(text) and is_mark(text[end]):
+        end += 1
+    return text[start:end]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=long_texts, sizes=part_sizes())
+@example(text="ab" + "e\u0301" * 4, sizes=(3, 1))  # was cut by length before an accent
+@example(text="the pact \u0301 signed", sizes=(9, 0))  # a mark after a space
+def test_parts_cover_the_text_each_within_its_size_overlapping_as_promised(
+    text: str, sizes: tuple[int, int]
+) -> None:
+    size, overlap = sizes
+    parts = split_text(text, size, overlap)
+    assert parts[0].start == 0 and parts[-1].end == len(text)
+    assert all(0 < p.end - p.start <= size for p in parts) or parts == [Slice(0, 0)]
+    for before, after in zip(parts, parts[1:], strict=False):
+        assert before.start < after.start <= before.end < after.end  # no gap, always on
+        assert before.end - after.start <= overlap
+    # Never between a letter and its marks: a quote ending a part would cut the letter in
+    # the whole.
+    cuts = {p.end for p in parts[:-1]} | {p.start for p in parts[1:]}
+    assert not any(cuts_a_letter(text, cut, size) for cut in cuts)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=long_texts, sizes=part_sizes(), where=st.tuples(st.floats(0, 1), st.floats(0, 1)))
+@example(text="the" * 8 + " \u0301", sizes=(5, 0), where=(0.0, 1.0))
+@example(text="Bogota\u0301" * 2, sizes=(6, 0), where=(0.0, 1.0))
+def test_a_quote_found_in_a_part_is_the_same_words_in_the_whole(
+    text: str, sizes: tuple[int, int], where: tuple[float, float]
+) -> None:
+    whole = ArticleText(text)
+    size, overlap = sizes
+    for piece in split_text(text, size, overlap):
+        part = ArticleText(text[piece.start : piece.end], part_of=whole, at=piece.start)
+        assert part.dateline is (whole.dateline if piece.start == 0 else None)
+        notice = min(max(whole.boilerplate_from, piece.start), piece.end)
+        assert part.boilerplate_from + piece.start == notice
+        # A quote cut from the part, grounded there as a reply's fact is, moved into the whole.
+        first, last = sorted(int(w * len(part.text)) for w in where)
+        scope = Scope(part, whole=whole)
+        evidence = AgreementChecks(scope).ground("aims[0].evidence", part.text[first:last])
+        if evidence is None:
+            continue
+        moved = shifted(evidence, piece.start)
+        assert isinstance(moved, Evidence)
+        assert text[moved.start : moved.end] == moved.quote == evidence.quote
+        assert not cuts_a_letter(text, moved.end, size)
