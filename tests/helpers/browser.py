@@ -7,19 +7,16 @@ copy of a page, that copy's policy admitting the script by its hash as the page'
 from __future__ import annotations
 
 import base64
-import fcntl
 import hashlib
 import json
-import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 
-INSTALL = ("install", "-y", "--no-install-recommends", "chromium")
-INSTALL_TIMEOUT = 1200
+from helpers.apt import installed
+
 BROWSER_TIMEOUT = 120
 
 
@@ -28,36 +25,10 @@ def find_chromium() -> str | None:
     return next((path for name in names if (path := shutil.which(name))), None)
 
 
-def apt_get(*args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    command = ["apt-get", "-o", "DPkg::Lock::Timeout=600", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=INSTALL_TIMEOUT)
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
     """Chromium's path, installing Debian's package first when it is missing."""
-    if found := find_chromium():
-        return found
-    if shutil.which("apt-get") is None:
-        pytest.skip("needs chromium, and apt-get is not here to install it")
-    # Test modules on other xdist workers want it too: one installs, the others then find it.
-    with open(Path(tempfile.gettempdir()) / "summarizer-chromium-install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if found := find_chromium():
-            return found
-        try:
-            done = apt_get(*INSTALL)
-            if done.returncode != 0:  # stale package lists: refresh them once and retry
-                apt_get("update")
-                done = apt_get(*INSTALL)
-        except subprocess.TimeoutExpired:
-            pytest.skip(f"`apt-get {' '.join(INSTALL)}` took over {INSTALL_TIMEOUT} s")
-    if done.returncode != 0:
-        pytest.skip(f"needs chromium; `apt-get {' '.join(INSTALL)}` failed: {done.stderr[-500:]}")
-    found = find_chromium()
-    assert found, "chromium installed but not on PATH"
-    return found
+    return installed("chromium", find_chromium)
 
 
 def headless(chromium: str, tmp_path: Path, page: Path, *args: str, fragment: str = "") -> str:

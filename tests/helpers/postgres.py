@@ -17,7 +17,6 @@ that runs it (PostgreSQL refuses root), and listens only on a unix socket in tha
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import itertools
 import os
 import pwd
@@ -35,12 +34,12 @@ from urllib.parse import quote
 
 import pytest
 
+from helpers.apt import installed
+
 # Read at import: the autouse fixture that clears SUMMARIZER_* runs before each test.
 BIN_OVERRIDE = os.environ.get("SUMMARIZER_TEST_PG_BIN")
 DEBIAN_BINS = Path("/usr/lib/postgresql")
 NEEDED = ("initdb", "pg_ctl", "postgres")
-INSTALL = ("install", "-y", "--no-install-recommends", "postgresql")
-INSTALL_TIMEOUT = 1200
 START_TIMEOUT = 60
 SUPERUSER = "postgres"
 PORT = 5432  # with a socket of its own folder, any port will do: no clash between servers
@@ -74,36 +73,12 @@ def debian_bin_dirs() -> list[Path]:
     return sorted(found, key=lambda d: int(d.parent.name), reverse=True)
 
 
-def apt_get(*args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    command = ["apt-get", "-o", "DPkg::Lock::Timeout=600", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=INSTALL_TIMEOUT)
-
-
 def installed_bin_dir() -> Path:
     """Installs Debian's `postgresql` (once, whichever xdist worker gets there first) and
     returns where its binaries went; skips the test with the reason where it cannot."""
-    if shutil.which("apt-get") is None:
-        pytest.skip("needs PostgreSQL's server binaries, and apt-get is not here to install them")
     if os.geteuid() != 0:
         pytest.skip("needs PostgreSQL's server binaries; `apt-get install postgresql` needs root")
-    # Workers would queue on dpkg's lock anyway; this lock also spares them a second try.
-    with open(Path(tempfile.gettempdir()) / "summarizer-pg-install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if found := server_bin_dir(None, path_first=False):
-            return found
-        try:
-            done = apt_get(*INSTALL)
-            if done.returncode != 0:  # stale or missing package lists: refresh once, retry
-                apt_get("update")
-                done = apt_get(*INSTALL)
-        except subprocess.TimeoutExpired:
-            pytest.skip(f"`apt-get {' '.join(INSTALL)}` took over {INSTALL_TIMEOUT} s")
-    if done.returncode != 0:
-        pytest.skip(f"needs PostgreSQL; `apt-get {' '.join(INSTALL)}` failed: {done.stderr[-500:]}")
-    found = server_bin_dir(None, path_first=False)
-    assert found, f"`postgresql` installed, but no {'/'.join(NEEDED)} under {DEBIAN_BINS}"
-    return found
+    return installed("postgresql", lambda: server_bin_dir(None, path_first=False))
 
 
 def run_as() -> tuple[list[str], int, int]:
