@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ._cache import Outcome, SummaryCache, aturn, cache_key, longest_hold, turn
+from ._cache import Outcome, SummaryCache, apaid_once, cache_key, longest_hold, paid_once
 from ._checks import (
     ArticleText,
     Ledger,
@@ -28,10 +28,10 @@ from ._checks import (
     read_dateline,
 )
 from ._config import ResolvedConfig, Settings, resolve
-from ._exceptions import NoAgreementError, ReplyError, SummarizerError
+from ._exceptions import NoAgreementError, ReplyError
 from ._inputs.article import article_from
 from ._inputs.parts import split_text
-from ._long_article import PartOutcome, combined
+from ._long_article import arun_parts, run_parts
 from ._meta import Dropped, GroundingReport, Meta, Page, PartRun, Usage
 from ._model.backends import mode_name
 from ._model.record import CallRecord
@@ -150,7 +150,7 @@ class Job:
         """Ask the model (re-asking as the settings allow) and build the summaries, the
         principal agreement first."""
         if self.parts:
-            return self.run_parts(client)
+            return run_parts(self, client)
         from ._model.call import complete  # openai and instructor load on first use, not at import
 
         scope = self.scope()
@@ -173,7 +173,7 @@ class Job:
     ) -> list[AgreementSummary]:
         """The async twin of `run()`; `gate` holds a batch's shared rate limits."""
         if self.parts:
-            return await self.arun_parts(client, gate)
+            return await arun_parts(self, client, gate)
         from ._model.call import acomplete
 
         scope = self.scope()
@@ -202,35 +202,13 @@ class Job:
         verify_completion(completion, self.config, self.record, checked, checking(scope))
         return self.finish(scope.ledger.accepted)
 
-    def run_parts(self, client: openai.OpenAI | None) -> list[AgreementSummary]:
-        """Each part in its own thread, up to `part_concurrency` at once, then combined."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        def outcome(part: Job) -> PartOutcome:
-            try:
-                return part.run(client)
-            except SummarizerError as exc:
-                return exc
-
-        workers = min(self.config.settings.part_concurrency, len(self.parts))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summarizer-part") as pool:
-            return combined(self, list(pool.map(outcome, self.parts)))
-
-    async def arun_parts(
-        self, client: openai.AsyncOpenAI | None, gate: RequestGate | None
-    ) -> list[AgreementSummary]:
-        import asyncio
-
-        slots = asyncio.Semaphore(self.config.settings.part_concurrency)
-
-        async def outcome(part: Job) -> PartOutcome:
-            async with slots:
-                try:
-                    return await part.arun(client, gate)
-                except SummarizerError as exc:
-                    return exc
-
-        return combined(self, list(await asyncio.gather(*(outcome(p) for p in self.parts))))
+    @property
+    def spent(self) -> Usage:
+        """What this job's replies cost so far, its parts' included before they are combined
+        (a part that raised leaves them uncombined)."""
+        if not self.parts:
+            return self.record.usage
+        return sum((part.record.usage for part in self.parts), Usage())
 
     @cached_property  # asked for by the batch's lock, the lookup and the store
     def cache_key(self) -> str:
@@ -251,7 +229,7 @@ class Job:
         if store is None:
             return self.run(client)
         longest = longest_hold(self.config.settings, len(self.parts))
-        with turn(store, self.cache_key, longest) as stored:
+        with paid_once(store, self.cache_key, longest) as stored:
             if stored is not None:
                 return self.from_cache(stored)
             try:
@@ -275,7 +253,7 @@ class Job:
         if store is None:
             return await self.arun(client, gate)
         longest = longest_hold(self.config.settings, len(self.parts))
-        async with aturn(store, self.cache_key, longest) as stored:
+        async with apaid_once(store, self.cache_key, longest) as stored:
             if stored is not None:
                 return self.from_cache(stored)
             try:

@@ -12,15 +12,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, NoReturn, cast
 
-from ._exceptions import NoAgreementError, ReplyError, SummarizerError, UngroundedReplyError
+from ._exceptions import (
+    NoAgreementError,
+    ReplyError,
+    ResultsWriteError,
+    SummarizerError,
+    UngroundedReplyError,
+)
 from ._inputs.parts import combine, combine_one, shifted
 from ._meta import Dropped, GroundingReport, PartRun
 from ._summary import AgreementSummary, evidence_in
 
 if TYPE_CHECKING:
-    from ._job import Job
+    import openai
 
-__all__ = ["PartOutcome", "combined"]
+    from ._job import Job
+    from ._model.gate import RequestGate
+
+__all__ = ["PartOutcome", "arun_parts", "combined", "run_parts"]
 
 logger = logging.getLogger("summarizer")
 
@@ -37,6 +46,52 @@ class _Tally:
     runs: list[PartRun] = field(default_factory=list)
     found: list[list[AgreementSummary]] = field(default_factory=list)
     lost: list[Dropped] = field(default_factory=list)
+
+
+def run_parts(whole: Job, client: openai.OpenAI | None) -> list[AgreementSummary]:
+    """Each part in its own thread, up to `part_concurrency` at once, then combined."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def outcome(part: Job) -> PartOutcome:
+        try:
+            return part.run(client)
+        except ResultsWriteError:
+            raise  # the batch cannot keep what it pays: the whole item ends, uncached
+        except SummarizerError as exc:
+            return exc
+
+    workers = min(whole.config.settings.part_concurrency, len(whole.parts))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summarizer-part") as pool:
+        return combined(whole, list(pool.map(outcome, whole.parts)))
+
+
+async def arun_parts(
+    whole: Job, client: openai.AsyncOpenAI | None, gate: RequestGate | None
+) -> list[AgreementSummary]:
+    """The async twin of `run_parts()`; a part that raises ends the others."""
+    import asyncio
+
+    slots = asyncio.Semaphore(whole.config.settings.part_concurrency)
+
+    async def outcome(part: Job) -> PartOutcome:
+        async with slots:
+            try:
+                return await part.arun(client, gate)
+            except ResultsWriteError:
+                raise  # the batch cannot keep what it pays: the whole item ends, uncached
+            except SummarizerError as exc:
+                return exc
+
+    running = [asyncio.ensure_future(outcome(part)) for part in whole.parts]
+    try:
+        outcomes = await asyncio.gather(*running)
+    except BaseException:
+        # The item has failed (or is cancelled): its other parts stop paying.
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        raise
+    return combined(whole, list(outcomes))
 
 
 def combined(whole: Job, outcomes: list[PartOutcome]) -> list[AgreementSummary]:

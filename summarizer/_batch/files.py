@@ -3,14 +3,16 @@
 Inputs are a folder of `.txt` (or saved `.html`) files (the id is the path inside the
 folder) or a JSONL file
 of `{"id": ..., "text": ...}` objects, read one item at a time. An item that cannot be
-read becomes an `UnreadableInputError`, so the batch records it and goes on; one the input
-names no id for (a line that is no JSON object) comes after the others, under an id no item
-of the input takes ("line 7", else "line 7 (unreadable)").
+read becomes an `UnreadableInputError`, so the batch records it and goes on. One the input
+names no id for (a line that is no JSON object, or whose `id` is missing, empty or no text;
+a file name that is not UTF-8) comes after the others, under an id no item of the input
+takes ("line 7", else "line 7 (unreadable)"; the file name's bytes written out).
 
-The results file gets one whole line per finished item, appended with a single write.
+The results file gets one whole line per finished item, written whole before the next.
 A process killed at any moment leaves at most a torn last line; `ResultsFile.open()` cuts
 it off, and `pending()` skips every item that already has its line, so running the same
-command again finishes the batch with each item exactly once.
+command again finishes the batch with each item exactly once. Beside it, a side file keeps
+what items in flight paid (`summarizer._batch.spent`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .._exceptions import ConfigError, DuplicateItemError, ResultsWriteError, Un
 from .._inputs.webpage import MAX_PAGE_BYTES
 from .._meta import Usage
 from .item import ItemResult, ItemText, duplicate_item
-from .spent import SpentLog, entry
+from .spent import SpentLog, replace_with, spent_line, write_whole
 
 __all__ = ["ResultsFile", "count_items", "read_items", "spent_path"]
 
@@ -213,6 +215,7 @@ class ResultsFile:
                 for record in _lines(path):
                     if _retryable(record):
                         spent.carry(record["id"], Usage.read(_mapping(record.get("usage"))))
+                spent.sync()
                 _drop_lines(path, _retryable)
                 # The file is a new one now; the old one's lock kept others out meanwhile.
                 os.close(results._fd)
@@ -246,9 +249,9 @@ class ResultsFile:
             elif self.duplicates[item_id] < repeat:
                 yield item_id, duplicate_item(item_id)
 
-    def append(self, result: ItemResult) -> None:
-        """Write one whole line with one `write`, so a kill cannot interleave two lines; its
-        usage adds what killed runs spent on the item (`spent_path()`).
+    def append(self, result: ItemResult) -> ItemResult:
+        """Write one whole line, so a kill leaves at most a torn last line; its usage adds
+        what killed runs spent on the item (`spent_path()`). Returns the result as written.
 
         Raises:
             ResultsWriteError: this write, or an earlier one to the side file, failed (a
@@ -260,13 +263,15 @@ class ResultsFile:
             earlier = self._spent.settle(result.id)
             result = dataclasses.replace(result, usage=result.usage + earlier)
         data = result.to_json_line().encode()
-        size, end = len(data), os.fstat(self._fd).st_size
+        end = os.fstat(self._fd).st_size
         try:
-            while data:
-                data = data[os.write(self._fd, data) :]
+            write_whole(self._fd, data)
         except OSError as exc:
             os.ftruncate(self._fd, end)  # no torn line left behind
-            raise self._failed(self.path, exc, size) from None
+            raise self._failed(self.path, exc, len(data)) from None
+        if not isinstance(result.error, DuplicateItemError):
+            self.done.add(result.id)
+        return result
 
     def note_spent(self, item_id: str, usage: Usage) -> None:
         """Record a reply paid for an item still in flight, so that a kill does not lose it
@@ -284,7 +289,7 @@ class ResultsFile:
         try:
             self._spent.note(item_id, usage)
         except OSError as exc:
-            raise self._failed(self._spent.path, exc, len(entry(item_id, usage))) from None
+            raise self._failed(self._spent.path, exc, len(spent_line(item_id, usage))) from None
 
     def _failed(self, path: Path, exc: OSError, needed: int) -> ResultsWriteError:
         try:
@@ -303,7 +308,8 @@ class ResultsFile:
 
     def close(self) -> None:
         if self._spent is not None:
-            self._spent.close()
+            self._spent.close(written=self.done)
+            self._spent = None
         if self._fd >= 0:
             os.close(self._fd)  # and with it the lock
             self._fd = -1
@@ -368,13 +374,15 @@ def _cut_torn_line(fd: int) -> None:
 
 def _drop_lines(path: Path, unwanted: Callable[[dict[str, Any]], bool]) -> None:
     """Replace the file with one without the unwanted lines; a kill leaves the old or the new."""
-    temporary = path.with_name(path.name + ".tmp")
-    with open(path, "rb") as lines, temporary.open("wb") as kept:
-        for number, raw in enumerate(lines, start=1):
-            record = _result_line(raw, path, number)
-            if record is not None and not unwanted(record):
-                kept.write(raw)
-    os.replace(temporary, path)
+    with open(path, "rb") as lines:
+        replace_with(
+            path,
+            (
+                raw
+                for number, raw in enumerate(lines, start=1)
+                if (record := _result_line(raw, path, number)) is not None and not unwanted(record)
+            ),
+        )
 
 
 def _open_locked(path: Path) -> int:

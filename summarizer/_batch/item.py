@@ -27,8 +27,9 @@ Items = Iterable[tuple[str, ItemText]] | AsyncIterable[tuple[str, ItemText]]
 class ItemResult:
     """What became of one item: its summary, or why there is none, and what it cost.
 
-    `usage` is what this run spent on the item, so a results file sums to the bill: zero
-    for an answer from the cache (whose `summary.meta.usage` keeps what making it cost).
+    `usage` is what this run spent on the item: zero for an answer from the cache (whose
+    `summary.meta.usage` keeps what making it cost). A results file's line adds what killed
+    runs spent on the item (`ResultsFile.append`), so the file sums to the bill.
     """
 
     id: str

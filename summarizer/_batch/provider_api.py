@@ -323,8 +323,8 @@ async def collect(
     ):
         if not isinstance(result.error, DuplicateItemError):
             # The re-run's own tokens, and those of the batch reply it replaces.
-            spent = rerun.pop(result.id, Usage())
-            result = dataclasses.replace(result, usage=result.usage + spent)
+            batch_reply = rerun.pop(result.id, Usage())
+            result = dataclasses.replace(result, usage=result.usage + batch_reply)
         yield result
 
 

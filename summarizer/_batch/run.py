@@ -125,7 +125,8 @@ async def asummarize_many(
     )
     held = concurrency + ahead(concurrency)
     try:
-        async with contextlib.aclosing(_as_they_finish(_pairs(items), run.item, held)) as results:
+        finishing = _as_they_finish(_pairs(items), run.result_of, held)
+        async with contextlib.aclosing(finishing) as results:
             async for result in results:
                 yield result
     finally:
@@ -243,7 +244,7 @@ class _Run:
     settings: Settings
     on_spent: Callable[[str, Usage], None] | None
 
-    async def item(self, item_id: str, text: str | bytes) -> ItemResult:
+    async def result_of(self, item_id: str, text: str | bytes) -> ItemResult:
         """One item's result: its summaries, or its typed error, and what it spent."""
         job: Job | None = None
         try:
@@ -257,12 +258,12 @@ class _Run:
             cached = exc.meta.cached
             usage = Usage() if cached else exc.meta.usage
             return ItemResult(item_id, "no_agreement", error=exc, usage=usage, cached=cached)
-        except SummarizerError as exc:
-            return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
         except Exception as exc:
-            # A bug of ours or a library's: recorded for this item, loudly, and the batch goes on.
-            logger.exception("item %r failed unexpectedly", item_id)
-            return ItemResult(item_id, "failed", error=exc, usage=_spent(job))
+            if not isinstance(exc, SummarizerError):
+                # A bug of ours or a library's: recorded for this item, loudly; the batch goes on.
+                logger.exception("item %r failed unexpectedly", item_id)
+            spent = job.spent if job is not None else Usage()
+            return ItemResult(item_id, "failed", error=exc, usage=spent)
         meta = summaries[0].meta
         # A cached summary cost nothing this time; its meta keeps what making it cost.
         return ItemResult.summarized(item_id, summaries, Usage() if meta.cached else meta.usage)
@@ -296,10 +297,6 @@ class _KeyLocks:
                 del self._locks[key]
             else:
                 self._locks[key] = (lock, users - 1)
-
-
-def _spent(job: Job | None) -> Usage:
-    return job.record.usage if job is not None else Usage()
 
 
 async def _pairs(items: Items) -> AsyncGenerator[tuple[str, ItemText], None]:

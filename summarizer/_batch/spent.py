@@ -14,14 +14,15 @@ file that replaces the old one, so a kill leaves the old or the new.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
 from .._meta import Usage
 
-__all__ = ["SpentLog", "entry"]
+__all__ = ["SpentLog", "replace_with", "spent_line", "write_whole"]
 
 
 class SpentLog:
@@ -35,36 +36,50 @@ class SpentLog:
 
     @classmethod
     def open(cls, path: Path, *, written: Container[str]) -> SpentLog:
-        """The side file at `path`, keeping only what it says of ids not in `written`."""
-        earlier: dict[str, Usage] = {}
-        for item_id, usage in _entries(path):
-            if item_id not in written:
-                earlier[item_id] = earlier.get(item_id, Usage()) + usage
-        temporary = path.with_name(path.name + ".tmp")
-        with temporary.open("wb") as kept:
-            kept.writelines(entry(item_id, usage) for item_id, usage in earlier.items())
-        os.replace(temporary, path)
+        """The side file at `path`, keeping only what it says of ids not in `written`;
+        raises OSError when it cannot be rewritten."""
+        earlier = _unwritten(path, written)
+        replace_with(path, (spent_line(item_id, usage) for item_id, usage in earlier.items()))
         return cls(path, os.open(path, os.O_WRONLY | os.O_APPEND), earlier)
 
     def note(self, item_id: str, usage: Usage) -> None:
         """Append one paid reply of an item in flight; raises OSError when it cannot."""
-        _write_all(self._fd, entry(item_id, usage))
+        write_whole(self._fd, spent_line(item_id, usage))
 
     def carry(self, item_id: str, usage: Usage) -> None:
         """Append what a line about to be dropped spent (`--retry-failed`), counted in the
-        item's next line; raises OSError when it cannot."""
+        item's next line; `sync()` before the lines go. Raises OSError when it cannot."""
         self.note(item_id, usage)
-        os.fsync(self._fd)  # before the line goes: one of the two always holds it
         self._earlier[item_id] = self._earlier.get(item_id, Usage()) + usage
+
+    def sync(self) -> None:
+        """On disk before the results lines it stands for are dropped: one of the two files
+        always holds what a failed attempt spent."""
+        os.fsync(self._fd)
 
     def settle(self, item_id: str) -> Usage:
         """What earlier runs spent on `item_id`, now that its line is written with it."""
         return self._earlier.pop(item_id, Usage())
 
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+    def close(self, *, written: Container[str]) -> None:
+        """Close, keeping only what items without a line spent: a finished run leaves the
+        file empty, so a results file started over counts nothing twice. A disk too full to
+        rewrite it leaves it as it is, for the next run to tidy."""
+        if self._fd < 0:
+            return
+        os.close(self._fd)
+        self._fd = -1
+        with contextlib.suppress(OSError):
+            kept = _unwritten(self.path, written)
+            replace_with(self.path, (spent_line(i, usage) for i, usage in kept.items()))
+
+
+def _unwritten(path: Path, written: Container[str]) -> dict[str, Usage]:
+    spent: dict[str, Usage] = {}
+    for item_id, usage in _entries(path):
+        if item_id not in written:
+            spent[item_id] = spent.get(item_id, Usage()) + usage
+    return spent
 
 
 def _entries(path: Path) -> Iterator[tuple[str, Usage]]:
@@ -84,12 +99,26 @@ def _entries(path: Path) -> Iterator[tuple[str, Usage]]:
                 yield item_id, Usage.read(usage)
 
 
-def entry(item_id: str, usage: Usage) -> bytes:
+def spent_line(item_id: str, usage: Usage) -> bytes:
     """One line of the side file."""
     record = {"id": item_id, "usage": usage.model_dump(mode="json")}
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_whole(fd: int, data: bytes) -> None:
+    """All of `data`, however many writes the system takes; raises OSError."""
     while data:
         data = data[os.write(fd, data) :]
+
+
+def replace_with(path: Path, lines: Iterable[bytes]) -> None:
+    """`path` replaced by a file of `lines` at once: a kill leaves the old or the new, and a
+    write that fails leaves no temporary file behind. Raises OSError."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with temporary.open("wb") as kept:
+            kept.writelines(lines)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -21,7 +21,7 @@ aside with one warning and a new one started (`broken`).
 
 from .key import _FORMAT as _FORMAT  # the stored shapes' version, named in the changelog
 from .key import CACHE_DIR_ENV, DEFAULT_CACHE_FILE, cache_key, default_cache_dir
-from .leases import aturn, longest_hold, turn
+from .leases import apaid_once, longest_hold, paid_once
 from .store import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_BYTES, Outcome, SummaryCache
 
 __all__ = [
@@ -31,9 +31,9 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "Outcome",
     "SummaryCache",
-    "aturn",
+    "apaid_once",
     "cache_key",
     "default_cache_dir",
     "longest_hold",
-    "turn",
+    "paid_once",
 ]

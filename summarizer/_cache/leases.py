@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .._config import Settings
     from .store import Outcome, SummaryCache
 
-__all__ = ["aturn", "holder_alive", "longest_hold", "new_holder", "turn"]
+__all__ = ["apaid_once", "holder_alive", "longest_hold", "new_holder", "paid_once"]
 
 logger = logging.getLogger("summarizer")
 
@@ -78,7 +78,7 @@ def longest_hold(settings: Settings, parts: int) -> float:
 
 
 @contextmanager
-def turn(store: SummaryCache, key: str, longest: float) -> Iterator[Outcome | None]:
+def paid_once(store: SummaryCache, key: str, longest: float) -> Iterator[Outcome | None]:
     """The stored outcome of `key`, once any other holder's lease has ended; or None, with
     the key leased to the caller (renewed for up to `longest` seconds) until the block ends."""
     found = store.get(key)
@@ -99,8 +99,10 @@ def turn(store: SummaryCache, key: str, longest: float) -> Iterator[Outcome | No
 
 
 @asynccontextmanager
-async def aturn(store: SummaryCache, key: str, longest: float) -> AsyncIterator[Outcome | None]:
-    """`turn()` for a task: the file is read off the event loop, and the wait sleeps."""
+async def apaid_once(
+    store: SummaryCache, key: str, longest: float
+) -> AsyncIterator[Outcome | None]:
+    """`paid_once()` for a task: the file is read off the event loop, and the wait sleeps."""
     import asyncio  # here: `import summarizer` stays quick for sync users
 
     found = await asyncio.to_thread(store.get, key)

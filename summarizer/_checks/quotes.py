@@ -186,8 +186,11 @@ class ArticleText:
         start = self.text.find(quote)
         while start != -1:
             end = start + len(quote)
-            # Whole characters only: "Bogota" is not "Bogotá" written with a combining accent.
-            if end == len(self.text) or not combines(self.text[end]):
+            # Whole characters only: "Bogota" is not "Bogotá" written with a combining accent,
+            # and a quote that begins with the accent begins inside the letter.
+            if not combines(self.text[start]) and (
+                end == len(self.text) or not combines(self.text[end])
+            ):
                 yield Span(start, end, "exact")
             start = self.text.find(quote, start + 1)
         offsets, size = self._offsets, len(squeezed)

@@ -15,14 +15,16 @@ shows errors only (the library's warnings, such as a cache that cannot be used, 
 otherwise).
 
 Exit status: 0 done (every item summarized or found to report no agreement), 1 a failure
-(endpoint or reply; for a batch, some items failed and their lines say why), 2 unusable
-input or settings, 3 the one article reports no agreement.
+(endpoint or reply; for a batch, some items failed and their lines say why; the reader of
+the output went away), 2 unusable input or settings, or output that cannot be written (a
+full disk), 3 the one article reports no agreement.
 
 Heavy modules (openai, the batch machinery) load inside the commands, so `--help` is quick.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated
@@ -51,7 +53,7 @@ app = typer.Typer(
 
 
 @app.callback()
-def show(
+def verbosity(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also show each retry and each article's cost.")
     ] = False,
@@ -94,11 +96,19 @@ def main(argv: list[str] | None = None) -> int:
         app(args=args, prog_name="summarizer")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_FAILED
-    except OSError as exc:  # what the commands print: standard output full, or its pipe closed
+    except OSError as exc:
+        if not _is_output_failure(exc):
+            raise
         return _output_failed(exc)
     finally:
         hide_logs()
     return EXIT_OK
+
+
+def _is_output_failure(exc: OSError) -> bool:
+    """What printing meets: standard output's disk full, its pipe closed by the reader."""
+    full = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    return isinstance(exc, BrokenPipeError) or (exc.filename is None and exc.errno in full)
 
 
 def _output_failed(exc: OSError) -> int:

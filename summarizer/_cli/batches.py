@@ -100,8 +100,9 @@ def run_batch(
     async def run(progress: BatchProgress) -> None:
         # Closed as soon as a write fails: the items in flight are cancelled with it.
         async with contextlib.aclosing(outcomes):
-            async for result in outcomes:
-                results.append(result)
+            async for outcome in outcomes:
+                # As written: its usage counts what killed runs spent on the item too.
+                result = results.append(outcome)
                 if database is not None:
                     # After its line: a kill between the two is mended by the next export.
                     await asyncio.to_thread(database.write, result)

@@ -23,8 +23,14 @@ _LEVELS: dict[Verbosity, int] = {
     "normal": logging.WARNING,
     "verbose": logging.INFO,
 }
-_shown: list[logging.Handler] = []  # the one handler this module installed, if any
-_verbosity: list[Verbosity] = ["normal"]
+
+
+class _Shown:
+    """What `show_logs()` changed, so that `hide_logs()` can put it back."""
+
+    handler: logging.Handler | None = None
+    level_before = logging.NOTSET
+    verbosity: Verbosity = "normal"
 
 
 def show_logs(verbosity: Verbosity) -> None:
@@ -37,10 +43,10 @@ def show_logs(verbosity: Verbosity) -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("summarizer: %(levelname)s: %(message)s"))
     logger = logging.getLogger("summarizer")
+    _Shown.level_before = logger.level
     logger.addHandler(handler)
     logger.setLevel(_LEVELS[verbosity])
-    _shown[:] = [handler]
-    _verbosity[0] = verbosity
+    _Shown.handler, _Shown.verbosity = handler, verbosity
 
 
 def _terminal_handler() -> logging.Handler:
@@ -60,15 +66,15 @@ def _terminal_handler() -> logging.Handler:
 
 def is_quiet() -> bool:
     """Whether `--quiet` was given: then no progress bar either."""
-    return _verbosity[0] == "quiet"
+    return _Shown.verbosity == "quiet"
 
 
 def hide_logs() -> None:
-    """Undo `show_logs()`: the logger as the library leaves it (for code that runs the
-    command line in its own process, tests among them)."""
+    """Undo `show_logs()`: the logger's handlers and level as they were (for code that runs
+    the command line in its own process, tests among them)."""
+    if _Shown.handler is None:
+        return
     logger = logging.getLogger("summarizer")
-    for handler in _shown:
-        logger.removeHandler(handler)
-    logger.setLevel(logging.NOTSET)
-    _shown.clear()
-    _verbosity[0] = "normal"
+    logger.removeHandler(_Shown.handler)
+    logger.setLevel(_Shown.level_before)
+    _Shown.handler, _Shown.verbosity = None, "normal"

@@ -366,3 +366,40 @@ def test_a_story_with_one_agreement_writes_no_other_summaries() -> None:
     [result] = run([("seed", article(SEED))], client=endpoint.async_client())
     assert len(result.summaries) == 1 and result.others == ()
     assert "other_summaries" not in result.to_record()
+
+
+def test_spending_that_cannot_be_kept_ends_a_long_article_whole_and_uncached(tmp_path) -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from helpers.long_articles import REPORT, PartReader, text_of
+
+    from summarizer import ResultsWriteError, SummaryCache
+
+    reader = PartReader(REPORT)
+    client = openai.AsyncOpenAI(
+        api_key="k",
+        base_url="http://model.test/v1",
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(reader)),
+    )
+    noted: list[str] = []
+
+    def on_spent(item_id: str, usage: object) -> None:
+        noted.append(item_id)
+        raise ResultsWriteError("disk full", path=Path("results.jsonl.spent"), needed=1, free=0)
+
+    settings = replace(NO_WAIT, max_part_chars=30_000, part_overlap_chars=1_500)
+    settings = replace(settings, part_concurrency=1)
+    with SummaryCache(tmp_path / "cache.sqlite") as cache:
+        (result,) = summarize_many(
+            [("report", text_of(REPORT))],
+            client=client,
+            settings=settings,
+            cache=cache,
+            on_spent=on_spent,
+        )
+        assert len(cache) == 0  # never a summary with a part missing, kept for later runs
+    # Not "summarized" without a part: the item fails with the error, after one paid reply.
+    assert isinstance(result.error, ResultsWriteError) and result.status == "failed"
+    assert len(reader.parts) == 1 and noted == ["report"]
+    assert result.usage.total_tokens > 0  # the reply it did pay for is its usage

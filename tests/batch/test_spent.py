@@ -27,13 +27,14 @@ def test_opening_keeps_what_ids_without_a_line_spent_one_entry_each(tmp_path) ->
         '{"id":"b","usa'  # torn by a kill
     )
     spent = SpentLog.open(path, written={"b"})
-    spent.close()
+    spent.close(written={"b"})
     assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == ["a", "c"]
     spent = SpentLog.open(path, written=set())
     assert spent.settle("a") == Usage(prompt_tokens=15, completion_tokens=2, total_tokens=17)
     assert spent.settle("a") == Usage()  # settled once
     assert spent.settle("c") == Usage() and spent.settle("b") == Usage()
-    spent.close()
+    spent.close(written={"a"})
+    assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == ["c"]
 
 
 def test_a_line_adds_what_a_killed_run_spent_on_its_item(tmp_path) -> None:
@@ -80,3 +81,25 @@ def test_a_side_file_that_cannot_be_written_ends_the_item_and_the_run(
         with pytest.raises(ResultsWriteError, match=r"results\.jsonl\.spent: No space left"):
             results.append(ItemResult("b", "failed"))  # and its line stops the run
     assert out.read_text().count("\n") == 1
+
+
+def test_a_results_file_started_over_counts_nothing_twice(tmp_path) -> None:
+    out = tmp_path / "results.jsonl"
+    with ResultsFile.open(out) as results:
+        results.note_spent("a", tokens(10))
+        results.append(ItemResult("a", "summarized", usage=tokens(10)))
+    out.unlink()  # the user starts over, the side file left where it was
+    with ResultsFile.open(out) as results:
+        written = results.append(ItemResult("a", "summarized", usage=tokens(10)))
+    assert written.usage.total_tokens == 10
+
+
+def test_the_result_appended_is_the_one_written(tmp_path) -> None:
+    out = tmp_path / "results.jsonl"
+    with ResultsFile.open(out) as results:
+        results.note_spent("a", tokens(10))  # killed here
+    with ResultsFile.open(out) as results:
+        written = results.append(ItemResult("a", "summarized", usage=tokens(5)))
+    # What `--db` writes is this result, so the database counts the killed run's reply too.
+    assert written.usage.total_tokens == 15
+    assert json.loads(out.read_text())["usage"] == written.usage.model_dump()

@@ -161,6 +161,8 @@ def test_an_exact_match_never_ends_inside_a_letter_and_its_accent() -> None:
         article.locate("en Bogota")
     span = article.locate("en Bogotá el martes")
     assert decomposed[span.start : span.end] == "en Bogota\u0301 el martes"
+    with pytest.raises(ValueError):  # nor begins inside one, with the accent alone
+        article.locate("\u0301 el martes.")
 
 
 @pytest.mark.parametrize(

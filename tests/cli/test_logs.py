@@ -65,4 +65,11 @@ def test_the_flags_come_before_the_command_or_the_article(tmp_path, capsys) -> N
     assert main(["-q", str(tmp_path / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
     # The command line leaves the library's logger as it found it.
-    assert logging.getLogger("summarizer").level == logging.NOTSET
+    logger = logging.getLogger("summarizer")
+    assert logger.level == logging.NOTSET
+    logger.setLevel(logging.DEBUG)
+    try:
+        main(["-v", str(tmp_path / "missing.txt")])
+        assert logger.level == logging.DEBUG
+    finally:
+        logger.setLevel(logging.NOTSET)
