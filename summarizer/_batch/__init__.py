@@ -3,7 +3,8 @@
 - `run`: `asummarize_many()` and `summarize_many()`, with bounded requests in flight,
   shared limits and a cache.
 - `item`: one item's text (or why it has none) and its `ItemResult`.
-- `files`: the inputs as a stream, and the results as a resumable JSONL.
+- `inputs`: a folder or a JSONL, read as a stream.
+- `files`: the results, as a resumable JSONL.
 - `spent`: the results file's side file, what items still without a line have paid for.
 - `provider_api`: handing a batch to a provider's Batch API (or vLLM's run_batch) and
   collecting it.

@@ -145,7 +145,7 @@ def report(
 ) -> None:
     """Write a self-contained HTML page: each fact beside the words it stands on."""
 
-    from .._batch.files import read_items
+    from .._batch.inputs import read_items
     from .._summary import AgreementSummary
     from .._views.evidence_page import batch_page, summary_page
 

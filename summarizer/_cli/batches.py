@@ -57,7 +57,8 @@ def batch(
     db: DatabaseUrl = None,
 ) -> None:
     """Summarize every item of INPUT into one JSONL line each; a re-run resumes."""
-    from .._batch.files import ResultsFile, count_items, read_items
+    from .._batch.files import ResultsFile
+    from .._batch.inputs import count_items, read_items
 
     try:
         settings = Settings(max_input_chars=max_input_chars, keep_unverified=not verified_only)
@@ -135,7 +136,7 @@ def batch_api_prepare(
     max_input_chars: MaxInputChars = Settings.max_input_chars,
 ) -> None:
     """Write one Batch API request line per article (also vLLM run_batch's input)."""
-    from .._batch.files import read_items
+    from .._batch.inputs import read_items
     from .._batch.provider_api import prepare
 
     settings = Settings(max_input_chars=max_input_chars, backend=backend)
@@ -205,7 +206,8 @@ def batch_api_collect(
     db: DatabaseUrl = None,
 ) -> None:
     """Verify a batch's replies like sync ones; re-run what failed through the sync path."""
-    from .._batch.files import ResultsFile, count_items, read_items
+    from .._batch.files import ResultsFile
+    from .._batch.inputs import count_items, read_items
     from .._batch.provider_api import BatchReplies, collect, download
 
     if (batch_id is None) == (not output):

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from summarizer import DuplicateItemError, ItemResult, UnreadableInputError
-from summarizer._batch.files import ResultsFile, count_items, read_items
+from summarizer._batch.files import ResultsFile
+from summarizer._batch.inputs import count_items, read_items
 from summarizer._exceptions import EmptyInputError
 
 
