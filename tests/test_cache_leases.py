@@ -49,11 +49,12 @@ def test_three_processes_sharing_a_cache_pay_for_each_article_once(tmp_path) -> 
         with batches(3, path, server.base_url, count, "--concurrency", "4") as children:
             reports = finish(children)
         stats = server.stats
-    assert stats.requests == stats.completions == count
+    assert stats.requests == stats.completions == count, reports
     for report in reports:
         statuses: dict[str, int] = report["statuses"]  # type: ignore[assignment]
-        assert sum(statuses.values()) == count and "failed" not in statuses
-    assert sum(report["cached"] for report in reports) == 2 * count  # type: ignore[misc]
+        assert sum(statuses.values()) == count and "failed" not in statuses, report
+    cached = sum(report["cached"] for report in reports)  # type: ignore[misc]
+    assert cached == 2 * count, reports
     assert leases(path) == []
 
 

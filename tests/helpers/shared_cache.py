@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -78,6 +79,10 @@ def summarize_shared(
 
 
 def run_batch(args: argparse.Namespace) -> None:
+    # What the cache says (a file locked, no lease taken) goes to stderr, which a test that
+    # fails shows.
+    logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(message)s")
+    logging.getLogger("summarizer").setLevel(logging.DEBUG)
     if args.foreign_host:
         # A holder this host cannot probe (another machine, a container): only expiry frees
         # its lease.
@@ -134,7 +139,8 @@ def finish(children: list[subprocess.Popen[str]], timeout: float = 120) -> list[
         out, err = child.communicate(timeout=timeout)
         if child.returncode != 0:
             raise RuntimeError(f"a batch failed ({child.returncode}):\n{err}")
-        reports.append(json.loads(out.strip().splitlines()[-1]))
+        report = json.loads(out.strip().splitlines()[-1])
+        reports.append({**report, "stderr": err[-2000:]})
     return reports
 
 
@@ -156,7 +162,7 @@ def measure(args: argparse.Namespace) -> None:
         f"({stats.requests} requests) for {args.items} articles in {seconds:.1f}s"
     )
     for report in reports:
-        print(f"  {report}")
+        print(f"  { {key: value for key, value in report.items() if key != 'stderr'} }")
 
 
 def main() -> None:
