@@ -1,5 +1,6 @@
 """One call's steps: prepare the article and the request, run the model call under the
-checks, finish the summaries; a long article's parts are jobs of their own, combined here.
+checks, finish the summaries; a long article's parts are jobs of their own, run and
+combined by `_long_article`.
 
 The model call (`_model`) and the checks (`_checks`) do not know each other: the job gives
 the checks a `Scope` whose ledger the model call reads as its `Review`.
