@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 
 import pytest
 from helpers.fake_openai import FakeOpenAIServer, Weather, reference_replies
 from helpers.support import ARTICLES
 
 from summarizer._cli import main
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "summarizer", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture
@@ -29,33 +21,37 @@ def one_item(tmp_path):
     return source
 
 
-def test_a_cache_that_cannot_be_used_is_a_warning_unless_quiet(tmp_path, one_item) -> None:
+def test_a_cache_that_cannot_be_used_is_a_warning_unless_quiet(
+    tmp_path, one_item, monkeypatch, capsys
+) -> None:
     (tmp_path / "a-file").write_text("not a folder")
-    env = {"PATH": os.environ["PATH"], "SUMMARIZER_CACHE_DIR": str(tmp_path / "a-file" / "x")}
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "a-file" / "x"))
     with FakeOpenAIServer(reference_replies()) as server:
         batch = ["batch", str(one_item), "--base-url", server.base_url]
-        shown = run(*batch, "--out", str(tmp_path / "1.jsonl"), env=env)
-        quiet = run("--quiet", *batch, "--out", str(tmp_path / "2.jsonl"), env=env)
-        also_quiet = run(*batch, "--out", str(tmp_path / "3.jsonl"), "--quiet", env=env)
-    assert shown.returncode == quiet.returncode == also_quiet.returncode == 0, shown.stderr
-    assert "summarizer: WARNING: no response cache" in shown.stderr
-    assert "no response cache" not in quiet.stderr + also_quiet.stderr
-    assert "1 summarized" in shown.stderr  # the closing line is no warning: always shown
+        assert main([*batch, "--out", str(tmp_path / "1.jsonl")]) == 0
+        shown = capsys.readouterr().err
+        assert main(["--quiet", *batch, "--out", str(tmp_path / "2.jsonl")]) == 0
+        assert main([*batch, "--out", str(tmp_path / "3.jsonl"), "--quiet"]) == 0
+        quiet = capsys.readouterr().err
+    assert "summarizer: WARNING: no response cache" in shown
+    assert "no response cache" not in quiet
+    assert "1 summarized" in shown  # the closing line is no warning: always shown
 
 
-def test_retries_are_shown_with_verbose_only(tmp_path, one_item) -> None:
-    env = {"PATH": os.environ["PATH"], "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache")}
+def test_retries_are_shown_with_verbose_only(tmp_path, one_item, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
     weather = Weather(rate_limited_share=0.5, retry_after_ms=10, seed=3)
     with FakeOpenAIServer(reference_replies(), weather) as server:
         batch = ["batch", str(one_item), "--base-url", server.base_url, "--no-cache"]
-        plain = run(*batch, "--out", str(tmp_path / "1.jsonl"), env=env)
+        assert main([*batch, "--out", str(tmp_path / "1.jsonl")]) == 0
+        plain = capsys.readouterr().err
         met = server.stats.rate_limited
-        verbose = run("-v", *batch, "--out", str(tmp_path / "2.jsonl"), env=env)
+        assert main(["-v", *batch, "--out", str(tmp_path / "2.jsonl")]) == 0
+        verbose = capsys.readouterr().err
         assert met >= 1 and server.stats.rate_limited > met  # each run met a 429
-    assert plain.returncode == verbose.returncode == 0, verbose.stderr
-    assert "transport attempt 1 failed" not in plain.stderr
-    assert "summarizer: INFO: transport attempt 1 failed (HTTP 429" in verbose.stderr
-    assert "summarized with" in verbose.stderr  # each article's attempts and tokens
+    assert "transport attempt 1 failed" not in plain
+    assert "summarizer: INFO: transport attempt 1 failed (HTTP 429" in verbose
+    assert "summarized with" in verbose  # each article's attempts and tokens
 
 
 def test_the_flags_come_before_the_command_or_the_article(tmp_path, capsys) -> None:
