@@ -59,9 +59,12 @@ class Usage(StrictModel):
         )
 
     @classmethod
-    def read(cls, data: Mapping[str, object]) -> Usage:
-        """A usage as a file gives it (a results line, a batch's side file), each count
-        read with `token_count`: a file read back never fails on its numbers."""
+    def read(cls, data: object) -> Usage:
+        """A usage as a file gives it (a results line, a batch's side file, a page's
+        record), each count read with `token_count`, and no usage at all (not an object)
+        as none spent: a file read back never fails on its numbers."""
+        if not isinstance(data, Mapping):
+            return cls()
         return cls(
             prompt_tokens=token_count(data.get("prompt_tokens")),
             completion_tokens=token_count(data.get("completion_tokens")),

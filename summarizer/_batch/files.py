@@ -72,7 +72,7 @@ class ResultsFile:
                 # What the failed attempts spent moves to the side file before their lines go.
                 for record in _lines(path):
                     if _retryable(record):
-                        spent.carry(record["id"], Usage.read(_mapping(record.get("usage"))))
+                        spent.carry(record["id"], Usage.read(record.get("usage")))
                 spent.sync()
                 _drop_lines(path, _retryable)
                 # The file is a new one now; the old one's lock kept others out meanwhile.
@@ -185,10 +185,6 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
         for number, raw in enumerate(lines, start=1):
             if (record := _result_line(raw, path, number)) is not None:
                 yield record
-
-
-def _mapping(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _result_line(raw: bytes, path: Path, number: int) -> dict[str, Any] | None:

@@ -95,7 +95,7 @@ def _entries(path: Path) -> Iterator[tuple[str, Usage]]:
                 item_id, usage = record["id"], record["usage"]
             except (ValueError, RecursionError, TypeError, KeyError):
                 continue
-            if isinstance(item_id, str) and isinstance(usage, dict):
+            if isinstance(item_id, str):
                 yield item_id, Usage.read(usage)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .._meta import token_count
+from .._meta import Usage
 from .._summary import AgreementSummary
 from .evidence_fields import field_links, summary_column
 from .evidence_spans import ElementIds, evidence_paths, marked_article, placed_spans
@@ -183,14 +183,12 @@ class _Item:
             summaries = [AgreementSummary.model_validate(s) for s in written if s is not None]
         except ValidationError as exc:
             summaries, error = [], {"type": "UnreadableSummary", "message": str(exc)}
-        usage = record.get("usage")
-        usage = usage if isinstance(usage, Mapping) else {}
         return cls(
             index=index,
             id=str(record.get("id", "")),
             status=str(record.get("status", "unknown")),
             cached=bool(record.get("cached")),
-            tokens=token_count(usage.get("total_tokens")),
+            tokens=Usage.read(record.get("usage")).total_tokens,
             summaries=summaries,
             error=error,
         )
